@@ -1,0 +1,56 @@
+# `make run` and `make test` work on a fresh machine with Python 3.11+ and make.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PIP := $(BIN)/python -m pip --disable-pip-version-check --quiet
+
+.PHONY: install run test lint format lock clean
+
+$(STAMP): pyproject.toml requirements.lock
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(PIP) install -r requirements.lock
+	$(PIP) install --no-deps -e .
+	@touch $@
+
+install: $(STAMP)
+
+run: install
+	@SERVICEDESK_LOG_FORMAT=console $(BIN)/servicedesk db upgrade > /dev/null
+	@$(BIN)/servicedesk tenants create demo --if-not-exists > /dev/null
+	@KEY=$$($(BIN)/servicedesk keys create --tenant demo --name "make run" \
+		--scope tickets:read --scope tickets:write | tail -n 1) && \
+	echo "" && \
+	echo "servicedesk on http://$(HOST):$(PORT)  (docs: http://$(HOST):$(PORT)/docs)" && \
+	echo "demo API key: $$KEY" && \
+	echo "try:" && \
+	echo "  curl -s http://$(HOST):$(PORT)/api/v1/tickets -H 'X-API-Key: '$$KEY" \
+		"-H 'Content-Type: application/json'" \
+		"-d '{\"subject\": \"VPN not connecting\", \"description\": \"Unable to connect since this morning.\"}'" && \
+	echo "" && \
+	SERVICEDESK_LOG_FORMAT=$${SERVICEDESK_LOG_FORMAT:-console} \
+		exec $(BIN)/servicedesk serve --host $(HOST) --port $(PORT)
+
+lint: install
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+	$(BIN)/mypy
+
+test: lint
+	$(BIN)/pytest
+
+format: install
+	$(BIN)/ruff check --fix src tests bench
+	$(BIN)/ruff format src tests bench
+
+# Re-pin every dependency after editing pyproject.toml.
+lock:
+	$(PYTHON) -m venv .lock-venv && .lock-venv/bin/pip install --quiet uv
+	.lock-venv/bin/uv pip compile pyproject.toml --extra dev --universal \
+		--python-version 3.11 --quiet -o requirements.lock
+	rm -rf .lock-venv
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,77 @@
+"""create_app(settings): the FastAPI application with its routers, middleware and errors."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+
+from fastapi import FastAPI
+
+from servicedesk import __version__
+from servicedesk.config import Settings, get_settings
+from servicedesk.db.session import Database
+from servicedesk.errors import install_error_handlers
+from servicedesk.health.endpoints import router as health_router
+from servicedesk.idempotency.service import purge_expired
+from servicedesk.logs import configure_logging, get_logger
+from servicedesk.middleware import BodySizeLimitMiddleware, RequestContextMiddleware
+from servicedesk.tickets.endpoints import router as tickets_router
+
+log = get_logger(__name__)
+
+DESCRIPTION = """
+IT service desk API: tickets, AI triage, mirroring into your ITSM tool, signed webhooks.
+
+Authenticate every request with the `X-API-Key` header (`itsm_sk_live_…`, made with
+`servicedesk keys create`). Errors: 401 `{"error": "unauthorized", "message": ...}`,
+403 `{"error": "forbidden", "message": "API key lacks required scope: <scope>"}`,
+404 `{"detail": "Ticket not found"}`, 422 the FastAPI/Pydantic validation body.
+"""
+
+PURGE_INTERVAL_SECONDS = 300
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """Build the app; the database engine is created when the app starts, not here."""
+    settings = settings or get_settings()
+    configure_logging(settings.log_level, settings.log_format)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        database = Database(settings)
+        app.state.database = database
+        purger = asyncio.create_task(_purge_idempotency_records(database))
+        try:
+            yield
+        finally:
+            purger.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await purger
+            await database.dispose()
+
+    app = FastAPI(
+        title="servicedesk",
+        version=__version__,
+        description=DESCRIPTION,
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(RequestContextMiddleware)
+    install_error_handlers(app)
+    app.include_router(health_router)
+    app.include_router(tickets_router)
+    return app
+
+
+async def _purge_idempotency_records(database: Database) -> None:
+    while True:
+        try:
+            async with database.write_sessions() as session, session.begin():
+                purged = await purge_expired(session)
+            if purged:
+                log.info("idempotency_records_purged", count=purged)
+        except Exception:
+            log.exception("idempotency_purge_failed")
+        await asyncio.sleep(PURGE_INTERVAL_SECONDS)

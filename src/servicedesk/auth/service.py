@@ -1,0 +1,97 @@
+"""Rules for tenants and keys: creation, listing, revocation, authentication."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from servicedesk.auth import repository
+from servicedesk.auth.keys import (
+    MAX_KEY_LENGTH,
+    display_prefix,
+    generate_key,
+    hash_key,
+    new_key_id,
+)
+from servicedesk.auth.models import ApiKey, Tenant
+from servicedesk.auth.scopes import Scope
+from servicedesk.db.base import utcnow
+
+
+class TenantExists(Exception):
+    """A tenant of that name already exists."""
+
+
+class UnknownTenant(Exception):
+    """No tenant has that name."""
+
+
+@dataclass(frozen=True, slots=True)
+class Principal:
+    """The caller of a request: its tenant, its key and what the key may do."""
+
+    tenant_id: uuid.UUID
+    key_id: str
+    scopes: frozenset[str]
+
+
+async def create_tenant(session: AsyncSession, name: str) -> Tenant:
+    if await repository.get_tenant_by_name(session, name) is not None:
+        raise TenantExists(name)
+    tenant = Tenant(id=uuid.uuid4(), name=name, created_at=utcnow())
+    session.add(tenant)
+    await session.flush()
+    return tenant
+
+
+async def get_or_create_tenant(session: AsyncSession, name: str) -> Tenant:
+    existing = await repository.get_tenant_by_name(session, name)
+    return existing if existing is not None else await create_tenant(session, name)
+
+
+async def require_tenant(session: AsyncSession, name: str) -> Tenant:
+    tenant = await repository.get_tenant_by_name(session, name)
+    if tenant is None:
+        raise UnknownTenant(name)
+    return tenant
+
+
+async def create_api_key(
+    session: AsyncSession, tenant: Tenant, scopes: Iterable[Scope], name: str = ""
+) -> tuple[ApiKey, str]:
+    """Make a key for `tenant`; the plaintext is returned here and never again."""
+    plaintext = generate_key()
+    key = ApiKey(
+        id=new_key_id(),
+        tenant_id=tenant.id,
+        name=name,
+        key_hash=hash_key(plaintext),
+        display_prefix=display_prefix(plaintext),
+        scopes=sorted({scope.value for scope in scopes}),
+        created_at=utcnow(),
+    )
+    session.add(key)
+    await session.flush()
+    return key, plaintext
+
+
+async def list_api_keys(session: AsyncSession, tenant: Tenant) -> Sequence[ApiKey]:
+    return await repository.list_keys(session, tenant.id)
+
+
+async def revoke_api_key(session: AsyncSession, key_id: str) -> bool:
+    """Revoke a key; False when no active key has that id."""
+    return await repository.revoke_key(session, key_id, utcnow())
+
+
+async def authenticate(session: AsyncSession, plaintext: str | None) -> Principal | None:
+    """The principal behind a presented key, or None for a missing, unknown or revoked one."""
+    if not plaintext or len(plaintext) > MAX_KEY_LENGTH:
+        return None
+    key = await repository.get_active_key_by_hash(session, hash_key(plaintext))
+    if key is None:
+        return None
+    return Principal(tenant_id=key.tenant_id, key_id=key.id, scopes=frozenset(key.scopes))

@@ -1,0 +1,74 @@
+"""The one settings object: every `SERVICEDESK_*` environment variable lives here."""
+
+from __future__ import annotations
+
+from functools import cached_property
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+_DRIVERS = {
+    "postgres://": "postgresql+asyncpg://",
+    "postgresql://": "postgresql+asyncpg://",
+    "postgresql+psycopg://": "postgresql+asyncpg://",
+    "sqlite://": "sqlite+aiosqlite://",
+}
+
+
+def async_database_url(url: str) -> str:
+    """Return `url` with the async driver this project uses (asyncpg, aiosqlite)."""
+    for prefix, replacement in _DRIVERS.items():
+        if url.startswith(prefix):
+            return replacement + url[len(prefix) :]
+    return url
+
+
+class Settings(BaseSettings):
+    """Runtime configuration, read from `SERVICEDESK_*` variables (and a `.env` file)."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="SERVICEDESK_", env_file=".env", extra="ignore", frozen=True
+    )
+
+    environment: Literal["development", "production", "test"] = "production"
+    data_dir: Path = Field(
+        default=Path("./data"), description="Where the embedded SQLite database lives."
+    )
+    database_url: str | None = Field(
+        default=None,
+        description="SQLAlchemy URL; empty means the embedded SQLite file under data_dir.",
+    )
+    auto_migrate: bool = Field(
+        default=True, description="`servicedesk serve` upgrades the schema before serving."
+    )
+    db_pool_size: int = Field(default=10, ge=1, le=200)
+    sqlite_busy_timeout_ms: int = Field(default=15_000, ge=0)
+
+    idempotency_ttl_seconds: int = Field(default=3600, ge=1)
+    max_body_bytes: int = Field(default=1024 * 1024, ge=1024)
+
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    log_format: Literal["json", "console"] = "json"
+
+    @field_validator("database_url")
+    @classmethod
+    def _empty_url_means_default(cls, value: str | None) -> str | None:
+        return value or None
+
+    @cached_property
+    def sqlalchemy_url(self) -> str:
+        """The async SQLAlchemy URL to connect to."""
+        if self.database_url:
+            return async_database_url(self.database_url)
+        return f"sqlite+aiosqlite:///{(self.data_dir / 'servicedesk.db').resolve()}"
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.sqlalchemy_url.startswith("sqlite")
+
+
+def get_settings() -> Settings:
+    """Read the settings from the environment (called once per app or CLI command)."""
+    return Settings()

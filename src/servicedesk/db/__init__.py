@@ -1,0 +1,1 @@
+"""The database: engine, sessions, declarative base and migrations."""

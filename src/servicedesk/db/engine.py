@@ -1,0 +1,59 @@
+"""Creating the async engine, with the SQLite settings that make it safe to share."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.engine import Connection
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+
+from servicedesk.config import Settings
+
+# Write transactions on SQLite start with BEGIN IMMEDIATE: they take the write lock at
+# once (waiting up to busy_timeout) instead of failing with SQLITE_BUSY when a read
+# transaction later tries to upgrade while another writer has committed.
+SQLITE_BEGIN_OPTION = "servicedesk_sqlite_begin"
+
+
+def create_engine(settings: Settings) -> AsyncEngine:
+    """The engine for `settings.sqlalchemy_url`; the SQLite file's folder is created."""
+    url = settings.sqlalchemy_url
+    if url.startswith("sqlite"):
+        return _create_sqlite_engine(settings)
+    return create_async_engine(
+        url,
+        pool_size=settings.db_pool_size,
+        max_overflow=settings.db_pool_size,
+        pool_pre_ping=True,
+    )
+
+
+def _create_sqlite_engine(settings: Settings) -> AsyncEngine:
+    if settings.database_url is None:
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+    engine = create_async_engine(
+        settings.sqlalchemy_url,
+        pool_size=settings.db_pool_size,
+        max_overflow=settings.db_pool_size,
+    )
+    busy_timeout = settings.sqlite_busy_timeout_ms
+
+    @event.listens_for(engine.sync_engine, "connect")
+    def _configure_connection(dbapi_connection: Any, _: Any) -> None:
+        # Hand transaction control to SQLAlchemy's "begin" event below.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA busy_timeout = {int(busy_timeout)}")
+        cursor.execute("PRAGMA journal_mode = WAL")
+        # FULL: an acknowledged write survives power loss too, not only a crash.
+        cursor.execute("PRAGMA synchronous = FULL")
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.close()
+
+    @event.listens_for(engine.sync_engine, "begin")
+    def _begin(connection: Connection) -> None:
+        mode = connection.get_execution_options().get(SQLITE_BEGIN_OPTION, "DEFERRED")
+        connection.exec_driver_sql(f"BEGIN {mode}")
+
+    return engine

@@ -1,0 +1,56 @@
+"""The database handle of a running app and the per-request session dependencies.
+
+Services never commit: the request's session commits once, after the endpoint returns,
+and rolls back on any error, so a failed request writes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from servicedesk.config import Settings
+from servicedesk.db.engine import SQLITE_BEGIN_OPTION, create_engine
+
+
+class Database:
+    """One engine and its two session factories: read-only work and writes."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.engine: AsyncEngine = create_engine(settings)
+        self.read_sessions = async_sessionmaker(self.engine, expire_on_commit=False)
+        writer = self.engine.execution_options(**{SQLITE_BEGIN_OPTION: "IMMEDIATE"})
+        self.write_sessions = async_sessionmaker(writer, expire_on_commit=False)
+
+    async def ping(self) -> None:
+        async with self.engine.connect() as connection:
+            await connection.execute(text("SELECT 1"))
+
+    async def dispose(self) -> None:
+        await self.engine.dispose()
+
+
+def get_database(request: Request) -> Database:
+    database: Database = request.app.state.database
+    return database
+
+
+async def _read_session(request: Request) -> AsyncIterator[AsyncSession]:
+    async with get_database(request).read_sessions() as session:
+        yield session
+
+
+async def _write_session(request: Request) -> AsyncIterator[AsyncSession]:
+    async with get_database(request).write_sessions() as session, session.begin():
+        yield session
+
+
+# scope="function": the session commits when the endpoint returns, before the response
+# is sent, so a client is never told of a write that did not commit.
+ReadSession = Annotated[AsyncSession, Depends(_read_session, scope="function")]
+WriteSession = Annotated[AsyncSession, Depends(_write_session, scope="function")]
+DatabaseDep = Annotated[Database, Depends(get_database)]

@@ -1,0 +1,160 @@
+"""The API's error classes, each rendering exactly the body the contract documents."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from fastapi import FastAPI, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from servicedesk.logs import get_logger
+
+log = get_logger(__name__)
+
+
+class DetailBody(BaseModel):
+    """`{"detail": "..."}`: the FastAPI-style body most errors use."""
+
+    detail: str
+
+
+class NoValidFieldsBody(BaseModel):
+    """The PATCH 400 body, carrying both keys so clients of either seed document read it."""
+
+    detail: str
+    error: str
+
+
+class AuthErrorBody(BaseModel):
+    """The 401/403 body of the Tickets API: a code and a message."""
+
+    error: str
+    message: str
+
+
+class ApiError(Exception):
+    """An error the API answers with a documented status and body."""
+
+    status_code: ClassVar[int] = 500
+    model: ClassVar[type[BaseModel]] = DetailBody
+    description: ClassVar[str] = "Internal server error"
+    headers: dict[str, str] | None = None
+
+    def __init__(self, detail: str | None = None) -> None:
+        self.detail = detail or self.description
+        super().__init__(self.detail)
+
+    def body(self) -> dict[str, Any]:
+        return {"detail": self.detail}
+
+    @classmethod
+    def openapi_response(cls, example: dict[str, Any] | None = None) -> dict[str, Any]:
+        """The `responses=` entry that documents this error in OpenAPI."""
+        sample = example if example is not None else cls().body()
+        return {
+            "model": cls.model,
+            "description": cls.description,
+            "content": {"application/json": {"example": sample}},
+        }
+
+
+class Unauthorized(ApiError):
+    status_code = 401
+    model = AuthErrorBody
+    description = "Invalid or missing API key"
+
+    def body(self) -> dict[str, Any]:
+        return {"error": "unauthorized", "message": "Invalid or missing API key"}
+
+
+class Forbidden(ApiError):
+    status_code = 403
+    model = AuthErrorBody
+    description = "API key lacks required scope"
+
+    def __init__(self, scope: str = "<scope>") -> None:
+        self.scope = scope
+        super().__init__(f"API key lacks required scope: {scope}")
+
+    def body(self) -> dict[str, Any]:
+        return {"error": "forbidden", "message": self.detail}
+
+
+class TicketNotFound(ApiError):
+    status_code = 404
+    description = "Ticket not found"
+
+
+class NoValidFields(ApiError):
+    status_code = 400
+    model = NoValidFieldsBody
+    description = "No valid fields to update"
+
+    def body(self) -> dict[str, Any]:
+        return {"detail": self.detail, "error": self.detail}
+
+
+class IdempotencyKeyReused(ApiError):
+    status_code = 409
+    description = "Idempotency key reused with a different payload"
+
+
+class IdempotencyKeyInProgress(ApiError):
+    status_code = 409
+    description = "A request with this Idempotency-Key is still in progress; retry shortly"
+
+
+class UnsupportedMediaType(ApiError):
+    status_code = 415
+    description = "Content-Type must be application/json"
+
+
+class ServiceUnavailable(ApiError):
+    status_code = 503
+    description = "Service unavailable"
+
+
+def _render(error: ApiError) -> JSONResponse:
+    return JSONResponse(error.body(), status_code=error.status_code, headers=error.headers)
+
+
+async def _api_error_handler(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, ApiError)
+    return _render(exc)
+
+
+async def _http_error_handler(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StarletteHTTPException)
+    return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers)
+
+
+async def _validation_error_handler(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    # The input echo is dropped: it could be a megabyte of the caller's body, and the
+    # location and message already say what is wrong.
+    errors = [_public_validation_error(error) for error in exc.errors()]
+    return JSONResponse({"detail": jsonable_encoder(errors)}, status_code=422)
+
+
+def _public_validation_error(error: Any) -> dict[str, Any]:
+    public = {key: value for key, value in error.items() if key not in {"input", "url"}}
+    if isinstance(public.get("ctx"), dict):
+        public["ctx"] = {key: str(value) for key, value in public["ctx"].items()}
+    return public
+
+
+async def _unhandled_error_handler(request: Request, exc: Exception) -> JSONResponse:
+    log.exception("unhandled_error", path=request.url.path, method=request.method)
+    return JSONResponse({"detail": "Internal server error"}, status_code=500)
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """Make every error, expected or not, answer with a documented JSON body."""
+    app.add_exception_handler(ApiError, _api_error_handler)
+    app.add_exception_handler(StarletteHTTPException, _http_error_handler)
+    app.add_exception_handler(RequestValidationError, _validation_error_handler)
+    app.add_exception_handler(Exception, _unhandled_error_handler)

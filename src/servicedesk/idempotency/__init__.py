@@ -1,0 +1,1 @@
+"""Idempotency-Key: replaying the first response of a retried create."""

@@ -1,0 +1,107 @@
+"""Running a create at most once per Idempotency-Key, decided by the database.
+
+The record is inserted in the same transaction as the ticket, before the ticket is made.
+A concurrent request with the same key then either waits on that row (PostgreSQL blocks
+the second insert on the primary key until the first commits; SQLite's write lock queues
+the whole transaction) and replays the committed response, or, if the first rolled back,
+goes ahead itself. Nothing is held in process memory, so this holds across workers.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from servicedesk.db.base import utcnow
+from servicedesk.errors import IdempotencyKeyInProgress, IdempotencyKeyReused
+from servicedesk.idempotency.models import IdempotencyRecord
+
+
+@dataclass(frozen=True, slots=True)
+class StoredResponse:
+    status_code: int
+    body: Any
+    replayed: bool = False
+
+
+def fingerprint(method: str, path: str, payload: Any) -> str:
+    """A digest of what the request asks for; key order and whitespace do not matter."""
+    canonical = json.dumps(
+        [method, path, payload], sort_keys=True, separators=(",", ":"), ensure_ascii=False
+    )
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+async def run_once(
+    session: AsyncSession,
+    *,
+    tenant_id: uuid.UUID,
+    key: str,
+    request_fingerprint: str,
+    ttl: timedelta,
+    operation: Callable[[], Awaitable[StoredResponse]],
+) -> StoredResponse:
+    """Run `operation` unless `key` already holds a live response; then replay that."""
+    now = utcnow()
+    existing = await _get(session, tenant_id, key)
+    if existing is not None and existing.expires_at > now:
+        return _replay(existing, request_fingerprint)
+    if existing is not None:
+        await session.delete(existing)
+        await session.flush()
+
+    record = IdempotencyRecord(
+        tenant_id=tenant_id,
+        key=key,
+        request_fingerprint=request_fingerprint,
+        status_code=0,
+        response_body=None,
+        created_at=now,
+        expires_at=now + ttl,
+    )
+    try:
+        async with session.begin_nested():
+            session.add(record)
+    except IntegrityError:
+        winner = await _get(session, tenant_id, key)
+        if winner is None or winner.status_code == 0:
+            raise IdempotencyKeyInProgress() from None
+        return _replay(winner, request_fingerprint)
+
+    response = await operation()
+    record.status_code = response.status_code
+    record.response_body = response.body
+    await session.flush()
+    return response
+
+
+async def purge_expired(session: AsyncSession, now: datetime | None = None) -> int:
+    """Delete records past their lifetime; returns how many went."""
+    result = await session.execute(
+        delete(IdempotencyRecord).where(IdempotencyRecord.expires_at <= (now or utcnow()))
+    )
+    return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+async def _get(session: AsyncSession, tenant_id: uuid.UUID, key: str) -> IdempotencyRecord | None:
+    result = await session.execute(
+        select(IdempotencyRecord)
+        .where(IdempotencyRecord.tenant_id == tenant_id, IdempotencyRecord.key == key)
+        .execution_options(populate_existing=True)
+    )
+    return result.scalar_one_or_none()
+
+
+def _replay(record: IdempotencyRecord, request_fingerprint: str) -> StoredResponse:
+    if record.request_fingerprint != request_fingerprint:
+        raise IdempotencyKeyReused()
+    return StoredResponse(record.status_code, record.response_body, replayed=True)

@@ -1,0 +1,1 @@
+"""Tickets: the Tickets API of the seed document and the triage fields."""

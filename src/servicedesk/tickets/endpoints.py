@@ -1,0 +1,222 @@
+"""HTTP routes of the Tickets API: /api/v1/tickets."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Header, Query, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+
+from servicedesk.auth.dependencies import require_scope
+from servicedesk.auth.scopes import Scope
+from servicedesk.auth.service import Principal
+from servicedesk.db.session import ReadSession, WriteSession
+from servicedesk.errors import (
+    Forbidden,
+    IdempotencyKeyReused,
+    NoValidFields,
+    TicketNotFound,
+    Unauthorized,
+    UnsupportedMediaType,
+)
+from servicedesk.http import require_json_body
+from servicedesk.idempotency import service as idempotency
+from servicedesk.tickets import service
+from servicedesk.tickets.repository import TicketFilters
+from servicedesk.tickets.schemas import (
+    SEED_TICKET_EXAMPLE,
+    TicketCreate,
+    TicketList,
+    TicketOut,
+    TicketStatus,
+    TicketUpdate,
+)
+
+router = APIRouter(
+    prefix="/api/v1/tickets",
+    tags=["tickets"],
+    responses={401: Unauthorized.openapi_response(), 403: Forbidden.openapi_response()},
+)
+
+Reader = Annotated[Principal, Depends(require_scope(Scope.TICKETS_READ))]
+Writer = Annotated[Principal, Depends(require_scope(Scope.TICKETS_WRITE))]
+
+_VALIDATION_422 = {"description": "Validation error (FastAPI/Pydantic body)"}
+_NOT_FOUND_404 = TicketNotFound.openapi_response()
+
+
+def _ticket_body(ticket: Any) -> dict[str, Any]:
+    return TicketOut.model_validate(ticket).model_dump(mode="json")
+
+
+@router.post(
+    "",
+    status_code=201,
+    response_model=TicketOut,
+    summary="Create a ticket",
+    dependencies=[Depends(require_json_body)],
+    responses={
+        201: {"content": {"application/json": {"example": SEED_TICKET_EXAMPLE}}},
+        400: {"description": 'The ITSM provider rejected the ticket: `{"detail": "..."}`'},
+        409: IdempotencyKeyReused.openapi_response(),
+        413: {"description": "Request body too large"},
+        415: UnsupportedMediaType.openapi_response(),
+        422: _VALIDATION_422,
+    },
+)
+async def create_ticket(
+    data: TicketCreate,
+    request: Request,
+    session: WriteSession,
+    principal: Writer,
+    idempotency_key: Annotated[
+        str | None,
+        Header(
+            alias="Idempotency-Key",
+            min_length=1,
+            max_length=255,
+            description="Retries with the same key within the TTL (1 h) replay the first "
+            "response; a different body with the same key is 409.",
+        ),
+    ] = None,
+) -> JSONResponse:
+    """Requires `tickets:write`. A replayed response carries `Idempotent-Replayed: true`."""
+
+    async def create() -> idempotency.StoredResponse:
+        ticket = await service.create_ticket(session, principal.tenant_id, data)
+        return idempotency.StoredResponse(201, _ticket_body(ticket))
+
+    if idempotency_key is None:
+        response = await create()
+    else:
+        response = await idempotency.run_once(
+            session,
+            tenant_id=principal.tenant_id,
+            key=idempotency_key,
+            request_fingerprint=idempotency.fingerprint(
+                "POST", request.url.path, data.model_dump(mode="json", exclude_unset=True)
+            ),
+            ttl=timedelta(seconds=request.app.state.settings.idempotency_ttl_seconds),
+            operation=create,
+        )
+    headers = {"Idempotent-Replayed": "true"} if response.replayed else None
+    return JSONResponse(response.body, status_code=response.status_code, headers=headers)
+
+
+@router.get(
+    "/{ticket_id}",
+    response_model=TicketOut,
+    summary="Get a ticket",
+    responses={404: _NOT_FOUND_404, 422: _VALIDATION_422},
+)
+async def get_ticket(ticket_id: uuid.UUID, session: ReadSession, principal: Reader) -> Any:
+    """Requires `tickets:read`. A non-UUID id is 422; an unknown or foreign one is 404."""
+    return await service.get_ticket(session, principal.tenant_id, ticket_id)
+
+
+_DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# A "+" in an unencoded query string arrives as a space: "…T10:00:00 02:00".
+_SPACE_FOR_PLUS = re.compile(r" (\d{2}:?\d{2})$")
+
+
+def _parse_instant(name: str, raw: str, *, end_of_day: bool) -> datetime:
+    text = _SPACE_FOR_PLUS.sub(r"+\1", raw.strip())
+    try:
+        if _DATE_ONLY.match(text):
+            day = date.fromisoformat(text)
+            start = datetime.combine(day, time(0), tzinfo=UTC)
+            return start + timedelta(days=1, microseconds=-1) if end_of_day else start
+        value = datetime.fromisoformat(text.replace("z", "Z"))
+    except ValueError:
+        raise _query_error(name, "Input should be an ISO 8601 date or datetime", raw) from None
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def _query_error(name: str, message: str, raw: str) -> RequestValidationError:
+    return RequestValidationError(
+        [{"type": "value_error", "loc": ("query", name), "msg": message, "input": raw}]
+    )
+
+
+def ticket_filters(
+    status: Annotated[TicketStatus | None, Query(description="Any of the six statuses")] = None,
+    start_date: Annotated[
+        str | None,
+        Query(description="ISO 8601; tickets with created_at >= this (naive means UTC)"),
+    ] = None,
+    end_date: Annotated[
+        str | None,
+        Query(description="ISO 8601; tickets with created_at <= this (a bare date: that day)"),
+    ] = None,
+) -> TicketFilters:
+    created_from = (
+        _parse_instant("start_date", start_date, end_of_day=False) if start_date else None
+    )
+    created_to = _parse_instant("end_date", end_date, end_of_day=True) if end_date else None
+    if created_from and created_to and created_from > created_to:
+        raise _query_error("end_date", "end_date must not be before start_date", end_date or "")
+    return TicketFilters(status=status, created_from=created_from, created_to=created_to)
+
+
+@router.get(
+    "",
+    response_model=TicketList,
+    summary="List tickets",
+    responses={422: _VALIDATION_422},
+)
+async def list_tickets(
+    session: ReadSession,
+    principal: Reader,
+    filters: Annotated[TicketFilters, Depends(ticket_filters)],
+    limit: Annotated[int, Query(ge=1, le=100, description="Results per page")] = 20,
+    offset: Annotated[int, Query(ge=0, description="Number of results to skip")] = 0,
+    cursor: Annotated[
+        str | None,
+        Query(
+            max_length=200,
+            description="`next_cursor` of the previous page: pages that never repeat or skip "
+            "a ticket while new ones arrive. `offset` then counts from the cursor.",
+        ),
+    ] = None,
+) -> TicketList:
+    """Requires `tickets:read`. Newest first (created_at, then id)."""
+    try:
+        page = await service.list_tickets(
+            session, principal.tenant_id, filters, limit=limit, offset=offset, cursor=cursor
+        )
+    except service.InvalidCursor:
+        raise _query_error("cursor", "Invalid cursor", cursor or "") from None
+    return TicketList(
+        tickets=[TicketOut.model_validate(ticket) for ticket in page.tickets],
+        total=page.total,
+        limit=limit,
+        offset=offset,
+        next_cursor=page.next_cursor,
+    )
+
+
+@router.patch(
+    "/{ticket_id}",
+    response_model=TicketOut,
+    summary="Update a ticket",
+    dependencies=[Depends(require_json_body)],
+    responses={
+        400: NoValidFields.openapi_response(),
+        404: _NOT_FOUND_404,
+        413: {"description": "Request body too large"},
+        415: UnsupportedMediaType.openapi_response(),
+        422: _VALIDATION_422,
+    },
+)
+async def update_ticket(
+    ticket_id: uuid.UUID, patch: TicketUpdate, session: WriteSession, principal: Writer
+) -> Any:
+    """Requires `tickets:write`. Omitted fields stay; `metadata` merges key by key; any
+    status may be set, so close and reopen are PATCHes of `status`. `confidence_score`
+    is never changed here."""
+    ticket = await service.update_ticket(session, principal.tenant_id, ticket_id, patch)
+    return _ticket_body(ticket)

@@ -1,0 +1,40 @@
+"""The Ticket row."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Float, ForeignKey, Index, String, Text, Uuid
+from sqlalchemy.orm import Mapped, mapped_column
+
+from servicedesk.db.base import Base, JSONDocument, UTCDateTime
+
+
+class Ticket(Base):
+    __tablename__ = "tickets"
+    __table_args__ = (
+        # The list is newest first with id as tie-break; these serve it, its status
+        # filter and keyset (cursor) pages straight from the index at any size.
+        Index("ix_tickets_tenant_created", "tenant_id", "created_at", "id"),
+        Index("ix_tickets_tenant_status_created", "tenant_id", "status", "created_at", "id"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    tenant_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("tenants.id", ondelete="CASCADE"))
+    subject: Mapped[str] = mapped_column(String(255))
+    description: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(20))
+    priority: Mapped[str | None] = mapped_column(String(10))
+    requester_email: Mapped[str | None] = mapped_column(String(320))
+    external_provider: Mapped[str | None] = mapped_column(String(50))
+    external_ticket_id: Mapped[str | None] = mapped_column(String(100))
+    external_ticket_url: Mapped[str | None] = mapped_column(String(2048))
+    # "metadata" is reserved on declarative classes, hence the attribute name.
+    metadata_: Mapped[dict[str, Any]] = mapped_column("metadata", JSONDocument)
+    category: Mapped[str | None] = mapped_column(String(100))
+    ai_suggested_response: Mapped[str | None] = mapped_column(Text)
+    confidence_score: Mapped[float | None] = mapped_column(Float)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)

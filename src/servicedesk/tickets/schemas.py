@@ -1,0 +1,179 @@
+"""Request and response bodies of the Tickets API, with the seed's examples."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+from email_validator import EmailNotValidError, validate_email
+from pydantic import AfterValidator, AliasChoices, BaseModel, ConfigDict, Field, field_validator
+
+TicketStatus = Literal["open", "pending", "resolved", "closed", "ai_resolved", "pending_agent"]
+TicketPriority = Literal["low", "medium", "high", "urgent"]
+
+SUBJECT_MAX = 255
+DESCRIPTION_MAX = 65_536
+CATEGORY_MAX = 100
+SUGGESTED_RESPONSE_MAX = 65_536
+METADATA_MAX_BYTES = 16_384
+METADATA_MAX_DEPTH = 8
+
+
+def _check_email(value: str) -> str:
+    try:
+        # No DNS look-up (no network on the request path); `.test` domains are allowed
+        # for integrators' test suites.
+        result = validate_email(value, check_deliverability=False, test_environment=True)
+    except EmailNotValidError as error:
+        raise ValueError(f"value is not a valid email address: {error}") from None
+    return result.normalized
+
+
+def _depth(value: Any) -> int:
+    if isinstance(value, dict):
+        return 1 + max((_depth(item) for item in value.values()), default=0)
+    if isinstance(value, list):
+        return 1 + max((_depth(item) for item in value), default=0)
+    return 0
+
+
+def _check_metadata(value: dict[str, Any]) -> dict[str, Any]:
+    if _depth(value) > METADATA_MAX_DEPTH:
+        raise ValueError(f"metadata may nest at most {METADATA_MAX_DEPTH} levels deep")
+    size = len(json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode())
+    if size > METADATA_MAX_BYTES:
+        raise ValueError(f"metadata must be at most {METADATA_MAX_BYTES} bytes as JSON")
+    return value
+
+
+Email = Annotated[str, Field(max_length=320), AfterValidator(_check_email)]
+Metadata = Annotated[dict[str, Any], AfterValidator(_check_metadata)]
+Subject = Annotated[str, Field(min_length=1, max_length=SUBJECT_MAX)]
+Description = Annotated[str, Field(min_length=1, max_length=DESCRIPTION_MAX)]
+Category = Annotated[str, Field(min_length=1, max_length=CATEGORY_MAX)]
+SuggestedResponse = Annotated[str, Field(min_length=1, max_length=SUGGESTED_RESPONSE_MAX)]
+
+SEED_CREATE_EXAMPLE: dict[str, Any] = {
+    "subject": "VPN not connecting",
+    "description": "Unable to connect to corporate VPN since this morning.",
+    "priority": "high",
+    "requester_email": "alex@example.com",
+    "metadata": {"category": "Network"},
+}
+
+SEED_TICKET_EXAMPLE: dict[str, Any] = {
+    "id": "5c2e8f1a-3d4b-4e6f-9a1c-7b2d8e0f5a3c",
+    "subject": "VPN not connecting",
+    "description": "Unable to connect to corporate VPN since this morning.",
+    "status": "open",
+    "priority": "high",
+    "requester_email": "alex@example.com",
+    "external_provider": "freshservice",
+    "external_ticket_id": "1042",
+    "external_ticket_url": "https://example.freshservice.com/a/tickets/1042",
+    "metadata": {"category": "Network"},
+    "category": "Network",
+    "ai_suggested_response": None,
+    "confidence_score": 0.92,
+    "created_at": "2026-02-20T14:30:00Z",
+    "updated_at": "2026-02-20T14:30:00Z",
+}
+
+
+class TicketCreate(BaseModel):
+    """POST /api/v1/tickets. Unknown keys (a top-level `category`, say) are ignored."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [SEED_CREATE_EXAMPLE]})
+
+    subject: Subject = Field(description="Ticket subject, 1–255 characters")
+    description: Description = Field(description="Ticket description, minimum 1 character")
+    status: TicketStatus = Field(default="open", description="Initial status (defaults to open)")
+    priority: TicketPriority | None = None
+    requester_email: Email | None = Field(
+        default=None, description="Email of the person the ticket is raised for"
+    )
+    metadata: Metadata | None = Field(
+        default=None, description="Arbitrary key/value data to attach to the ticket"
+    )
+
+
+_NOT_NULLABLE = ("subject", "description", "status")
+
+
+class TicketUpdate(BaseModel):
+    """PATCH /api/v1/tickets/{id}: any subset of the writable fields."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {"status": "pending", "priority": "medium"},
+                {"status": "closed"},
+                {"status": "pending_agent", "category": "Network"},
+            ]
+        }
+    )
+
+    subject: Subject | None = None
+    description: Description | None = None
+    status: TicketStatus | None = None
+    priority: TicketPriority | None = None
+    requester_email: Email | None = None
+    metadata: Metadata | None = Field(
+        default=None,
+        description="Merged key by key (RFC 7396): a key set to null is removed; "
+        "null for the whole object clears it.",
+    )
+    category: Category | None = None
+    ai_suggested_response: SuggestedResponse | None = None
+
+    @field_validator(*_NOT_NULLABLE)
+    @classmethod
+    def _reject_null(cls, value: object) -> object:
+        # Runs only for values the client sent: an omitted field keeps its None default.
+        if value is None:
+            raise ValueError("may not be null")
+        return value
+
+    def changes(self) -> dict[str, Any]:
+        """The writable fields the client sent, with their values."""
+        return {name: getattr(self, name) for name in self.model_fields_set}
+
+
+class TicketOut(BaseModel):
+    """The ticket object every ticket endpoint returns."""
+
+    model_config = ConfigDict(
+        from_attributes=True, json_schema_extra={"examples": [SEED_TICKET_EXAMPLE]}
+    )
+
+    id: uuid.UUID
+    subject: str
+    description: str
+    status: TicketStatus
+    priority: TicketPriority | None
+    requester_email: str | None
+    external_provider: str | None
+    external_ticket_id: str | None
+    external_ticket_url: str | None
+    metadata: dict[str, Any] = Field(validation_alias=AliasChoices("metadata_", "metadata"))
+    category: str | None
+    ai_suggested_response: str | None
+    confidence_score: float | None
+    created_at: datetime
+    updated_at: datetime
+
+
+class TicketList(BaseModel):
+    """A page of tickets in the resource-named envelope."""
+
+    tickets: list[TicketOut]
+    total: int = Field(description="Tickets matching the filters, over all pages")
+    limit: int
+    offset: int
+    next_cursor: str | None = Field(
+        default=None,
+        description="Pass as `cursor` for the next page (stable while tickets are added); "
+        "null on the last page.",
+    )

@@ -1,0 +1,130 @@
+"""The rules of tickets: creation, reading, listing and partial update."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from servicedesk.db.base import utcnow
+from servicedesk.errors import NoValidFields, TicketNotFound
+from servicedesk.tickets import repository
+from servicedesk.tickets.models import Ticket
+from servicedesk.tickets.repository import Position, TicketFilters
+from servicedesk.tickets.schemas import TicketCreate, TicketUpdate
+
+
+class InvalidCursor(ValueError):
+    """A `cursor` that this API did not issue."""
+
+
+@dataclass(frozen=True, slots=True)
+class TicketPage:
+    tickets: Sequence[Ticket]
+    total: int
+    next_cursor: str | None
+
+
+async def create_ticket(session: AsyncSession, tenant_id: uuid.UUID, data: TicketCreate) -> Ticket:
+    now = utcnow()
+    ticket = Ticket(
+        id=uuid.uuid4(),
+        tenant_id=tenant_id,
+        subject=data.subject,
+        description=data.description,
+        status=data.status,
+        priority=data.priority,
+        requester_email=data.requester_email,
+        metadata_=data.metadata or {},
+        created_at=now,
+        updated_at=now,
+    )
+    await repository.insert(session, ticket)
+    return ticket
+
+
+async def get_ticket(session: AsyncSession, tenant_id: uuid.UUID, ticket_id: uuid.UUID) -> Ticket:
+    ticket = await repository.get(session, tenant_id, ticket_id)
+    if ticket is None:
+        raise TicketNotFound()
+    return ticket
+
+
+async def list_tickets(
+    session: AsyncSession,
+    tenant_id: uuid.UUID,
+    filters: TicketFilters,
+    *,
+    limit: int,
+    offset: int,
+    cursor: str | None,
+) -> TicketPage:
+    after = decode_cursor(cursor) if cursor else None
+    tickets = await repository.list_page(
+        session, tenant_id, filters, limit=limit, offset=offset, after=after
+    )
+    total = await repository.count(session, tenant_id, filters)
+    next_cursor = encode_cursor(tickets[-1]) if len(tickets) == limit else None
+    return TicketPage(tickets=tickets, total=total, next_cursor=next_cursor)
+
+
+async def update_ticket(
+    session: AsyncSession, tenant_id: uuid.UUID, ticket_id: uuid.UUID, patch: TicketUpdate
+) -> Ticket:
+    changes = patch.changes()
+    if not changes:
+        raise NoValidFields()
+    ticket = await repository.get(session, tenant_id, ticket_id, for_update=True)
+    if ticket is None:
+        raise TicketNotFound()
+    for field, value in changes.items():
+        if field == "metadata":
+            ticket.metadata_ = merge_patch(ticket.metadata_, value) if value is not None else {}
+        else:
+            setattr(ticket, field, value)
+    ticket.updated_at = _later_than(ticket.updated_at)
+    await session.flush()
+    return ticket
+
+
+def merge_patch(target: Any, patch: Any) -> Any:
+    """Apply an RFC 7396 JSON Merge Patch: objects merge recursively, null removes a key."""
+    if not isinstance(patch, dict):
+        return patch
+    merged = dict(target) if isinstance(target, dict) else {}
+    for key, value in patch.items():
+        if value is None:
+            merged.pop(key, None)
+        else:
+            merged[key] = merge_patch(merged.get(key), value)
+    return merged
+
+
+def _later_than(previous: datetime) -> datetime:
+    # updated_at must move on every write, even two writes within one clock tick.
+    now = utcnow()
+    return now if now > previous else previous + timedelta(microseconds=1)
+
+
+def encode_cursor(ticket: Ticket) -> str:
+    raw = json.dumps([ticket.created_at.isoformat(), str(ticket.id)]).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> Position:
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        created_at, ticket_id = json.loads(raw)
+        position = Position(datetime.fromisoformat(created_at), uuid.UUID(ticket_id))
+    except (binascii.Error, ValueError, TypeError) as error:
+        raise InvalidCursor(cursor) from error
+    if position.created_at.tzinfo is None:
+        raise InvalidCursor(cursor)
+    return position

@@ -1,0 +1,125 @@
+"""Shared fixtures: a migrated database per backend, the app, a client and key factories.
+
+Every test that takes `client` (or `database`) runs once on SQLite and once on
+PostgreSQL. PostgreSQL comes from SERVICEDESK_TEST_POSTGRES_URL; without it those runs
+are skipped on a developer's machine and fail under CI, so a missing server is never a
+silent pass there.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable
+from pathlib import Path
+
+import httpx
+import pytest
+from fastapi import FastAPI
+from sqlalchemy import text
+
+from servicedesk.app import create_app
+from servicedesk.auth import service as auth
+from servicedesk.auth.scopes import Scope
+from servicedesk.config import Settings
+from servicedesk.db import migrate
+from servicedesk.db.session import Database
+
+POSTGRES_URL = os.environ.get("SERVICEDESK_TEST_POSTGRES_URL")
+TABLES = ("idempotency_records", "tickets", "api_keys", "tenants")
+ALL_SCOPES = tuple(Scope)
+
+KeyFactory = Callable[..., Awaitable[str]]
+
+
+def _postgres_or_skip() -> str:
+    if POSTGRES_URL:
+        return POSTGRES_URL
+    if os.environ.get("CI"):
+        pytest.fail("SERVICEDESK_TEST_POSTGRES_URL is not set under CI")
+    pytest.skip("SERVICEDESK_TEST_POSTGRES_URL not set")
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A migrated SQLite file, copied for each test (faster than migrating each time)."""
+    data_dir = tmp_path_factory.mktemp("sqlite-template")
+    migrate.upgrade(Settings(data_dir=data_dir, environment="test"))
+    return data_dir / "servicedesk.db"
+
+
+@pytest.fixture(scope="session")
+def postgres_migrated() -> str:
+    url = _postgres_or_skip()
+    settings = Settings(database_url=url, environment="test")
+    migrate.upgrade(settings)
+    return url
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def backend(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+@pytest.fixture
+def settings(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> Settings:
+    if backend == "sqlite":
+        template: Path = request.getfixturevalue("sqlite_template")
+        shutil.copy(template, tmp_path / "servicedesk.db")
+        return Settings(data_dir=tmp_path, environment="test", log_format="console")
+    url: str = request.getfixturevalue("postgres_migrated")
+    return Settings(database_url=url, environment="test", log_format="console")
+
+
+@pytest.fixture
+async def database(settings: Settings) -> AsyncIterator[Database]:
+    database = Database(settings)
+    try:
+        yield database
+    finally:
+        if not settings.is_sqlite:
+            async with database.engine.begin() as connection:
+                await connection.execute(text(f"TRUNCATE {', '.join(TABLES)} CASCADE"))
+        await database.dispose()
+
+
+@pytest.fixture
+async def app(settings: Settings, database: Database) -> AsyncIterator[FastAPI]:
+    application = create_app(settings)
+    async with application.router.lifespan_context(application):
+        yield application
+
+
+@pytest.fixture
+async def client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+        yield client
+
+
+@pytest.fixture
+def make_key(database: Database) -> KeyFactory:
+    """`await make_key(tenant="acme", scopes=[...])` → a plaintext key for that tenant."""
+
+    async def factory(tenant: str = "acme", scopes: tuple[Scope, ...] = ALL_SCOPES) -> str:
+        async with database.write_sessions() as session, session.begin():
+            owner = await auth.get_or_create_tenant(session, tenant)
+            _, plaintext = await auth.create_api_key(session, owner, scopes, name="test")
+        return plaintext
+
+    return factory
+
+
+@pytest.fixture
+async def api_key(make_key: KeyFactory) -> str:
+    return await make_key()
+
+
+@pytest.fixture
+def headers(api_key: str) -> dict[str, str]:
+    return {"X-API-Key": api_key}
+
+
+def new_uuid() -> str:
+    return str(uuid.uuid4())
