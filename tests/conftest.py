@@ -13,6 +13,7 @@ import shutil
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -123,3 +124,24 @@ def headers(api_key: str) -> dict[str, str]:
 
 def new_uuid() -> str:
     return str(uuid.uuid4())
+
+
+SEED_CREATE = {
+    "subject": "VPN not connecting",
+    "description": "Unable to connect to corporate VPN since this morning.",
+    "priority": "high",
+    "requester_email": "alex@example.com",
+    "metadata": {"category": "Network"},
+}
+
+
+@pytest.fixture
+def create_ticket(client: httpx.AsyncClient, headers: dict[str, str]) -> Any:
+    async def create(**overrides: Any) -> dict[str, Any]:
+        body = {**SEED_CREATE, **overrides}
+        response = await client.post("/api/v1/tickets", json=body, headers=headers)
+        assert response.status_code == 201, response.text
+        result: dict[str, Any] = response.json()
+        return result
+
+    return create

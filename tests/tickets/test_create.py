@@ -9,7 +9,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.tickets.conftest import SEED_CREATE
+from tests.conftest import SEED_CREATE
 
 TICKET_FIELDS = {
     "id",

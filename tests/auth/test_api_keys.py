@@ -1,0 +1,171 @@
+"""X-API-Key authentication, the scope matrix, and tenant isolation on every endpoint."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+import pytest
+
+from servicedesk.auth import service as auth
+from servicedesk.auth.keys import KEY_PREFIX, hash_key
+from servicedesk.auth.models import ApiKey
+from servicedesk.auth.scopes import Scope
+from servicedesk.db.session import Database
+from tests.conftest import SEED_CREATE, KeyFactory, new_uuid
+
+UNAUTHORIZED = {"error": "unauthorized", "message": "Invalid or missing API key"}
+
+# (method, path template, body, scope it needs)
+ENDPOINTS = [
+    ("POST", "/api/v1/tickets", SEED_CREATE, "tickets:write"),
+    ("GET", "/api/v1/tickets", None, "tickets:read"),
+    ("GET", "/api/v1/tickets/{id}", None, "tickets:read"),
+    ("PATCH", "/api/v1/tickets/{id}", {"status": "closed"}, "tickets:write"),
+]
+ENDPOINT_IDS = [f"{method} {path}" for method, path, _, _ in ENDPOINTS]
+
+
+async def call(
+    client: httpx.AsyncClient,
+    method: str,
+    path: str,
+    body: Any,
+    headers: dict[str, str],
+    ticket_id: str | None = None,
+) -> httpx.Response:
+    url = path.format(id=ticket_id or new_uuid())
+    return await client.request(method, url, json=body, headers=headers)
+
+
+@pytest.mark.parametrize(("method", "path", "body", "scope"), ENDPOINTS, ids=ENDPOINT_IDS)
+@pytest.mark.parametrize(
+    "presented",
+    [
+        pytest.param(None, id="missing"),
+        pytest.param("", id="empty"),
+        pytest.param("itsm_sk_live_unknown", id="unknown"),
+        pytest.param(KEY_PREFIX + "x" * 500, id="oversized"),
+        pytest.param("Bearer itsm_sk_live_x", id="wrong-form"),
+    ],
+)
+async def test_missing_or_invalid_key_is_401(
+    client: httpx.AsyncClient,
+    api_key: str,
+    method: str,
+    path: str,
+    body: Any,
+    scope: str,
+    presented: str | None,
+) -> None:
+    headers = {} if presented is None else {"X-API-Key": presented}
+
+    response = await call(client, method, path, body, headers)
+
+    assert response.status_code == 401
+    assert response.json() == UNAUTHORIZED
+
+
+async def test_401_comes_before_body_validation_and_404(client: httpx.AsyncClient) -> None:
+    invalid = await client.post("/api/v1/tickets", json={}, headers={"X-API-Key": "nope"})
+    missing = await client.get(f"/api/v1/tickets/{new_uuid()}")
+
+    assert invalid.status_code == 401
+    assert missing.status_code == 401
+
+
+async def test_revoked_key_is_401_at_once(
+    client: httpx.AsyncClient, database: Database, api_key: str, headers: dict[str, str]
+) -> None:
+    assert (await client.get("/api/v1/tickets", headers=headers)).status_code == 200
+    async with database.write_sessions() as session, session.begin():
+        key = await session.get(ApiKey, await _key_id(database, api_key))
+        assert key is not None
+        assert await auth.revoke_api_key(session, key.id)
+
+    response = await client.get("/api/v1/tickets", headers=headers)
+
+    assert response.status_code == 401
+    assert response.json() == UNAUTHORIZED
+
+
+async def _key_id(database: Database, plaintext: str) -> str:
+    from servicedesk.auth.repository import get_active_key_by_hash
+
+    async with database.read_sessions() as session:
+        key = await get_active_key_by_hash(session, hash_key(plaintext))
+    assert key is not None
+    return key.id
+
+
+async def test_only_a_hash_of_the_key_is_stored(database: Database, api_key: str) -> None:
+    async with database.read_sessions() as session:
+        key = await session.get(ApiKey, await _key_id(database, api_key))
+    assert key is not None
+    stored = [str(value) for value in vars(key).values()]
+    assert all(api_key not in value for value in stored)
+    assert key.key_hash == hash_key(api_key)
+
+
+@pytest.mark.parametrize(("method", "path", "body", "scope"), ENDPOINTS, ids=ENDPOINT_IDS)
+@pytest.mark.parametrize(
+    "held",
+    [
+        pytest.param((Scope.TICKETS_READ,), id="read-only"),
+        pytest.param((Scope.TICKETS_WRITE,), id="write-only"),
+        pytest.param((Scope.KB_READ, Scope.WEBHOOKS_MANAGE, Scope.CONFIG_WRITE), id="other"),
+        pytest.param((Scope.TICKETS_READ, Scope.TICKETS_WRITE), id="both"),
+    ],
+)
+async def test_scope_matrix(
+    client: httpx.AsyncClient,
+    make_key: KeyFactory,
+    create_ticket: Any,
+    method: str,
+    path: str,
+    body: Any,
+    scope: str,
+    held: tuple[Scope, ...],
+) -> None:
+    ticket = await create_ticket()
+    key = await make_key(scopes=held)
+
+    response = await call(client, method, path, body, {"X-API-Key": key}, ticket["id"])
+
+    if scope in {s.value for s in held}:
+        assert response.status_code in (200, 201), response.text
+    else:
+        assert response.status_code == 403
+        assert response.json() == {
+            "error": "forbidden",
+            "message": f"API key lacks required scope: {scope}",
+        }
+
+
+@pytest.mark.parametrize(("method", "path", "body", "scope"), ENDPOINTS, ids=ENDPOINT_IDS)
+async def test_a_tenant_never_sees_or_changes_another_tenants_tickets(
+    client: httpx.AsyncClient,
+    headers: dict[str, str],
+    make_key: KeyFactory,
+    create_ticket: Any,
+    method: str,
+    path: str,
+    body: Any,
+    scope: str,
+) -> None:
+    mine = await create_ticket()
+    intruder = {"X-API-Key": await make_key(tenant="globex")}
+
+    response = await call(client, method, path, body, intruder, mine["id"])
+
+    if "{id}" in path:
+        assert response.status_code == 404
+        assert response.json() == {"detail": "Ticket not found"}
+    elif method == "GET":
+        assert response.json()["total"] == 0
+    else:
+        assert response.status_code == 201
+        assert response.json()["id"] != mine["id"]
+    assert (await client.get(f"/api/v1/tickets/{mine['id']}", headers=headers)).json() == mine
+    listed = (await client.get("/api/v1/tickets", headers=headers)).json()
+    assert [t["id"] for t in listed["tickets"]] == [mine["id"]]
