@@ -1,0 +1,5 @@
+"""`python -m servicedesk` runs the CLI."""
+
+from servicedesk.cli import app
+
+app()

@@ -1,0 +1,114 @@
+"""The `servicedesk` command line: tenants and keys, against a real database."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+
+import pytest
+from typer.testing import CliRunner
+
+from servicedesk.auth.service import Principal, authenticate
+from servicedesk.cli import app
+from servicedesk.config import Settings
+from servicedesk.db.session import Database
+
+runner = CliRunner()
+KEY_FORMAT = re.compile(r"^itsm_sk_live_[A-Za-z0-9_-]{43}$")
+
+
+@pytest.fixture(autouse=True)
+def cli_environment(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SERVICEDESK_DATA_DIR", str(settings.data_dir))
+    if settings.database_url:
+        monkeypatch.setenv("SERVICEDESK_DATABASE_URL", settings.database_url)
+
+
+def principal_of(settings: Settings, plaintext: str) -> Principal | None:
+    async def look_up() -> Principal | None:
+        database = Database(settings)
+        try:
+            async with database.read_sessions() as session:
+                return await authenticate(session, plaintext)
+        finally:
+            await database.dispose()
+
+    return asyncio.run(look_up())
+
+
+def test_tenants_create_then_duplicate_fails_unless_if_not_exists(database: Database) -> None:
+    first = runner.invoke(app, ["tenants", "create", "initech"])
+    duplicate = runner.invoke(app, ["tenants", "create", "initech"])
+    tolerated = runner.invoke(app, ["tenants", "create", "initech", "--if-not-exists"])
+
+    assert first.exit_code == 0, first.output
+    assert duplicate.exit_code == 1
+    assert "already exists" in duplicate.output
+    assert tolerated.exit_code == 0
+    assert tolerated.stdout.split()[-1] == first.stdout.split()[-1]
+    listed = runner.invoke(app, ["tenants", "list"])
+    assert "initech" in listed.stdout
+
+
+def test_keys_create_prints_the_key_alone_on_the_last_line(
+    settings: Settings, database: Database
+) -> None:
+    runner.invoke(app, ["tenants", "create", "initech"])
+
+    result = runner.invoke(
+        app,
+        ["keys", "create", "--tenant", "initech", "--scope", "tickets:read", "--scope", "kb:read"],
+    )
+
+    assert result.exit_code == 0, result.output
+    plaintext = result.stdout.rstrip("\n").splitlines()[-1]
+    assert KEY_FORMAT.match(plaintext)
+    principal = principal_of(settings, plaintext)
+    assert principal is not None
+    assert principal.scopes == {"tickets:read", "kb:read"}
+
+
+def test_keys_create_rejects_unknown_scope_and_tenant(database: Database) -> None:
+    runner.invoke(app, ["tenants", "create", "initech"])
+
+    bad_scope = runner.invoke(app, ["keys", "create", "--tenant", "initech", "--scope", "root"])
+    bad_tenant = runner.invoke(
+        app, ["keys", "create", "--tenant", "nobody", "--scope", "tickets:read"]
+    )
+
+    assert bad_scope.exit_code != 0
+    assert bad_tenant.exit_code == 1
+    assert "no tenant" in bad_tenant.output
+
+
+def test_keys_list_shows_ids_and_prefixes_never_secrets(database: Database) -> None:
+    runner.invoke(app, ["tenants", "create", "initech"])
+    created = runner.invoke(
+        app, ["keys", "create", "--tenant", "initech", "--scope", "tickets:read"]
+    )
+    plaintext = created.stdout.splitlines()[-1]
+    key_id = created.stdout.split()[1]
+
+    listed = runner.invoke(app, ["keys", "list", "--tenant", "initech"])
+
+    assert listed.exit_code == 0
+    assert key_id in listed.stdout
+    assert "active" in listed.stdout
+    assert plaintext not in listed.stdout
+
+
+def test_keys_revoke_stops_the_key(settings: Settings, database: Database) -> None:
+    runner.invoke(app, ["tenants", "create", "initech"])
+    created = runner.invoke(
+        app, ["keys", "create", "--tenant", "initech", "--scope", "tickets:read"]
+    )
+    plaintext = created.stdout.splitlines()[-1]
+    key_id = created.stdout.split()[1]
+
+    revoked = runner.invoke(app, ["keys", "revoke", key_id])
+    again = runner.invoke(app, ["keys", "revoke", key_id])
+
+    assert revoked.exit_code == 0
+    assert again.exit_code == 1
+    assert principal_of(settings, plaintext) is None
+    assert "revoked" in runner.invoke(app, ["keys", "list", "--tenant", "initech"]).stdout

@@ -1,0 +1,77 @@
+"""Liveness, readiness, and error bodies of the framework's own routes."""
+
+from __future__ import annotations
+
+import httpx
+from fastapi import FastAPI
+
+
+async def test_healthz(client: httpx.AsyncClient) -> None:
+    response = await client.get("/healthz")
+
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}
+
+
+async def test_readyz_when_the_database_answers(client: httpx.AsyncClient) -> None:
+    response = await client.get("/readyz")
+
+    assert response.status_code == 200
+    assert response.json() == {"status": "ready"}
+
+
+async def test_readyz_is_503_when_the_database_is_gone(
+    client: httpx.AsyncClient, app: FastAPI
+) -> None:
+    async def unreachable() -> None:
+        raise ConnectionRefusedError("database down")
+
+    app.state.database.ping = unreachable
+
+    response = await client.get("/readyz")
+
+    assert response.status_code == 503
+    assert response.json() == {"status": "unavailable", "detail": "database unreachable"}
+
+
+async def test_every_response_carries_a_request_id(client: httpx.AsyncClient) -> None:
+    echoed = await client.get("/healthz", headers={"X-Request-ID": "req-123"})
+    generated = await client.get("/healthz")
+
+    assert echoed.headers["X-Request-ID"] == "req-123"
+    assert len(generated.headers["X-Request-ID"]) == 32
+
+
+async def test_unknown_route_and_method_are_json(
+    client: httpx.AsyncClient, headers: dict[str, str]
+) -> None:
+    missing = await client.get("/api/v1/nothing", headers=headers)
+    wrong_method = await client.delete("/api/v1/tickets", headers=headers)
+
+    assert missing.status_code == 404
+    assert missing.json() == {"detail": "Not Found"}
+    assert wrong_method.status_code == 405
+    assert wrong_method.json() == {"detail": "Method Not Allowed"}
+
+
+async def test_an_unexpected_error_is_a_bare_500(
+    client: httpx.AsyncClient, app: FastAPI, headers: dict[str, str]
+) -> None:
+    async def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("SELECT secret FROM somewhere")
+
+    from servicedesk.tickets import service
+
+    original = service.list_tickets
+    service.list_tickets = broken  # type: ignore[assignment]
+    try:
+        transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as raw:
+            response = await raw.get("/api/v1/tickets", headers=headers)
+    finally:
+        service.list_tickets = original
+
+    assert response.status_code == 500
+    assert response.json() == {"detail": "Internal server error"}
+    assert "SELECT" not in response.text
+    assert "Traceback" not in response.text
