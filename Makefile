@@ -26,7 +26,7 @@ run: install
 	echo "servicedesk on http://$(HOST):$(PORT)  (docs: http://$(HOST):$(PORT)/docs)" && \
 	echo "demo API key: $$KEY" && \
 	echo "try:" && \
-	echo "  curl -s http://$(HOST):$(PORT)/api/v1/tickets -H 'X-API-Key: '$$KEY" \
+	echo "  curl -s -X POST http://$(HOST):$(PORT)/api/v1/tickets -H \"X-API-Key: $$KEY\"" \
 		"-H 'Content-Type: application/json'" \
 		"-d '{\"subject\": \"VPN not connecting\", \"description\": \"Unable to connect since this morning.\"}'" && \
 	echo "" && \
