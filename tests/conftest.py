@@ -8,6 +8,7 @@ silent pass there.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import uuid
@@ -28,6 +29,7 @@ from servicedesk.db import migrate
 from servicedesk.db.session import Database
 
 POSTGRES_URL = os.environ.get("SERVICEDESK_TEST_POSTGRES_URL")
+REDIS_URL = os.environ.get("SERVICEDESK_TEST_REDIS_URL")
 TABLES = ("idempotency_records", "tickets", "api_keys", "tenants")
 ALL_SCOPES = tuple(Scope)
 
@@ -40,6 +42,14 @@ def _postgres_or_skip() -> str:
     if os.environ.get("CI"):
         pytest.fail("SERVICEDESK_TEST_POSTGRES_URL is not set under CI")
     pytest.skip("SERVICEDESK_TEST_POSTGRES_URL not set")
+
+
+def redis_or_skip() -> str:
+    if REDIS_URL:
+        return REDIS_URL
+    if os.environ.get("CI"):
+        pytest.fail("SERVICEDESK_TEST_REDIS_URL is not set under CI")
+    pytest.skip("SERVICEDESK_TEST_REDIS_URL not set")
 
 
 @pytest.fixture(scope="session")
@@ -90,6 +100,25 @@ async def app(settings: Settings, database: Database) -> AsyncIterator[FastAPI]:
     application = create_app(settings)
     async with application.router.lifespan_context(application):
         yield application
+
+
+ClientFactory = Callable[..., contextlib.AbstractAsyncContextManager[httpx.AsyncClient]]
+
+
+@pytest.fixture
+def client_with(settings: Settings, database: Database) -> ClientFactory:
+    """`async with client_with(rate_limit_per_key="3/minute") as client:` an app whose
+    settings differ from the test's in the given fields."""
+
+    @contextlib.asynccontextmanager
+    async def factory(**overrides: Any) -> AsyncIterator[httpx.AsyncClient]:
+        application = create_app(settings.model_copy(update=overrides))
+        async with application.router.lifespan_context(application):
+            transport = httpx.ASGITransport(app=application)
+            async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+                yield client
+
+    return factory
 
 
 @pytest.fixture

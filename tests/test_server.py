@@ -6,12 +6,6 @@ Walks the seed's curl examples and races identical creates across both workers.
 from __future__ import annotations
 
 import asyncio
-import os
-import signal
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -20,6 +14,7 @@ import pytest
 
 from servicedesk.config import Settings
 from servicedesk.db.session import Database
+from tests import live_server
 from tests.conftest import SEED_CREATE
 
 pytestmark = pytest.mark.e2e
@@ -31,74 +26,12 @@ class Server:
     key: str
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
-def _cli(env: dict[str, str], *args: str) -> str:
-    result = subprocess.run(
-        [sys.executable, "-m", "servicedesk", *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=True,
-    )
-    return result.stdout
-
-
-def _wait_until_ready(base_url: str, process: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"server exited with {process.returncode}")
-        try:
-            if httpx.get(f"{base_url}/readyz", timeout=1).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        time.sleep(0.1)
-    raise TimeoutError("server did not become ready")
-
-
 @pytest.fixture
 def server(settings: Settings, database: Database) -> Iterator[Server]:
-    env = {**os.environ, "SERVICEDESK_DATA_DIR": str(settings.data_dir)}
-    if settings.database_url:
-        env["SERVICEDESK_DATABASE_URL"] = settings.database_url
-    _cli(env, "tenants", "create", "e2e")
-    key = _cli(
-        env,
-        "keys",
-        "create",
-        "--tenant",
-        "e2e",
-        "--scope",
-        "tickets:read",
-        "--scope",
-        "tickets:write",
-    ).splitlines()[-1]
-    port = _free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "servicedesk", "serve", "--port", str(port), "--workers", "2"],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base_url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_until_ready(base_url, process)
-        yield Server(base_url, key)
-    finally:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+    env = live_server.server_env(settings)
+    key = live_server.create_key(env, "e2e", "tickets:read", "tickets:write")
+    with live_server.running(env, workers=2) as running:
+        yield Server(running.base_url, key)
 
 
 def test_seed_curl_examples_work_against_the_real_server(server: Server) -> None:

@@ -15,7 +15,12 @@ from servicedesk.errors import install_error_handlers
 from servicedesk.health.endpoints import router as health_router
 from servicedesk.idempotency.service import purge_expired
 from servicedesk.logs import configure_logging, get_logger
-from servicedesk.middleware import BodySizeLimitMiddleware, RequestContextMiddleware
+from servicedesk.middleware import (
+    BodySizeLimitMiddleware,
+    RequestContextMiddleware,
+    RequestTimeoutMiddleware,
+)
+from servicedesk.ratelimit.service import RateLimiter
 from servicedesk.tickets.endpoints import router as tickets_router
 
 log = get_logger(__name__)
@@ -41,6 +46,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         database = Database(settings)
         app.state.database = database
+        app.state.rate_limiter = RateLimiter(settings) if settings.rate_limit_enabled else None
         purger = asyncio.create_task(_purge_idempotency_records(database))
         try:
             yield
@@ -57,6 +63,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.settings = settings
+    app.add_middleware(RequestTimeoutMiddleware, seconds=settings.request_timeout_seconds)
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(RequestContextMiddleware)
     install_error_handlers(app)

@@ -49,10 +49,31 @@ class Settings(BaseSettings):
     idempotency_ttl_seconds: int = Field(default=3600, ge=1)
     max_body_bytes: int = Field(default=1024 * 1024, ge=1024)
 
+    rate_limit_enabled: bool = True
+    rate_limit_per_key: str = Field(
+        default="6000/minute", description="Requests per API key, in `limits` notation."
+    )
+    rate_limit_per_tenant: str = Field(
+        default="30000/minute", description="Requests per tenant, over all its keys."
+    )
+    redis_url: str | None = Field(
+        default=None, description="Redis for rate-limit counters shared by all processes."
+    )
+    request_timeout_seconds: float = Field(default=30.0, gt=0)
+    postgres_statement_timeout_ms: int = Field(default=10_000, ge=0)
+
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     log_format: Literal["json", "console"] = "json"
 
-    @field_validator("database_url")
+    @field_validator("rate_limit_per_key", "rate_limit_per_tenant")
+    @classmethod
+    def _parseable_limit(cls, value: str) -> str:
+        from limits import parse
+
+        parse(value)
+        return value
+
+    @field_validator("database_url", "redis_url")
     @classmethod
     def _empty_url_means_default(cls, value: str | None) -> str | None:
         return value or None

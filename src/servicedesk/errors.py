@@ -113,6 +113,15 @@ class UnsupportedMediaType(ApiError):
     description = "Content-Type must be application/json"
 
 
+class RateLimited(ApiError):
+    status_code = 429
+    description = "Rate limit exceeded"
+
+    def __init__(self, limit: str = "<limit>", retry_after: int = 1) -> None:
+        super().__init__(f"Rate limit exceeded: {limit}. Retry after {retry_after} seconds.")
+        self.headers = {"Retry-After": str(retry_after)}
+
+
 class ServiceUnavailable(ApiError):
     status_code = 503
     description = "Service unavailable"

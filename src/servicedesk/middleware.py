@@ -1,7 +1,8 @@
-"""ASGI middleware: request ids and the access log, and the request body size cap."""
+"""ASGI middleware: request ids and the access log, the body size cap, the time limit."""
 
 from __future__ import annotations
 
+import asyncio
 import re
 import time
 import uuid
@@ -38,9 +39,11 @@ class RequestContextMiddleware:
             nonlocal status
             if message["type"] == "http.response.start":
                 status = message["status"]
+                extra = scope.get("state", {}).get("rate_limit_headers", {})
                 message["headers"] = [
                     *message.get("headers", []),
                     (b"x-request-id", request_id.encode()),
+                    *((name.lower().encode(), value.encode()) for name, value in extra.items()),
                 ]
             await send(message)
 
@@ -111,3 +114,38 @@ def _content_length(scope: Scope) -> int | None:
             except ValueError:
                 return None
     return None
+
+
+class RequestTimeoutMiddleware:
+    """503 `{"detail": "Request timed out"}` when a request runs past its time limit.
+
+    Cancelling the handler rolls its transaction back, so a timed-out write writes nothing.
+    """
+
+    def __init__(self, app: ASGIApp, seconds: float) -> None:
+        self.app = app
+        self.seconds = seconds
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            async with asyncio.timeout(self.seconds):
+                await self.app(scope, receive, tracking_send)
+        except TimeoutError:
+            log.warning("request_timed_out", path=scope["path"], seconds=self.seconds)
+            if started:
+                raise
+            response = JSONResponse(
+                {"detail": "Request timed out"}, status_code=503, headers={"Retry-After": "1"}
+            )
+            await response(scope, receive, send)

@@ -12,7 +12,8 @@ from fastapi.security import APIKeyHeader
 from servicedesk.auth.scopes import Scope
 from servicedesk.auth.service import Principal, authenticate
 from servicedesk.db.session import get_database
-from servicedesk.errors import Forbidden, Unauthorized
+from servicedesk.errors import Forbidden, RateLimited, Unauthorized
+from servicedesk.ratelimit.service import RateLimiter
 
 api_key_header = APIKeyHeader(
     name="X-API-Key",
@@ -28,10 +29,24 @@ async def current_principal(
         principal = await authenticate(session, api_key)
     if principal is None:
         raise Unauthorized()
+    await _enforce_rate_limit(request, principal)
     structlog.contextvars.bind_contextvars(
         tenant_id=str(principal.tenant_id), api_key_id=principal.key_id
     )
     return principal
+
+
+async def _enforce_rate_limit(request: Request, principal: Principal) -> None:
+    limiter: RateLimiter | None = request.app.state.rate_limiter
+    if limiter is None:
+        return
+    decision = await limiter.check(principal)
+    if decision.budget is not None:
+        # Added to the response, whatever it is, by RequestContextMiddleware.
+        request.state.rate_limit_headers = decision.budget.headers()
+    if not decision.allowed:
+        assert decision.budget is not None
+        raise RateLimited(str(decision.budget.item), decision.retry_after)
 
 
 def require_scope(scope: Scope) -> Callable[..., Awaitable[Principal]]:

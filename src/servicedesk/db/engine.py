@@ -26,6 +26,12 @@ def create_engine(settings: Settings) -> AsyncEngine:
         pool_size=settings.db_pool_size,
         max_overflow=settings.db_pool_size,
         pool_pre_ping=True,
+        # No statement may run away with the database: bounded query work.
+        connect_args={
+            "server_settings": {
+                "statement_timeout": str(settings.postgres_statement_timeout_ms),
+            }
+        },
     )
 
 

@@ -1,0 +1,1 @@
+"""Rate limits per API key and per tenant (the `limits` library; memory or Redis)."""

@@ -1,0 +1,97 @@
+"""Counting requests against the per-key and per-tenant budgets.
+
+Memory storage counts per process; with SERVICEDESK_REDIS_URL every process shares one
+budget. If Redis cannot be reached the request is let through and a warning logged:
+an outage of the limiter must not become an outage of the API.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass
+
+from limits import RateLimitItem, parse
+from limits.aio.storage import MemoryStorage, Storage
+from limits.aio.strategies import SlidingWindowCounterRateLimiter
+from limits.storage import storage_from_string
+
+from servicedesk.auth.service import Principal
+from servicedesk.config import Settings
+from servicedesk.logs import get_logger
+
+log = get_logger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class Budget:
+    """Where a caller stands against one limit."""
+
+    item: RateLimitItem
+    remaining: int
+    reset_at: float
+
+    @property
+    def reset_in(self) -> int:
+        return max(0, math.ceil(self.reset_at - time.time()))
+
+    def headers(self) -> dict[str, str]:
+        window = self.item.get_expiry()
+        return {
+            "RateLimit-Limit": str(self.item.amount),
+            "RateLimit-Remaining": str(max(0, self.remaining)),
+            "RateLimit-Reset": str(self.reset_in),
+            "RateLimit-Policy": f"{self.item.amount};w={window}",
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    allowed: bool
+    budget: Budget | None
+
+    @property
+    def retry_after(self) -> int:
+        return max(1, self.budget.reset_in) if self.budget else 1
+
+
+class RateLimiter:
+    """Two budgets per request: the API key's and its tenant's."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.per_key = parse(settings.rate_limit_per_key)
+        self.per_tenant = parse(settings.rate_limit_per_tenant)
+        self.storage = _storage(settings.redis_url)
+        self.strategy = SlidingWindowCounterRateLimiter(self.storage)
+
+    async def check(self, principal: Principal) -> Decision:
+        try:
+            return await self._check(principal)
+        except Exception as error:
+            log.warning("rate_limiter_unavailable", error=type(error).__name__)
+            return Decision(allowed=True, budget=None)
+
+    async def _check(self, principal: Principal) -> Decision:
+        limits = (
+            (self.per_key, ("key", principal.key_id)),
+            (self.per_tenant, ("tenant", str(principal.tenant_id))),
+        )
+        tightest: Budget | None = None
+        for item, identifiers in limits:
+            allowed = await self.strategy.hit(item, *identifiers)
+            stats = await self.strategy.get_window_stats(item, *identifiers)
+            budget = Budget(item, stats.remaining, stats.reset_time)
+            if not allowed:
+                return Decision(allowed=False, budget=budget)
+            if tightest is None or budget.remaining < tightest.remaining:
+                tightest = budget
+        return Decision(allowed=True, budget=tightest)
+
+
+def _storage(redis_url: str | None) -> Storage:
+    if not redis_url:
+        return MemoryStorage()
+    uri = redis_url if redis_url.startswith("async+") else "async+" + redis_url
+    storage = storage_from_string(uri, key_prefix="servicedesk-ratelimit")
+    assert isinstance(storage, Storage)
+    return storage

@@ -1,0 +1,103 @@
+"""Running `servicedesk` as real processes for end-to-end tests."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+import httpx
+
+from servicedesk.config import Settings
+
+
+@dataclass
+class LiveServer:
+    base_url: str
+    process: subprocess.Popen[bytes]
+
+
+def server_env(settings: Settings, **extra: str) -> dict[str, str]:
+    """The environment that points a child process at the test's database."""
+    env = {**os.environ, "SERVICEDESK_DATA_DIR": str(settings.data_dir), **extra}
+    if settings.database_url:
+        env["SERVICEDESK_DATABASE_URL"] = settings.database_url
+    return env
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def cli(env: dict[str, str], *args: str) -> str:
+    result = subprocess.run(
+        [sys.executable, "-m", "servicedesk", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    return result.stdout
+
+
+def create_key(env: dict[str, str], tenant: str, *scopes: str) -> str:
+    cli(env, "tenants", "create", tenant, "--if-not-exists")
+    scope_args = [arg for scope in scopes for arg in ("--scope", scope)]
+    return cli(env, "keys", "create", "--tenant", tenant, *scope_args).splitlines()[-1]
+
+
+def start(env: dict[str, str], *, workers: int = 1, port: int | None = None) -> LiveServer:
+    port = port or free_port()
+    command = [sys.executable, "-m", "servicedesk", "serve"]
+    process = subprocess.Popen(
+        [*command, "--port", str(port), "--workers", str(workers)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    server = LiveServer(f"http://127.0.0.1:{port}", process)
+    _wait_until_ready(server)
+    return server
+
+
+def stop(server: LiveServer, *, kill: bool = False) -> None:
+    server.process.send_signal(signal.SIGKILL if kill else signal.SIGTERM)
+    try:
+        server.process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        server.process.kill()
+        server.process.wait()
+
+
+@contextmanager
+def running(env: dict[str, str], *, workers: int = 1) -> Iterator[LiveServer]:
+    server = start(env, workers=workers)
+    try:
+        yield server
+    finally:
+        stop(server)
+
+
+def _wait_until_ready(server: LiveServer) -> None:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if server.process.poll() is not None:
+            raise RuntimeError(f"server exited with {server.process.returncode}")
+        try:
+            if httpx.get(f"{server.base_url}/readyz", timeout=1).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        time.sleep(0.1)
+    stop(server, kill=True)
+    raise TimeoutError("server did not become ready")
