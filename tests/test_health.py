@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+from typing import Any
+
 import httpx
 from fastapi import FastAPI
 
@@ -75,3 +78,31 @@ async def test_an_unexpected_error_is_a_bare_500(
     assert response.json() == {"detail": "Internal server error"}
     assert "SELECT" not in response.text
     assert "Traceback" not in response.text
+
+
+async def test_a_request_past_its_time_limit_is_503_and_writes_nothing(
+    client_with: Any, headers: dict[str, str]
+) -> None:
+    from servicedesk.tickets import service
+
+    original = service.create_ticket
+
+    async def slow_create(*args: Any, **kwargs: Any) -> Any:
+        ticket = await original(*args, **kwargs)
+        await asyncio.sleep(5)
+        return ticket
+
+    service.create_ticket = slow_create  # type: ignore[assignment]
+    try:
+        async with client_with(request_timeout_seconds=0.2) as client:
+            response = await client.post(
+                "/api/v1/tickets", json={"subject": "s", "description": "d"}, headers=headers
+            )
+    finally:
+        service.create_ticket = original
+    async with client_with() as client:
+        total = (await client.get("/api/v1/tickets", headers=headers)).json()["total"]
+
+    assert response.status_code == 503
+    assert response.json() == {"detail": "Request timed out"}
+    assert total == 0
