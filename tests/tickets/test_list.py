@@ -92,6 +92,8 @@ async def test_default_page_is_20_newest_first(
         {"limit": "ten"},
         {"offset": -1},
         {"offset": "x"},
+        {"offset": 100_001},
+        {"offset": 10**30},
         {"status": "archived"},
         {"start_date": "yesterday"},
         {"end_date": "2026-13-01"},

@@ -45,6 +45,9 @@ router = APIRouter(
 Reader = Annotated[Principal, Depends(require_scope(Scope.TICKETS_READ))]
 Writer = Annotated[Principal, Depends(require_scope(Scope.TICKETS_WRITE))]
 
+# Offsets cost a scan of every skipped row; past this, `cursor` pages in constant time.
+MAX_OFFSET = 100_000
+
 _VALIDATION_422 = {"description": "Validation error (FastAPI/Pydantic body)"}
 _NOT_FOUND_404 = TicketNotFound.openapi_response()
 
@@ -173,7 +176,15 @@ async def list_tickets(
     principal: Reader,
     filters: Annotated[TicketFilters, Depends(ticket_filters)],
     limit: Annotated[int, Query(ge=1, le=100, description="Results per page")] = 20,
-    offset: Annotated[int, Query(ge=0, description="Number of results to skip")] = 0,
+    offset: Annotated[
+        int,
+        Query(
+            ge=0,
+            le=MAX_OFFSET,
+            description=f"Number of results to skip (at most {MAX_OFFSET:,}; walk further "
+            "with `cursor`)",
+        ),
+    ] = 0,
     cursor: Annotated[
         str | None,
         Query(

@@ -48,7 +48,9 @@ def _check_metadata(value: dict[str, Any]) -> dict[str, Any]:
     return value
 
 
-Email = Annotated[str, Field(max_length=320), AfterValidator(_check_email)]
+Email = Annotated[
+    str, Field(max_length=320, json_schema_extra={"format": "email"}), AfterValidator(_check_email)
+]
 Metadata = Annotated[dict[str, Any], AfterValidator(_check_metadata)]
 Subject = Annotated[str, Field(min_length=1, max_length=SUBJECT_MAX)]
 Description = Annotated[str, Field(min_length=1, max_length=DESCRIPTION_MAX)]
