@@ -36,20 +36,22 @@ ALL_SCOPES = tuple(Scope)
 KeyFactory = Callable[..., Awaitable[str]]
 
 
-def _postgres_or_skip() -> str:
-    if POSTGRES_URL:
-        return POSTGRES_URL
+def _service_url_or_skip(url: str | None, variable: str) -> str:
+    """The URL of a server a test needs: skipped on a developer's machine without one,
+    a failure under CI, so a missing server is never a silent pass there."""
+    if url:
+        return url
     if os.environ.get("CI"):
-        pytest.fail("SERVICEDESK_TEST_POSTGRES_URL is not set under CI")
-    pytest.skip("SERVICEDESK_TEST_POSTGRES_URL not set")
+        pytest.fail(f"{variable} is not set under CI")
+    pytest.skip(f"{variable} not set")
+
+
+def _postgres_or_skip() -> str:
+    return _service_url_or_skip(POSTGRES_URL, "SERVICEDESK_TEST_POSTGRES_URL")
 
 
 def redis_or_skip() -> str:
-    if REDIS_URL:
-        return REDIS_URL
-    if os.environ.get("CI"):
-        pytest.fail("SERVICEDESK_TEST_REDIS_URL is not set under CI")
-    pytest.skip("SERVICEDESK_TEST_REDIS_URL not set")
+    return _service_url_or_skip(REDIS_URL, "SERVICEDESK_TEST_REDIS_URL")
 
 
 @pytest.fixture(scope="session")

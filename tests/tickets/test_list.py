@@ -268,3 +268,39 @@ async def test_list_never_shows_another_tenants_tickets(
 
     assert body["tickets"] == []
     assert body["total"] == 0
+
+
+async def test_totals_past_the_exact_limit_are_estimated_on_postgres_only(
+    client: httpx.AsyncClient,
+    headers: dict[str, str],
+    database: Database,
+    backend: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from servicedesk.tickets import service
+
+    monkeypatch.setattr(service, "EXACT_COUNT_LIMIT", 5)
+    await insert_tickets(database, [BASE + timedelta(seconds=i) for i in range(8)])
+    under = (await list_tickets(client, headers, status="closed")).json()
+
+    response = await list_tickets(client, headers, limit=3)
+
+    assert under["total"] == 0
+    assert len(response.json()["tickets"]) == 3
+    if backend == "postgres":
+        assert response.headers["Total-Is-Estimate"] == "true"
+        assert response.json()["total"] >= 6
+    else:
+        assert "Total-Is-Estimate" not in response.headers
+        assert response.json()["total"] == 8
+
+
+async def test_exact_totals_carry_no_estimate_header(
+    client: httpx.AsyncClient, headers: dict[str, str], create_ticket: Any
+) -> None:
+    await create_ticket()
+
+    response = await list_tickets(client, headers)
+
+    assert response.json()["total"] == 1
+    assert "Total-Is-Estimate" not in response.headers

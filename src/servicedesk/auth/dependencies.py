@@ -25,7 +25,7 @@ api_key_header = APIKeyHeader(
 async def current_principal(
     request: Request, api_key: Annotated[str | None, Security(api_key_header)]
 ) -> Principal:
-    async with get_database(request).read_sessions() as session:
+    async with get_database(request).lookup_sessions() as session:
         principal = await authenticate(session, api_key)
     if principal is None:
         raise Unauthorized()

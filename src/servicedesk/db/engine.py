@@ -25,7 +25,9 @@ def create_engine(settings: Settings) -> AsyncEngine:
         url,
         pool_size=settings.db_pool_size,
         max_overflow=settings.db_pool_size,
-        pool_pre_ping=True,
+        # Recycling replaces stale connections; a pre-ping would cost a round trip on
+        # every checkout.
+        pool_recycle=1800,
         # No statement may run away with the database: bounded query work.
         connect_args={
             "server_settings": {

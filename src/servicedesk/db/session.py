@@ -25,6 +25,16 @@ class Database:
         self.read_sessions = async_sessionmaker(self.engine, expire_on_commit=False)
         writer = self.engine.execution_options(**{SQLITE_BEGIN_OPTION: "IMMEDIATE"})
         self.write_sessions = async_sessionmaker(writer, expire_on_commit=False)
+        # Single-statement lookups (the API key) need no transaction: on PostgreSQL,
+        # autocommit saves the BEGIN and ROLLBACK round trips on every request.
+        self.lookup_sessions = (
+            self.read_sessions
+            if settings.is_sqlite
+            else async_sessionmaker(
+                self.engine.execution_options(isolation_level="AUTOCOMMIT"),
+                expire_on_commit=False,
+            )
+        )
 
     async def ping(self) -> None:
         async with self.engine.connect() as connection:

@@ -7,7 +7,7 @@ import uuid
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Header, Query, Request
+from fastapi import APIRouter, Depends, Header, Query, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
@@ -172,6 +172,7 @@ def ticket_filters(
     responses={422: _VALIDATION_422},
 )
 async def list_tickets(
+    response: Response,
     session: ReadSession,
     principal: Reader,
     filters: Annotated[TicketFilters, Depends(ticket_filters)],
@@ -201,6 +202,8 @@ async def list_tickets(
         )
     except service.InvalidCursor:
         raise _query_error("cursor", "Invalid cursor", cursor or "") from None
+    if page.total_estimated:
+        response.headers["Total-Is-Estimate"] = "true"
     return TicketList(
         tickets=[TicketOut.model_validate(ticket) for ticket in page.tickets],
         total=page.total,

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, func, literal, or_, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from servicedesk.tickets.models import Ticket
@@ -81,6 +82,36 @@ async def list_page(
     return tickets
 
 
-async def count(session: AsyncSession, tenant_id: uuid.UUID, filters: TicketFilters) -> int:
-    query = select(func.count()).select_from(Ticket).where(*_conditions(tenant_id, filters))
-    return int((await session.execute(query)).scalar_one())
+@dataclass(frozen=True, slots=True)
+class Count:
+    value: int
+    estimated: bool
+
+
+async def count(
+    session: AsyncSession, tenant_id: uuid.UUID, filters: TicketFilters, *, exact_up_to: int
+) -> Count:
+    """How many tickets match: exact up to `exact_up_to`; beyond it, on PostgreSQL, the
+    planner's estimate (a full count of a million rows would cost more than the page)."""
+    conditions = _conditions(tenant_id, filters)
+    capped = select(literal(1)).select_from(Ticket).where(*conditions).limit(exact_up_to + 1)
+    found = int(
+        (await session.execute(select(func.count()).select_from(capped.subquery()))).scalar_one()
+    )
+    if found <= exact_up_to:
+        return Count(found, estimated=False)
+    dialect = session.get_bind().dialect
+    if dialect.name != "postgresql":
+        exact = select(func.count()).select_from(Ticket).where(*conditions)
+        return Count(int((await session.execute(exact)).scalar_one()), estimated=False)
+    estimate = await _planner_estimate(session, select(Ticket.id).where(*conditions))
+    return Count(max(estimate, found), estimated=True)
+
+
+async def _planner_estimate(session: AsyncSession, query: Select[Any]) -> int:
+    compiled = query.compile(
+        dialect=session.get_bind().dialect, compile_kwargs={"literal_binds": True}
+    )
+    plan = (await session.execute(text(f"EXPLAIN (FORMAT JSON) {compiled}"))).scalar_one()
+    document = json.loads(plan) if isinstance(plan, str) else plan
+    return int(document[0]["Plan"]["Plan Rows"])

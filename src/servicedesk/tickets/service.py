@@ -20,6 +20,10 @@ from servicedesk.tickets.models import Ticket
 from servicedesk.tickets.repository import Position, TicketFilters
 from servicedesk.tickets.schemas import TicketCreate, TicketUpdate
 
+# Totals are exact up to here; above, PostgreSQL's planner estimate is returned (and the
+# response says so), because counting a million rows costs more than serving the page.
+EXACT_COUNT_LIMIT = 10_000
+
 
 class InvalidCursor(ValueError):
     """A `cursor` that this API did not issue."""
@@ -29,6 +33,7 @@ class InvalidCursor(ValueError):
 class TicketPage:
     tickets: Sequence[Ticket]
     total: int
+    total_estimated: bool
     next_cursor: str | None
 
 
@@ -70,9 +75,14 @@ async def list_tickets(
     tickets = await repository.list_page(
         session, tenant_id, filters, limit=limit, offset=offset, after=after
     )
-    total = await repository.count(session, tenant_id, filters)
+    total = await repository.count(session, tenant_id, filters, exact_up_to=EXACT_COUNT_LIMIT)
     next_cursor = encode_cursor(tickets[-1]) if len(tickets) == limit else None
-    return TicketPage(tickets=tickets, total=total, next_cursor=next_cursor)
+    return TicketPage(
+        tickets=tickets,
+        total=total.value,
+        total_estimated=total.estimated,
+        next_cursor=next_cursor,
+    )
 
 
 async def update_ticket(

@@ -1,0 +1,248 @@
+"""Load the real server with wrk and compare every endpoint with GET /healthz.
+
+    python bench/api.py --key KEY [--database-url URL | --data-dir DIR] [--label 1m]
+
+Starts `servicedesk serve --workers 2` (production settings, rate limits off, warnings
+only in the log) on a free loopback port, runs wrk from a separate process for each
+scenario, prints a table (req/s, p50, p99, ratio to /healthz) and writes it as JSON to
+bench/results/. KEY is a key of a tenant seeded with bench/seed.py. Needs wrk
+(`apt-get install wrk`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import httpx
+
+BODY = json.dumps(
+    {
+        "subject": "VPN not connecting",
+        "description": "Unable to connect to corporate VPN since this morning.",
+        "priority": "high",
+        "requester_email": "alex@example.com",
+        "metadata": {"category": "Network"},
+    }
+)
+
+
+@dataclass
+class Result:
+    scenario: str
+    requests_per_second: float
+    p50_ms: float
+    p99_ms: float
+    ratio_to_healthz: float = 0.0
+    errors: int = 0
+
+
+def lua_script(
+    method: str,
+    body: str | None,
+    key: str,
+    unique_idempotency: bool = False,
+    ticket_ids: list[str] | None = None,
+) -> str:
+    lines = [f'wrk.method = "{method}"', f'wrk.headers["X-API-Key"] = "{key}"']
+    if ticket_ids:
+        listed = ", ".join(f'"{ticket_id}"' for ticket_id in ticket_ids)
+        lines += [
+            f"local ids = {{{listed}}}",
+            "function request()",
+            "  return wrk.format(nil, '/api/v1/tickets/' .. ids[math.random(#ids)])",
+            "end",
+        ]
+    if body is not None:
+        lines += [
+            'wrk.headers["Content-Type"] = "application/json"',
+            f"wrk.body = {json.dumps(body)}",
+        ]
+    if unique_idempotency:
+        run = uuid.uuid4().hex[:8]
+        lines += [
+            "local n = 0",
+            "function setup(thread) n = n + 1; thread:set('tid', n) end",
+            "function init(args) counter = 0 end",
+            "function request()",
+            "  counter = counter + 1",
+            f"  wrk.headers['Idempotency-Key'] = '{run}-' .. tid .. '-' .. counter",
+            "  return wrk.format()",
+            "end",
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def parse_wrk(scenario: str, output: str) -> Result:
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))  # type: ignore[union-attr]
+
+    def percentile(p: str) -> float:
+        match = re.search(rf"^\s+{p}%\s+([\d.]+)(us|ms|s)\s*$", output, re.MULTILINE)
+        assert match, output
+        value, unit = float(match.group(1)), match.group(2)
+        return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
+
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    return Result(
+        scenario,
+        rps,
+        percentile("50"),
+        percentile("99"),
+        0.0,
+        int(errors.group(1)) if errors else 0,
+    )
+
+
+def run_wrk(
+    base_url: str, scenario: str, path: str, script: str, args: argparse.Namespace
+) -> Result:
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as handle:
+        handle.write(script)
+    command = [
+        "wrk",
+        f"-t{args.threads}",
+        f"-c{args.connections}",
+        f"-d{args.duration}s",
+        "--latency",
+        "-s",
+        handle.name,
+        base_url + path,
+    ]
+    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    os.unlink(handle.name)
+    return parse_wrk(scenario, output)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def start_server(args: argparse.Namespace) -> tuple[subprocess.Popen[bytes], str]:
+    env = {
+        **os.environ,
+        "SERVICEDESK_RATE_LIMIT_ENABLED": "false",
+        "SERVICEDESK_LOG_LEVEL": "WARNING",
+        "SERVICEDESK_ENVIRONMENT": "production",
+    }
+    if args.database_url:
+        env["SERVICEDESK_DATABASE_URL"] = args.database_url
+    env["SERVICEDESK_DATA_DIR"] = str(args.data_dir)
+    port = free_port()
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "servicedesk",
+            "serve",
+            "--port",
+            str(port),
+            "--workers",
+            str(args.workers),
+        ],
+        env=env,
+    )
+    base_url = f"http://127.0.0.1:{port}"
+    for _ in range(300):
+        try:
+            if httpx.get(base_url + "/readyz").status_code == 200:
+                return process, base_url
+        except httpx.TransportError:
+            time.sleep(0.1)
+    process.kill()
+    raise SystemExit("server did not start")
+
+
+def sample_ticket_ids(base_url: str, key: str, count: int = 500) -> list[str]:
+    """Tickets spread over the first pages, so GET and PATCH don't all hit one row."""
+    ids: list[str] = []
+    params: dict[str, str | int] = {"limit": 100}
+    while len(ids) < count:
+        page = httpx.get(
+            base_url + "/api/v1/tickets", params=params, headers={"X-API-Key": key}
+        ).json()
+        ids += [ticket["id"] for ticket in page["tickets"]]
+        if not page["next_cursor"]:
+            break
+        params = {"limit": 100, "cursor": page["next_cursor"]}
+    return ids[:count]
+
+
+def scenarios(base_url: str, key: str) -> list[tuple[str, str, str]]:
+    ids = sample_ticket_ids(base_url, key)
+    patch = '{"priority": "low"}'
+    return [
+        ("healthz", "/healthz", lua_script("GET", None, key)),
+        ("create", "/api/v1/tickets", lua_script("POST", BODY, key)),
+        ("create + Idempotency-Key", "/api/v1/tickets", lua_script("POST", BODY, key, True)),
+        ("get", "/api/v1/tickets", lua_script("GET", None, key, ticket_ids=ids)),
+        ("list (first page)", "/api/v1/tickets", lua_script("GET", None, key)),
+        ("list (status=pending)", "/api/v1/tickets?status=pending", lua_script("GET", None, key)),
+        (
+            "list (dates)",
+            "/api/v1/tickets?start_date=2026-06-01&end_date=2026-06-30",
+            lua_script("GET", None, key),
+        ),
+        ("list (offset=10000)", "/api/v1/tickets?offset=10000", lua_script("GET", None, key)),
+        ("patch", "/api/v1/tickets", lua_script("PATCH", patch, key, ticket_ids=ids)),
+    ]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--key", required=True)
+    parser.add_argument("--database-url", default=None)
+    parser.add_argument("--data-dir", type=Path, default=Path("bench/results/data"))
+    parser.add_argument("--label", default="run")
+    parser.add_argument("--duration", type=int, default=10)
+    parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--only", default=None, help="run only scenarios containing this")
+    args = parser.parse_args()
+    if not shutil.which("wrk"):
+        raise SystemExit("wrk not found: apt-get install wrk")
+
+    process, base_url = start_server(args)
+    try:
+        results = [
+            run_wrk(base_url, name, path, script, args)
+            for name, path, script in scenarios(base_url, args.key)
+            if args.only is None or args.only in name or name == "healthz"
+        ]
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+    ceiling = results[0].requests_per_second
+    for result in results:
+        result.ratio_to_healthz = round(result.requests_per_second / ceiling, 3)
+    database = "postgresql" if args.database_url else "sqlite"
+    load = f"wrk -t{args.threads} -c{args.connections} -d{args.duration}s"
+    print(f"\n{database}, {args.label}: {args.workers} workers, {load}")
+    print(f"{'scenario':28} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'ratio':>6} {'non-2xx':>8}")
+    for r in results:
+        numbers = f"{r.requests_per_second:9.0f} {r.p50_ms:8.2f} {r.p99_ms:8.2f}"
+        print(f"{r.scenario:28} {numbers} {r.ratio_to_healthz:6.2f} {r.errors:8d}")
+    out = Path("bench/results") / f"api-{database}-{args.label}.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps([asdict(r) for r in results], indent=2))
+    print(f"written to {out}")
+
+
+if __name__ == "__main__":
+    main()
