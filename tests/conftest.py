@@ -153,6 +153,14 @@ def headers(api_key: str) -> dict[str, str]:
     return {"X-API-Key": api_key}
 
 
+async def ticket_count(client: httpx.AsyncClient, headers: dict[str, str]) -> int:
+    """The caller's ticket total, as the list reports it."""
+    response = await client.get("/api/v1/tickets", headers=headers)
+    assert response.status_code == 200
+    total: int = response.json()["total"]
+    return total
+
+
 def new_uuid() -> str:
     return str(uuid.uuid4())
 

@@ -14,7 +14,7 @@ from servicedesk.db.base import utcnow
 from servicedesk.db.session import Database
 from servicedesk.idempotency.models import IdempotencyRecord
 from servicedesk.idempotency.service import purge_expired
-from tests.conftest import SEED_CREATE, KeyFactory
+from tests.conftest import SEED_CREATE, KeyFactory, ticket_count
 
 CONFLICT = {"detail": "Idempotency key reused with a different payload"}
 
@@ -27,11 +27,6 @@ async def create(
     )
 
 
-async def total(client: httpx.AsyncClient, headers: dict[str, str]) -> int:
-    count: int = (await client.get("/api/v1/tickets", headers=headers)).json()["total"]
-    return count
-
-
 async def test_same_key_same_body_replays_the_original_response(
     client: httpx.AsyncClient, headers: dict[str, str]
 ) -> None:
@@ -42,7 +37,7 @@ async def test_same_key_same_body_replays_the_original_response(
     assert second.json() == first.json()
     assert second.headers["Idempotent-Replayed"] == "true"
     assert "Idempotent-Replayed" not in first.headers
-    assert await total(client, headers) == 1
+    assert await ticket_count(client, headers) == 1
 
 
 async def test_replay_ignores_key_order_and_whitespace(
@@ -83,7 +78,7 @@ async def test_same_key_different_body_is_409_and_writes_nothing(
 
     assert response.status_code == 409
     assert response.json() == CONFLICT
-    assert await total(client, headers) == 1
+    assert await ticket_count(client, headers) == 1
 
 
 async def test_keys_are_scoped_to_the_tenant(
@@ -123,7 +118,7 @@ async def test_expired_key_creates_a_new_ticket(
 
     assert second.status_code == 201
     assert second.json()["id"] != first.json()["id"]
-    assert await total(client, headers) == 2
+    assert await ticket_count(client, headers) == 2
 
 
 async def test_records_live_for_the_configured_ttl(
@@ -184,7 +179,7 @@ async def test_key_outside_1_to_255_characters_is_422(
     response = await create(client, headers, key)
 
     assert response.status_code == 422
-    assert await total(client, headers) == 0
+    assert await ticket_count(client, headers) == 0
 
 
 async def test_key_of_255_characters_is_accepted(
@@ -201,7 +196,7 @@ async def test_twenty_concurrent_identical_creates_make_one_ticket(
     assert [r.status_code for r in responses] == [201] * 20
     assert len({r.json()["id"] for r in responses}) == 1
     assert sum(r.headers.get("Idempotent-Replayed") == "true" for r in responses) == 19
-    assert await total(client, headers) == 1
+    assert await ticket_count(client, headers) == 1
 
 
 async def test_concurrent_different_bodies_with_one_key_make_one_ticket(
@@ -213,4 +208,4 @@ async def test_concurrent_different_bodies_with_one_key_make_one_ticket(
 
     assert sorted(r.status_code for r in responses) == [201] + [409] * 9
     assert all(r.json() == CONFLICT for r in responses if r.status_code == 409)
-    assert await total(client, headers) == 1
+    assert await ticket_count(client, headers) == 1

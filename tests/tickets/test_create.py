@@ -9,7 +9,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.conftest import SEED_CREATE
+from tests.conftest import SEED_CREATE, ticket_count
 
 TICKET_FIELDS = {
     "id",
@@ -29,13 +29,6 @@ TICKET_FIELDS = {
     "updated_at",
 }
 ISO_UTC = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$")
-
-
-async def ticket_count(client: httpx.AsyncClient, headers: dict[str, str]) -> int:
-    response = await client.get("/api/v1/tickets", headers=headers)
-    assert response.status_code == 200
-    total: int = response.json()["total"]
-    return total
 
 
 async def test_seed_create_returns_201_with_the_ticket_object(

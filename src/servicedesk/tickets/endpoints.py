@@ -202,11 +202,11 @@ async def list_tickets(
         )
     except service.InvalidCursor:
         raise _query_error("cursor", "Invalid cursor", cursor or "") from None
-    if page.total_estimated:
+    if page.total.estimated:
         response.headers["Total-Is-Estimate"] = "true"
     return TicketList(
         tickets=[TicketOut.model_validate(ticket) for ticket in page.tickets],
-        total=page.total,
+        total=page.total.value,
         limit=limit,
         offset=offset,
         next_cursor=page.next_cursor,

@@ -10,6 +10,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, func, literal, or_, select, text
+from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from servicedesk.tickets.models import Ticket
@@ -91,27 +92,27 @@ class Count:
 async def count(
     session: AsyncSession, tenant_id: uuid.UUID, filters: TicketFilters, *, exact_up_to: int
 ) -> Count:
-    """How many tickets match: exact up to `exact_up_to`; beyond it, on PostgreSQL, the
-    planner's estimate (a full count of a million rows would cost more than the page)."""
+    """How many tickets match. On PostgreSQL: exact up to `exact_up_to`, beyond it the
+    planner's estimate (a full count of a million rows would cost more than the page).
+    Elsewhere (SQLite): always exact."""
     conditions = _conditions(tenant_id, filters)
+    dialect = session.get_bind().dialect
+    if dialect.name != "postgresql":
+        # No estimate to fall back on: count exactly, once.
+        exact = select(func.count()).select_from(Ticket).where(*conditions)
+        return Count(int((await session.execute(exact)).scalar_one()), estimated=False)
     capped = select(literal(1)).select_from(Ticket).where(*conditions).limit(exact_up_to + 1)
     found = int(
         (await session.execute(select(func.count()).select_from(capped.subquery()))).scalar_one()
     )
     if found <= exact_up_to:
         return Count(found, estimated=False)
-    dialect = session.get_bind().dialect
-    if dialect.name != "postgresql":
-        exact = select(func.count()).select_from(Ticket).where(*conditions)
-        return Count(int((await session.execute(exact)).scalar_one()), estimated=False)
-    estimate = await _planner_estimate(session, select(Ticket.id).where(*conditions))
+    estimate = await _planner_estimate(session, dialect, select(Ticket.id).where(*conditions))
     return Count(max(estimate, found), estimated=True)
 
 
-async def _planner_estimate(session: AsyncSession, query: Select[Any]) -> int:
-    compiled = query.compile(
-        dialect=session.get_bind().dialect, compile_kwargs={"literal_binds": True}
-    )
+async def _planner_estimate(session: AsyncSession, dialect: Dialect, query: Select[Any]) -> int:
+    compiled = query.compile(dialect=dialect, compile_kwargs={"literal_binds": True})
     plan = (await session.execute(text(f"EXPLAIN (FORMAT JSON) {compiled}"))).scalar_one()
     document = json.loads(plan) if isinstance(plan, str) else plan
     return int(document[0]["Plan"]["Plan Rows"])

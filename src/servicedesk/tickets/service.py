@@ -17,7 +17,7 @@ from servicedesk.db.base import utcnow
 from servicedesk.errors import NoValidFields, TicketNotFound
 from servicedesk.tickets import repository
 from servicedesk.tickets.models import Ticket
-from servicedesk.tickets.repository import Position, TicketFilters
+from servicedesk.tickets.repository import Count, Position, TicketFilters
 from servicedesk.tickets.schemas import TicketCreate, TicketUpdate
 
 # Totals are exact up to here; above, PostgreSQL's planner estimate is returned (and the
@@ -32,8 +32,7 @@ class InvalidCursor(ValueError):
 @dataclass(frozen=True, slots=True)
 class TicketPage:
     tickets: Sequence[Ticket]
-    total: int
-    total_estimated: bool
+    total: Count
     next_cursor: str | None
 
 
@@ -77,12 +76,7 @@ async def list_tickets(
     )
     total = await repository.count(session, tenant_id, filters, exact_up_to=EXACT_COUNT_LIMIT)
     next_cursor = encode_cursor(tickets[-1]) if len(tickets) == limit else None
-    return TicketPage(
-        tickets=tickets,
-        total=total.value,
-        total_estimated=total.estimated,
-        next_cursor=next_cursor,
-    )
+    return TicketPage(tickets=tickets, total=total, next_cursor=next_cursor)
 
 
 async def update_ticket(
