@@ -130,12 +130,15 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def start_server(args: argparse.Namespace) -> tuple[subprocess.Popen[bytes], str]:
+def start_server(
+    args: argparse.Namespace, extra_env: dict[str, str] | None = None
+) -> tuple[subprocess.Popen[bytes], str]:
     env = {
         **os.environ,
         "SERVICEDESK_RATE_LIMIT_ENABLED": "false",
         "SERVICEDESK_LOG_LEVEL": "WARNING",
         "SERVICEDESK_ENVIRONMENT": "production",
+        **(extra_env or {}),
     }
     if args.database_url:
         env["SERVICEDESK_DATABASE_URL"] = args.database_url

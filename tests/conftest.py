@@ -30,7 +30,17 @@ from servicedesk.db.session import Database
 
 POSTGRES_URL = os.environ.get("SERVICEDESK_TEST_POSTGRES_URL")
 REDIS_URL = os.environ.get("SERVICEDESK_TEST_REDIS_URL")
-TABLES = ("idempotency_records", "tickets", "api_keys", "tenants")
+TABLES = (
+    "webhook_attempts",
+    "webhook_deliveries",
+    "webhooks",
+    "outbox_jobs",
+    "events",
+    "idempotency_records",
+    "tickets",
+    "api_keys",
+    "tenants",
+)
 ALL_SCOPES = tuple(Scope)
 
 KeyFactory = Callable[..., Awaitable[str]]
@@ -82,7 +92,8 @@ def settings(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> Se
         shutil.copy(template, tmp_path / "servicedesk.db")
         return Settings(data_dir=tmp_path, environment="test", log_format="console")
     url: str = request.getfixturevalue("postgres_migrated")
-    return Settings(database_url=url, environment="test", log_format="console")
+    # data_dir still matters on PostgreSQL: the generated secret key lives there.
+    return Settings(database_url=url, data_dir=tmp_path, environment="test", log_format="console")
 
 
 @pytest.fixture

@@ -14,6 +14,7 @@ from servicedesk.db.session import Database
 from servicedesk.errors import install_error_handlers
 from servicedesk.health.endpoints import router as health_router
 from servicedesk.idempotency.service import purge_expired
+from servicedesk.jobs.setup import running_worker
 from servicedesk.logs import configure_logging, get_logger
 from servicedesk.middleware import (
     BodySizeLimitMiddleware,
@@ -22,6 +23,7 @@ from servicedesk.middleware import (
 )
 from servicedesk.ratelimit.service import RateLimiter
 from servicedesk.tickets.endpoints import router as tickets_router
+from servicedesk.webhooks.endpoints import router as webhooks_router
 
 log = get_logger(__name__)
 
@@ -47,14 +49,20 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         database = Database(settings)
         app.state.database = database
         app.state.rate_limiter = RateLimiter(settings) if settings.rate_limit_enabled else None
-        purger = asyncio.create_task(_purge_idempotency_records(database))
-        try:
-            yield
-        finally:
-            purger.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await purger
-            await database.dispose()
+        background = [asyncio.create_task(_purge_idempotency_records(database))]
+        async with contextlib.AsyncExitStack() as stack:
+            if settings.worker_embedded:
+                worker = await stack.enter_async_context(running_worker(database, settings))
+                background.append(asyncio.create_task(worker.run()))
+            try:
+                yield
+            finally:
+                for task in background:
+                    task.cancel()
+                for task in background:
+                    with contextlib.suppress(asyncio.CancelledError):
+                        await task
+        await database.dispose()
 
     app = FastAPI(
         title="servicedesk",
@@ -69,6 +77,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_error_handlers(app)
     app.include_router(health_router)
     app.include_router(tickets_router)
+    app.include_router(webhooks_router)
     return app
 
 

@@ -1,8 +1,9 @@
-"""The `servicedesk` command line: serve, db, tenants, keys."""
+"""The `servicedesk` command line: serve, worker, db, tenants, keys."""
 
 from __future__ import annotations
 
 import asyncio
+import signal
 from collections.abc import Awaitable, Callable
 from typing import Annotated, TypeVar
 
@@ -16,6 +17,8 @@ from servicedesk.auth.scopes import Scope
 from servicedesk.config import Settings, get_settings
 from servicedesk.db import migrate
 from servicedesk.db.session import Database
+from servicedesk.jobs.setup import running_worker
+from servicedesk.logs import configure_logging
 
 app = typer.Typer(help="servicedesk: IT service desk API.", no_args_is_help=True)
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
@@ -70,6 +73,30 @@ def serve(
         access_log=False,
         server_header=False,
     )
+
+
+@app.command()
+def worker() -> None:
+    """Drain the outbox (webhook deliveries) without serving the API; run as many as
+    needed. Stops cleanly on SIGTERM or Ctrl-C."""
+    settings = get_settings()
+    configure_logging(settings.log_level, settings.log_format)
+    if settings.auto_migrate:
+        migrate.upgrade(settings)
+    asyncio.run(_run_worker(settings))
+
+
+async def _run_worker(settings: Settings) -> None:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(signum, stop.set)
+    database = Database(settings)
+    try:
+        async with running_worker(database, settings) as job_worker:
+            await job_worker.run(stop)
+    finally:
+        await database.dispose()
 
 
 @db_app.command("upgrade")

@@ -6,7 +6,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 _DRIVERS = {
@@ -61,6 +61,36 @@ class Settings(BaseSettings):
     )
     request_timeout_seconds: float = Field(default=30.0, gt=0)
     postgres_statement_timeout_ms: int = Field(default=10_000, ge=0)
+
+    secret_key: SecretStr | None = Field(
+        default=None,
+        description="Encrypts webhook secrets and provider credentials at rest. Several "
+        "keys, comma-separated, rotate: the first encrypts, all decrypt. Empty means a key "
+        "generated once into data_dir/secret.key.",
+    )
+
+    worker_embedded: bool = Field(
+        default=True, description="`serve` also drains the outbox (webhook deliveries)."
+    )
+    worker_poll_seconds: float = Field(default=1.0, gt=0, le=60)
+    worker_batch_size: int = Field(default=32, ge=1, le=500)
+    worker_lease_seconds: float = Field(
+        default=60.0, gt=0, description="A claimed job whose worker died is retried after this."
+    )
+
+    webhook_allow_private_urls: bool = Field(
+        default=False,
+        description="Allow http:// and private or loopback webhook hosts (development only).",
+    )
+    webhook_timeout_seconds: float = Field(default=10.0, gt=0, le=30)
+    webhook_retry_base_seconds: float = Field(default=5.0, gt=0)
+    webhook_retry_max_seconds: float = Field(default=3600.0, gt=0)
+    webhook_retry_window_seconds: float = Field(
+        default=86_400.0, gt=0, description="A delivery is retried for this long, then failed."
+    )
+    webhook_disable_after_seconds: float = Field(
+        default=86_400.0, gt=0, description="An endpoint failing this long is deactivated."
+    )
 
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     log_format: Literal["json", "console"] = "json"

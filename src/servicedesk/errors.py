@@ -89,6 +89,28 @@ class TicketNotFound(ApiError):
     description = "Ticket not found"
 
 
+class WebhookNotFound(ApiError):
+    status_code = 404
+    description = "Webhook not found"
+
+
+class DeliveryNotFound(ApiError):
+    status_code = 404
+    description = "Delivery not found"
+
+
+class InvalidWebhook(ApiError):
+    """A webhook URL or event list that cannot be accepted; the detail says why."""
+
+    status_code = 400
+    description = "Invalid webhook"
+
+
+class Conflict(ApiError):
+    status_code = 409
+    description = "The resource is not in a state that allows this"
+
+
 class NoValidFields(ApiError):
     status_code = 400
     model = NoValidFieldsBody

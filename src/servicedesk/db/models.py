@@ -2,7 +2,21 @@
 
 from servicedesk.auth.models import ApiKey, Tenant
 from servicedesk.db.base import Base
+from servicedesk.events.models import Event
 from servicedesk.idempotency.models import IdempotencyRecord
+from servicedesk.jobs.models import OutboxJob
 from servicedesk.tickets.models import Ticket
+from servicedesk.webhooks.models import Webhook, WebhookAttempt, WebhookDelivery
 
-__all__ = ["ApiKey", "Base", "IdempotencyRecord", "Tenant", "Ticket"]
+__all__ = [
+    "ApiKey",
+    "Base",
+    "Event",
+    "IdempotencyRecord",
+    "OutboxJob",
+    "Tenant",
+    "Ticket",
+    "Webhook",
+    "WebhookAttempt",
+    "WebhookDelivery",
+]

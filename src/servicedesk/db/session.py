@@ -6,6 +6,7 @@ and rolls back on any error, so a failed request writes nothing.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from typing import Annotated
 
@@ -14,7 +15,11 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from servicedesk.config import Settings
+from servicedesk.db import models  # noqa: F401 - every mapper known to every session
 from servicedesk.db.engine import SQLITE_BEGIN_OPTION, create_engine
+
+# The session.info flag servicedesk.jobs sets when it enqueues (kept here: jobs imports us).
+ENQUEUED_FLAG = "outbox_enqueued"
 
 
 class Database:
@@ -22,6 +27,9 @@ class Database:
 
     def __init__(self, settings: Settings) -> None:
         self.engine: AsyncEngine = create_engine(settings)
+        # Set after a commit that enqueued outbox jobs, so this process's worker starts
+        # on them at once instead of at its next poll.
+        self.jobs_enqueued = asyncio.Event()
         self.read_sessions = async_sessionmaker(self.engine, expire_on_commit=False)
         writer = self.engine.execution_options(**{SQLITE_BEGIN_OPTION: "IMMEDIATE"})
         self.write_sessions = async_sessionmaker(writer, expire_on_commit=False)
@@ -55,8 +63,12 @@ async def _read_session(request: Request) -> AsyncIterator[AsyncSession]:
 
 
 async def _write_session(request: Request) -> AsyncIterator[AsyncSession]:
-    async with get_database(request).write_sessions() as session, session.begin():
-        yield session
+    database = get_database(request)
+    async with database.write_sessions() as session:
+        async with session.begin():
+            yield session
+        if session.info.pop(ENQUEUED_FLAG, False):
+            database.jobs_enqueued.set()
 
 
 # scope="function": the session commits when the endpoint returns, before the response

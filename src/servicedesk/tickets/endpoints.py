@@ -52,10 +52,6 @@ _VALIDATION_422 = {"description": "Validation error (FastAPI/Pydantic body)"}
 _NOT_FOUND_404 = TicketNotFound.openapi_response()
 
 
-def _ticket_body(ticket: Any) -> dict[str, Any]:
-    return TicketOut.model_validate(ticket).model_dump(mode="json")
-
-
 @router.post(
     "",
     status_code=201,
@@ -90,8 +86,10 @@ async def create_ticket(
     """Requires `tickets:write`. A replayed response carries `Idempotent-Replayed: true`."""
 
     async def create() -> idempotency.StoredResponse:
-        ticket = await service.create_ticket(session, principal.tenant_id, data)
-        return idempotency.StoredResponse(201, _ticket_body(ticket))
+        ticket = await service.create_ticket(
+            session, principal.tenant_id, data, actor=principal.key_id
+        )
+        return idempotency.StoredResponse(201, service.ticket_document(ticket))
 
     if idempotency_key is None:
         response = await create()
@@ -232,5 +230,7 @@ async def update_ticket(
     """Requires `tickets:write`. Omitted fields stay; `metadata` merges key by key; any
     status may be set, so close and reopen are PATCHes of `status`. `confidence_score`
     is never changed here."""
-    ticket = await service.update_ticket(session, principal.tenant_id, ticket_id, patch)
-    return _ticket_body(ticket)
+    ticket = await service.update_ticket(
+        session, principal.tenant_id, ticket_id, patch, actor=principal.key_id
+    )
+    return service.ticket_document(ticket)

@@ -15,10 +15,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from servicedesk.db.base import utcnow
 from servicedesk.errors import NoValidFields, TicketNotFound
+from servicedesk.events import service as events
+from servicedesk.events.types import EventType
 from servicedesk.tickets import repository
 from servicedesk.tickets.models import Ticket
 from servicedesk.tickets.repository import Count, Position, TicketFilters
-from servicedesk.tickets.schemas import TicketCreate, TicketUpdate
+from servicedesk.tickets.schemas import TicketCreate, TicketOut, TicketUpdate
 
 # Totals are exact up to here; above, PostgreSQL's planner estimate is returned (and the
 # response says so), because counting a million rows costs more than serving the page.
@@ -36,7 +38,14 @@ class TicketPage:
     next_cursor: str | None
 
 
-async def create_ticket(session: AsyncSession, tenant_id: uuid.UUID, data: TicketCreate) -> Ticket:
+def ticket_document(ticket: Ticket) -> dict[str, Any]:
+    """The ticket as the API returns it, as JSON-ready data (responses, events)."""
+    return TicketOut.model_validate(ticket).model_dump(mode="json")
+
+
+async def create_ticket(
+    session: AsyncSession, tenant_id: uuid.UUID, data: TicketCreate, *, actor: str
+) -> Ticket:
     now = utcnow()
     ticket = Ticket(
         id=uuid.uuid4(),
@@ -51,6 +60,14 @@ async def create_ticket(session: AsyncSession, tenant_id: uuid.UUID, data: Ticke
         updated_at=now,
     )
     await repository.insert(session, ticket)
+    await events.publish(
+        session,
+        tenant_id=tenant_id,
+        event_type=EventType.TICKET_CREATED,
+        actor=actor,
+        ticket_id=ticket.id,
+        data=ticket_document(ticket),
+    )
     return ticket
 
 
@@ -80,7 +97,12 @@ async def list_tickets(
 
 
 async def update_ticket(
-    session: AsyncSession, tenant_id: uuid.UUID, ticket_id: uuid.UUID, patch: TicketUpdate
+    session: AsyncSession,
+    tenant_id: uuid.UUID,
+    ticket_id: uuid.UUID,
+    patch: TicketUpdate,
+    *,
+    actor: str,
 ) -> Ticket:
     changes = patch.changes()
     if not changes:
@@ -88,6 +110,7 @@ async def update_ticket(
     ticket = await repository.get(session, tenant_id, ticket_id, for_update=True)
     if ticket is None:
         raise TicketNotFound()
+    before = ticket_document(ticket)
     for field, value in changes.items():
         if field == "metadata":
             ticket.metadata_ = merge_patch(ticket.metadata_, value) if value is not None else {}
@@ -95,7 +118,38 @@ async def update_ticket(
             setattr(ticket, field, value)
     ticket.updated_at = _later_than(ticket.updated_at)
     await session.flush()
+    await _publish_update(session, ticket, before, actor)
     return ticket
+
+
+async def _publish_update(
+    session: AsyncSession, ticket: Ticket, before: dict[str, Any], actor: str
+) -> None:
+    """ticket.updated with the fields that really changed (none: no event), then
+    ticket.closed or ticket.reopened when the status crossed `closed`."""
+    after = ticket_document(ticket)
+    changed = {
+        field: {"old": before[field], "new": value}
+        for field, value in after.items()
+        if field != "updated_at" and before[field] != value
+    }
+    if not changed:
+        return
+    event_types = [EventType.TICKET_UPDATED]
+    if "status" in changed and after["status"] == "closed":
+        event_types.append(EventType.TICKET_CLOSED)
+    elif "status" in changed and before["status"] == "closed":
+        event_types.append(EventType.TICKET_REOPENED)
+    for event_type in event_types:
+        await events.publish(
+            session,
+            tenant_id=ticket.tenant_id,
+            event_type=event_type,
+            actor=actor,
+            ticket_id=ticket.id,
+            data=after,
+            changes=changed,
+        )
 
 
 def merge_patch(target: Any, patch: Any) -> Any:

@@ -1,0 +1,48 @@
+"""Webhook secrets and the two signature schemes every delivery carries.
+
+- `X-Servicedesk-Signature: sha256=<hex>`: HMAC-SHA256 of the raw body, keyed with the
+  secret's UTF-8 bytes (the seed vendor's scheme).
+- Standard Webhooks: `webhook-signature: v1,<base64>` over "{id}.{timestamp}.{body}",
+  keyed with the base64-decoded secret, so `standardwebhooks.Webhook(secret)` verifies it.
+  During a rotation it holds one signature per live secret, space-separated.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import secrets
+
+SECRET_BYTES = 27  # 36 base64 characters, no padding
+
+
+def generate_secret() -> str:
+    return base64.b64encode(secrets.token_bytes(SECRET_BYTES)).decode()
+
+
+def hex_signature(secret: str, body: bytes) -> str:
+    digest = hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+    return f"sha256={digest}"
+
+
+def standard_signature(secret: str, message_id: str, timestamp: int, body: bytes) -> str:
+    key = base64.b64decode(secret)
+    signed = f"{message_id}.{timestamp}.".encode() + body
+    digest = hmac.new(key, signed, hashlib.sha256).digest()
+    return f"v1,{base64.b64encode(digest).decode()}"
+
+
+def signature_headers(
+    current_secret: str, previous_secret: str | None, message_id: str, timestamp: int, body: bytes
+) -> dict[str, str]:
+    """The signing headers of one attempt; `timestamp` is Unix seconds of that attempt."""
+    live = [current_secret] + ([previous_secret] if previous_secret else [])
+    return {
+        "webhook-id": message_id,
+        "webhook-timestamp": str(timestamp),
+        "webhook-signature": " ".join(
+            standard_signature(secret, message_id, timestamp, body) for secret in live
+        ),
+        "X-Servicedesk-Signature": hex_signature(current_secret, body),
+    }

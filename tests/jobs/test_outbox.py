@@ -1,0 +1,162 @@
+"""The outbox: exclusive claims, order per key, leases, retries and failures."""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import uuid
+from collections import defaultdict
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from servicedesk.auth import service as auth
+from servicedesk.config import Settings
+from servicedesk.db.session import Database
+from servicedesk.jobs import service as jobs
+from servicedesk.jobs.models import OutboxJob
+from servicedesk.jobs.service import ClaimedJob, Done, Fail, Outcome, Retry
+from servicedesk.jobs.worker import Worker
+
+
+class Recorder:
+    """A handler that notes every run and answers from a script (default: Done)."""
+
+    def __init__(self, script: dict[int, list[Any]] | None = None) -> None:
+        self.runs: list[ClaimedJob] = []
+        self.script = script or {}
+
+    async def perform(self, job: ClaimedJob) -> Any:
+        self.runs.append(job)
+        await asyncio.sleep(random.uniform(0, 0.003))
+        answers = self.script.get(job.payload["n"], [])
+        answer = answers.pop(0) if answers else Done()
+        if isinstance(answer, Exception):
+            raise answer
+        return answer
+
+    async def record(self, session: AsyncSession, job: ClaimedJob, result: Any) -> Outcome:
+        outcome: Outcome = result
+        return outcome
+
+
+async def _tenant(database: Database) -> uuid.UUID:
+    async with database.write_sessions() as session, session.begin():
+        return (await auth.get_or_create_tenant(session, "jobs")).id
+
+
+async def _enqueue(database: Database, tenant_id: uuid.UUID, keys: list[str]) -> None:
+    async with database.write_sessions() as session, session.begin():
+        for n, key in enumerate(keys):
+            jobs.enqueue(
+                session, tenant_id=tenant_id, kind="test", ordering_key=key, payload={"n": n}
+            )
+
+
+async def _remaining(database: Database) -> list[OutboxJob]:
+    async with database.read_sessions() as session:
+        return list((await session.scalars(select(OutboxJob).order_by(OutboxJob.id))).all())
+
+
+async def _drain(*workers: Worker, rounds: int = 500) -> None:
+    async def loop(worker: Worker) -> None:
+        idle = 0
+        for _ in range(rounds):
+            idle = idle + 1 if await worker.drain_once() == 0 else 0
+            if idle > 5:
+                return
+            await asyncio.sleep(0)
+
+    await asyncio.gather(*(loop(worker) for worker in workers))
+
+
+def _fast(settings: Settings, **overrides: Any) -> Settings:
+    return settings.model_copy(update={"worker_batch_size": 8, **overrides})
+
+
+async def test_two_workers_run_each_job_once_and_each_key_in_order(
+    database: Database, settings: Settings
+) -> None:
+    tenant_id = await _tenant(database)
+    keys = [f"key-{n % 7}" for n in range(120)]
+    await _enqueue(database, tenant_id, keys)
+    recorder = Recorder()
+    first = Worker(database, _fast(settings), {"test": recorder})
+    second = Worker(database, _fast(settings), {"test": recorder})
+    await _drain(first, second)
+
+    numbers = [job.payload["n"] for job in recorder.runs]
+    assert sorted(numbers) == list(range(120))  # every job, none twice
+    by_key: dict[str, list[int]] = defaultdict(list)
+    for job in recorder.runs:
+        by_key[job.ordering_key].append(job.payload["n"])
+    assert all(runs == sorted(runs) for runs in by_key.values())
+    assert await _remaining(database) == []
+
+
+async def test_a_job_whose_worker_died_is_claimed_again_after_its_lease(
+    database: Database,
+) -> None:
+    tenant_id = await _tenant(database)
+    await _enqueue(database, tenant_id, ["only"])
+    async with database.write_sessions() as session, session.begin():
+        (dead,) = await jobs.claim(session, worker_id="dead", lease_seconds=0.3, limit=10)
+    async with database.write_sessions() as session, session.begin():
+        assert await jobs.claim(session, worker_id="alive", lease_seconds=30, limit=10) == []
+    await asyncio.sleep(0.4)
+    async with database.write_sessions() as session, session.begin():
+        (again,) = await jobs.claim(session, worker_id="alive", lease_seconds=30, limit=10)
+    assert again.id == dead.id
+    assert (dead.attempt, again.attempt) == (1, 2)
+    async with database.write_sessions() as session, session.begin():
+        assert not await jobs.still_owned(session, dead.id, "dead")
+        assert await jobs.still_owned(session, dead.id, "alive")
+
+
+async def test_a_later_job_of_a_key_waits_for_the_earlier_ones_retries(
+    database: Database, settings: Settings
+) -> None:
+    tenant_id = await _tenant(database)
+    await _enqueue(database, tenant_id, ["k", "k", "other"])
+    recorder = Recorder({0: [Retry(0.2, "busy"), RuntimeError("boom")]})
+    worker = Worker(
+        database,
+        _fast(settings, webhook_retry_base_seconds=0.1, webhook_retry_max_seconds=0.1),
+        {"test": recorder},
+    )
+    for _ in range(40):
+        await worker.drain_once()
+        await asyncio.sleep(0.02)
+    order = [job.payload["n"] for job in recorder.runs]
+    assert order.index(2) < order.index(1)  # another key is not held up
+    assert [n for n in order if n != 2] == [0, 0, 0, 1]  # key "k": 0 until it succeeds, then 1
+    assert await _remaining(database) == []
+
+
+async def test_failed_and_unknown_jobs_stay_failed_with_their_error(
+    database: Database, settings: Settings
+) -> None:
+    tenant_id = await _tenant(database)
+    await _enqueue(database, tenant_id, ["a", "a"])
+    async with database.write_sessions() as session, session.begin():
+        jobs.enqueue(session, tenant_id=tenant_id, kind="mystery", ordering_key="b", payload={})
+    recorder = Recorder({0: [Fail("rejected for good")]})
+    worker = Worker(database, _fast(settings), {"test": recorder})
+    await _drain(worker)
+    remaining = await _remaining(database)
+    assert [(job.state, job.last_error) for job in remaining] == [
+        ("failed", "rejected for good"),
+        ("failed", "no handler for job kind 'mystery'"),
+    ]
+    assert [job.payload["n"] for job in recorder.runs] == [0, 1]  # a failure does not block
+
+
+def test_backoff_grows_exponentially_with_jitter_and_a_cap() -> None:
+    rng = random.Random(7)
+    for attempt in range(1, 30):
+        ceiling = min(3600.0, 5 * 2 ** (attempt - 1))
+        delay = jobs.backoff_delay(attempt, base=5, cap=3600, rng=rng)
+        assert ceiling / 2 <= delay <= ceiling
+    spread = {round(jobs.backoff_delay(3, base=5, cap=3600, rng=rng), 3) for _ in range(20)}
+    assert len(spread) > 10
