@@ -17,7 +17,6 @@ from email.utils import parsedate_to_datetime
 from typing import Any
 
 import httpx
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from servicedesk import __version__
@@ -93,13 +92,10 @@ class WebhookDeliveryHandler:
 
     async def perform(self, job: ClaimedJob) -> Attempt | Skipped | Done:
         async with self.database.read_sessions() as session:
-            delivery = await repository.get_delivery_by_id(session, job.payload["delivery_id"])
-            if delivery is None:
-                return Done()  # its webhook was deleted
-            webhook = await repository.get_webhook_by_id(session, delivery.webhook_id)
-            event = await session.scalar(select(Event).where(Event.id == delivery.event_id))
-        if webhook is None or event is None:
-            return Done()
+            found = await repository.delivery_context(session, job.payload["delivery_id"])
+        if found is None:
+            return Done()  # its webhook was deleted
+        _, webhook, event = found
         if not webhook.is_active:
             return Skipped("Webhook is inactive")
         return await self._post(webhook, event)

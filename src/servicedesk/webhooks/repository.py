@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from servicedesk.events.models import Event
 from servicedesk.webhooks.models import Webhook, WebhookAttempt, WebhookDelivery
 
 
@@ -54,8 +55,18 @@ async def get_delivery(
     return (await session.scalars(statement)).first()
 
 
-async def get_delivery_by_id(session: AsyncSession, delivery_id: str) -> WebhookDelivery | None:
-    return await session.get(WebhookDelivery, delivery_id)
+async def delivery_context(
+    session: AsyncSession, delivery_id: str
+) -> tuple[WebhookDelivery, Webhook, Event] | None:
+    """A delivery with its webhook and event, in one round trip."""
+    statement = (
+        select(WebhookDelivery, Webhook, Event)
+        .join(Webhook, Webhook.id == WebhookDelivery.webhook_id)
+        .join(Event, Event.id == WebhookDelivery.event_id)
+        .where(WebhookDelivery.id == delivery_id)
+    )
+    row = (await session.execute(statement)).first()
+    return None if row is None else (row[0], row[1], row[2])
 
 
 async def list_deliveries(
