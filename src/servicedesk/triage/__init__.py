@@ -1,0 +1,1 @@
+"""AI triage: the category model, its evaluation, and (to come) engines, KB and routing."""

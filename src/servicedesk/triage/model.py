@@ -1,0 +1,100 @@
+"""The local category model: TF-IDF word and character n-grams, a linear SVM, and
+probabilities calibrated on held-out folds so that a confidence means what it says.
+
+Word bigrams catch phrases ("access request", "new laptop"); character n-grams within
+words catch misspellings, inflections and product names. The SVM's margins are turned
+into probabilities by sigmoid calibration over cross-validation folds
+(`CalibratedClassifierCV`), which is what makes "0.9" right about nine times in ten.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import joblib
+import numpy as np
+from sklearn.calibration import CalibratedClassifierCV
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import Pipeline, make_union
+from sklearn.svm import LinearSVC
+
+from servicedesk.triage.text import normalise
+
+MODEL_KIND = "tfidf-word12-char25-linearsvc-sigmoid"
+CALIBRATION_FOLDS = 5
+
+
+@dataclass(frozen=True, slots=True)
+class Prediction:
+    label: str
+    confidence: float
+
+
+class CategoryModel:
+    """A trained classifier from ticket text to one of the labels it was trained on."""
+
+    def __init__(self, pipeline: Pipeline, kind: str) -> None:
+        self.pipeline = pipeline
+        self.kind = kind
+
+    @property
+    def labels(self) -> list[str]:
+        return [str(label) for label in self.pipeline.classes_]
+
+    def probabilities(self, texts: Sequence[str]) -> np.ndarray[Any, Any]:
+        result: np.ndarray[Any, Any] = self.pipeline.predict_proba([normalise(t) for t in texts])
+        return result
+
+    def predict(self, texts: Sequence[str]) -> list[Prediction]:
+        probabilities = self.probabilities(texts)
+        best = probabilities.argmax(axis=1)
+        return [
+            Prediction(self.labels[index], float(row[index]))
+            for index, row in zip(best, probabilities, strict=True)
+        ]
+
+    def to_bytes(self) -> bytes:
+        buffer = io.BytesIO()
+        joblib.dump({"kind": self.kind, "pipeline": self.pipeline}, buffer)
+        return buffer.getvalue()
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> CategoryModel:
+        # Only models this service trained and stored itself are loaded (pickle format).
+        stored = joblib.load(io.BytesIO(data))
+        return cls(stored["pipeline"], stored["kind"])
+
+
+def _features() -> Any:
+    return make_union(
+        TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, min_df=2),
+        TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True, min_df=2),
+    )
+
+
+def train(texts: Sequence[str], labels: Sequence[str]) -> CategoryModel:
+    """Fit the category model; every label needs at least CALIBRATION_FOLDS examples."""
+    classifier = CalibratedClassifierCV(
+        LinearSVC(C=0.3, class_weight="balanced"),
+        cv=CALIBRATION_FOLDS,
+        method="sigmoid",
+        # One SVM trained on everything, calibrated on out-of-fold scores: a fifth of
+        # the prediction cost of averaging the five fold models.
+        ensemble=False,
+    )
+    pipeline = Pipeline([("features", _features()), ("classifier", classifier)])
+    pipeline.fit([normalise(text) for text in texts], list(labels))
+    return CategoryModel(pipeline, MODEL_KIND)
+
+
+def train_baseline(texts: Sequence[str], labels: Sequence[str]) -> CategoryModel:
+    """The plain reference: default TF-IDF and logistic regression, for comparison only."""
+    pipeline = Pipeline(
+        [("features", TfidfVectorizer()), ("classifier", LogisticRegression(max_iter=1000))]
+    )
+    pipeline.fit([normalise(text) for text in texts], list(labels))
+    return CategoryModel(pipeline, "baseline-tfidf-logreg")

@@ -1,0 +1,167 @@
+"""The local category model, its evaluation numbers and `servicedesk triage eval`."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+from servicedesk.cli import app
+from servicedesk.triage import model
+from servicedesk.triage.evaluation import calibration_table
+from servicedesk.triage.text import normalise
+
+EXAMPLES = {
+    "Printing": [
+        "printer on floor 3 is jammed again",
+        "cannot print to the hp laserjet",
+        "print queue stuck, nothing comes out",
+        "toner empty in the office printer",
+        "printer shows offline on my laptop",
+        "need the colour printer driver installed",
+        "printing pdf gives blank pages",
+        "scanner and printer not responding",
+    ],
+    "Network": [
+        "vpn not connecting from home",
+        "wifi keeps dropping in meeting room",
+        "no internet on my desk port",
+        "cannot reach the intranet, dns error",
+        "network is very slow today",
+        "ethernet cable unplugged, no connection",
+        "vpn client says authentication timeout",
+        "wireless signal weak on second floor",
+    ],
+    "Access Management": [
+        "please reset my password",
+        "account locked after failed logins",
+        "need access to the finance share",
+        "grant me admin rights on jira",
+        "new starter needs an active directory account",
+        "remove access for leaver john",
+        "mfa token lost, cannot log in",
+        "permission denied on the sales folder",
+    ],
+    "Hardware": [
+        "laptop screen is cracked",
+        "keyboard keys stuck",
+        "mouse not working",
+        "docking station does not charge",
+        "need a second monitor",
+        "battery drains in one hour",
+        "laptop overheating and fan loud",
+        "headset microphone broken",
+    ],
+}
+
+
+def _texts_and_labels() -> tuple[list[str], list[str]]:
+    pairs = [(text, label) for label, texts in EXAMPLES.items() for text in texts]
+    return [text for text, _ in pairs], [label for _, label in pairs]
+
+
+@pytest.fixture(scope="module")
+def trained() -> model.CategoryModel:
+    return model.train(*_texts_and_labels())
+
+
+def test_raw_and_preprocessed_text_normalise_alike() -> None:
+    assert normalise("VPN: can't connect!! (error 809)") == "vpn can t connect error"
+    assert normalise("vpn can t connect error") == "vpn can t connect error"
+    assert normalise("Résumé  Café\n") == "resume cafe"
+
+
+def test_the_model_classifies_unseen_tickets(trained: model.CategoryModel) -> None:
+    predictions = trained.predict(
+        ["The PRINTER is jammed!", "VPN won't connect", "Forgot my password, please reset"]
+    )
+    assert [p.label for p in predictions] == ["Printing", "Network", "Access Management"]
+    assert all(0 < p.confidence <= 1 for p in predictions)
+    assert trained.labels == sorted(EXAMPLES)
+
+
+def test_a_stored_model_predicts_the_same(trained: model.CategoryModel) -> None:
+    restored = model.CategoryModel.from_bytes(trained.to_bytes())
+    texts = ["monitor flickers", "share drive permission"]
+    assert restored.predict(texts) == trained.predict(texts)
+    assert restored.kind == model.MODEL_KIND
+
+
+def test_calibration_error_is_the_weighted_gap() -> None:
+    confidences = np.array([0.95, 0.95, 0.55, 0.55])
+    correct = np.array([True, False, True, True])
+    ece, table = calibration_table(confidences, correct)
+    assert ece == pytest.approx(0.5 * 0.45 + 0.5 * 0.45)
+    assert [(row.count, row.accuracy) for row in table] == [(2, 1.0), (2, 0.5)]
+
+
+def _write(path: Path, rows: list[tuple[str, str]]) -> Path:
+    with path.open("w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["Document", "Topic_group"])
+        writer.writerows(rows)
+    return path
+
+
+def test_eval_cli_trains_scores_and_prints_json(tmp_path: Path) -> None:
+    texts, labels = _texts_and_labels()
+    pairs = list(zip(texts, labels, strict=True))
+    train = _write(tmp_path / "train.csv", pairs * 2)
+    test = _write(tmp_path / "test.csv", pairs[::3])
+    result = CliRunner().invoke(
+        app,
+        [
+            "triage",
+            "eval",
+            "--csv",
+            str(test),
+            "--train-csv",
+            str(train),
+            "--text-col",
+            "Document",
+            "--label-col",
+            "Topic_group",
+            "--json",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)
+    for key in (
+        "accuracy",
+        "macro_f1",
+        "ece",
+        "latency_ms_p50",
+        "latency_ms_p99",
+        "n_train",
+        "n_test",
+    ):
+        assert key in report
+    assert (report["n_train"], report["n_test"]) == (64, 11)
+    assert report["accuracy"] > 0.8
+    assert report["baseline"]["model"] == "baseline-tfidf-logreg"
+    assert {c["label"] for c in report["per_class"]} == set(EXAMPLES)
+
+
+def test_eval_cli_names_a_missing_column(tmp_path: Path) -> None:
+    data = _write(tmp_path / "data.csv", [("printer jammed", "Printing")])
+    result = CliRunner().invoke(
+        app,
+        [
+            "triage",
+            "eval",
+            "--csv",
+            str(data),
+            "--train-csv",
+            str(data),
+            "--text-col",
+            "text",
+            "--label-col",
+            "Topic_group",
+        ],
+    )
+    assert result.exit_code == 1
+    assert "no column text" in result.output
