@@ -84,6 +84,12 @@ def test_the_model_classifies_unseen_tickets(trained: model.CategoryModel) -> No
     assert trained.labels == sorted(EXAMPLES)
 
 
+def test_the_fast_path_equals_the_pipeline(trained: model.CategoryModel) -> None:
+    texts = ["Printer offline!", "reset my password", "wifi drops", "new keyboard please"]
+    expected = trained.pipeline.predict_proba([normalise(text) for text in texts])
+    assert np.allclose(trained.probabilities(texts), expected)
+
+
 def test_a_stored_model_predicts_the_same(trained: model.CategoryModel) -> None:
     restored = model.CategoryModel.from_bytes(trained.to_bytes())
     texts = ["monitor flickers", "share drive permission"]
