@@ -6,6 +6,7 @@ import asyncio
 import ipaddress
 import time
 from collections import defaultdict
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -43,28 +44,34 @@ async def _deliveries(
     return deliveries
 
 
-async def _settle(
-    client: httpx.AsyncClient, headers: dict[str, str], webhook_id: str, within: float = 10
+async def _deliveries_once(
+    client: httpx.AsyncClient,
+    headers: dict[str, str],
+    webhook_id: str,
+    ready: Callable[[dict[str, Any]], bool],
+    within: float = 10,
 ) -> list[dict[str, Any]]:
-    """The deliveries once none is pending."""
+    """The deliveries once there are some and `ready` holds for each (or time is up)."""
     deadline = time.monotonic() + within
     while True:
         deliveries = await _deliveries(client, headers, webhook_id)
-        if all(d["status"] != "pending" for d in deliveries) or time.monotonic() > deadline:
+        if (deliveries and all(ready(d) for d in deliveries)) or time.monotonic() > deadline:
             return deliveries
         await asyncio.sleep(0.05)
+
+
+async def _settle(
+    client: httpx.AsyncClient, headers: dict[str, str], webhook_id: str
+) -> list[dict[str, Any]]:
+    """The deliveries once none is pending."""
+    return await _deliveries_once(client, headers, webhook_id, lambda d: d["status"] != "pending")
 
 
 async def _attempted(
-    client: httpx.AsyncClient, headers: dict[str, str], webhook_id: str, within: float = 10
+    client: httpx.AsyncClient, headers: dict[str, str], webhook_id: str
 ) -> list[dict[str, Any]]:
     """The deliveries once every one has at least one attempt recorded."""
-    deadline = time.monotonic() + within
-    while True:
-        deliveries = await _deliveries(client, headers, webhook_id)
-        if (deliveries and all(d["attempts"] for d in deliveries)) or time.monotonic() > deadline:
-            return deliveries
-        await asyncio.sleep(0.05)
+    return await _deliveries_once(client, headers, webhook_id, lambda d: bool(d["attempts"]))
 
 
 async def test_ticket_lifecycle_is_delivered_signed_with_full_payloads(
