@@ -35,13 +35,8 @@ async def get_webhook(
     return (await session.scalars(statement)).first()
 
 
-async def get_webhook_by_id(
-    session: AsyncSession, webhook_id: str, *, for_update: bool = False
-) -> Webhook | None:
-    statement = select(Webhook).where(Webhook.id == webhook_id)
-    if for_update:
-        statement = statement.with_for_update()
-    return (await session.scalars(statement)).first()
+async def get_webhook_by_id(session: AsyncSession, webhook_id: str) -> Webhook | None:
+    return await session.get(Webhook, webhook_id)
 
 
 async def get_delivery(
