@@ -39,7 +39,7 @@ lint: install
 	$(BIN)/mypy
 
 test: lint
-	$(BIN)/pytest
+	$(BIN)/pytest -n 2
 
 format: install
 	$(BIN)/ruff check --fix src tests bench

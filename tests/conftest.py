@@ -8,6 +8,7 @@ silent pass there.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import os
 import shutil
@@ -19,12 +20,13 @@ from typing import Any
 import httpx
 import pytest
 from fastapi import FastAPI
-from sqlalchemy import text
+from sqlalchemy import make_url, text
+from sqlalchemy.ext.asyncio import create_async_engine
 
 from servicedesk.app import create_app
 from servicedesk.auth import service as auth
 from servicedesk.auth.scopes import Scope
-from servicedesk.config import Settings
+from servicedesk.config import Settings, async_database_url
 from servicedesk.db import migrate
 from servicedesk.db.session import Database
 
@@ -35,6 +37,7 @@ TABLES = (
     "webhook_deliveries",
     "webhooks",
     "outbox_jobs",
+    "provider_configs",
     "events",
     "idempotency_records",
     "tickets",
@@ -74,10 +77,32 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def postgres_migrated() -> str:
+    """The migrated PostgreSQL database of this test process. Under pytest-xdist each
+    worker gets its own (`<database>_gw0`, ...), made on first use, since tests empty
+    the tables they used."""
     url = _postgres_or_skip()
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if worker:
+        url = asyncio.run(_worker_database(url, worker))
     settings = Settings(database_url=url, environment="test")
     migrate.upgrade(settings)
     return url
+
+
+async def _worker_database(base_url: str, worker: str) -> str:
+    base = make_url(async_database_url(base_url))
+    name = f"{base.database}_{worker}"
+    engine = create_async_engine(base, isolation_level="AUTOCOMMIT")
+    try:
+        async with engine.connect() as connection:
+            exists = await connection.scalar(
+                text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}
+            )
+            if not exists:
+                await connection.execute(text(f'CREATE DATABASE "{name}"'))
+    finally:
+        await engine.dispose()
+    return base.set(database=name).render_as_string(hide_password=False)
 
 
 @pytest.fixture(params=["sqlite", "postgres"])

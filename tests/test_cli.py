@@ -112,3 +112,36 @@ def test_keys_revoke_stops_the_key(settings: Settings, database: Database) -> No
     assert again.exit_code == 1
     assert principal_of(settings, plaintext) is None
     assert "revoked" in runner.invoke(app, ["keys", "list", "--tenant", "initech"]).stdout
+
+
+def test_provider_set_then_show_never_prints_the_credential(
+    settings: Settings, database: Database
+) -> None:
+    runner.invoke(app, ["tenants", "create", "acme"])
+    result = runner.invoke(
+        app,
+        ["provider", "set", "--tenant", "acme", "--kind", "freshservice", "--domain", "acme"],
+        env={"SERVICEDESK_PROVIDER_API_KEY": "fs-secret-credential"},
+    )
+    assert result.exit_code == 0, result.output
+    assert "fs-secret-credential" not in result.output
+    assert '"inbound_secret": "' in result.output
+    shown = runner.invoke(app, ["provider", "show", "--tenant", "acme"])
+    assert shown.exit_code == 0
+    assert '"kind": "freshservice"' in shown.output
+    assert '"inbound_secret": null' in shown.output
+    assert "fs-secret-credential" not in shown.output
+
+
+def test_provider_set_refuses_bad_settings(database: Database) -> None:
+    runner.invoke(app, ["tenants", "create", "acme"])
+    args = ["provider", "set", "--tenant", "acme", "--domain", "acme"]
+    env = {"SERVICEDESK_PROVIDER_API_KEY": "k"}
+    zendesk = runner.invoke(app, [*args, "--kind", "zendesk"], env=env)
+    assert zendesk.exit_code == 1
+    assert "agent_email is required for zendesk" in zendesk.output
+    unknown = runner.invoke(app, [*args, "--kind", "servicenow"], env=env)
+    assert unknown.exit_code == 1
+    missing = runner.invoke(app, ["provider", "show", "--tenant", "acme"])
+    assert missing.exit_code == 1
+    assert "has no provider" in missing.output

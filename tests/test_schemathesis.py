@@ -36,9 +36,17 @@ class LiveApi:
 
 @pytest.fixture
 def live_api(settings: Settings, database: Database) -> Iterator[LiveApi]:
-    env = live_server.server_env(settings, SERVICEDESK_RATE_LIMIT_ENABLED="false")
+    # A fuzzed provider setting must not send tickets anywhere: port 9 on loopback refuses.
+    env = live_server.server_env(
+        settings,
+        SERVICEDESK_RATE_LIMIT_ENABLED="false",
+        SERVICEDESK_FRESHSERVICE_BASE_URL="http://127.0.0.1:9",
+        SERVICEDESK_ZENDESK_BASE_URL="http://127.0.0.1:9",
+    )
     keys = {
-        "all": live_server.create_key(env, "fuzz", "tickets:read", "tickets:write"),
+        "all": live_server.create_key(
+            env, "fuzz", "tickets:read", "tickets:write", "config:read", "config:write"
+        ),
         "read": live_server.create_key(env, "fuzz", "tickets:read"),
         "write": live_server.create_key(env, "fuzz", "tickets:write"),
     }

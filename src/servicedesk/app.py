@@ -21,6 +21,9 @@ from servicedesk.middleware import (
     RequestContextMiddleware,
     RequestTimeoutMiddleware,
 )
+from servicedesk.providers.endpoints import inbound_router as provider_inbound_router
+from servicedesk.providers.endpoints import router as provider_config_router
+from servicedesk.providers.service import new_http_client as new_provider_client
 from servicedesk.ratelimit.service import RateLimiter
 from servicedesk.tickets.endpoints import router as tickets_router
 from servicedesk.webhooks.endpoints import router as webhooks_router
@@ -51,6 +54,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.rate_limiter = RateLimiter(settings) if settings.rate_limit_enabled else None
         background = [asyncio.create_task(_purge_idempotency_records(database))]
         async with contextlib.AsyncExitStack() as stack:
+            app.state.provider_http = await stack.enter_async_context(
+                new_provider_client(settings.provider_create_timeout_seconds)
+            )
             if settings.worker_embedded:
                 worker = await stack.enter_async_context(running_worker(database, settings))
                 background.append(asyncio.create_task(worker.run()))
@@ -78,6 +84,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(health_router)
     app.include_router(tickets_router)
     app.include_router(webhooks_router)
+    app.include_router(provider_config_router)
+    app.include_router(provider_inbound_router)
     return app
 
 

@@ -1,4 +1,4 @@
-"""The `servicedesk` command line: serve, worker, db, tenants, keys, triage."""
+"""The `servicedesk` command line: serve, worker, db, tenants, keys, provider, triage."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 import uvicorn
+from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from servicedesk.auth import repository as auth_repository
@@ -20,8 +21,11 @@ from servicedesk.auth.scopes import Scope
 from servicedesk.config import Settings, get_settings
 from servicedesk.db import migrate
 from servicedesk.db.session import Database
+from servicedesk.errors import InvalidProviderConfig
 from servicedesk.jobs.setup import running_worker
 from servicedesk.logs import configure_logging
+from servicedesk.providers import service as providers
+from servicedesk.providers.schemas import ProviderConfigIn
 
 app = typer.Typer(help="servicedesk: IT service desk API.", no_args_is_help=True)
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
@@ -32,6 +36,8 @@ app.add_typer(tenants_app, name="tenants")
 app.add_typer(keys_app, name="keys")
 triage_app = typer.Typer(help="AI triage models.", no_args_is_help=True)
 app.add_typer(triage_app, name="triage")
+provider_app = typer.Typer(help="A tenant's ITSM provider (Freshservice, Zendesk).")
+app.add_typer(provider_app, name="provider", no_args_is_help=True)
 
 T = TypeVar("T")
 
@@ -82,8 +88,8 @@ def serve(
 
 @app.command()
 def worker() -> None:
-    """Drain the outbox (webhook deliveries) without serving the API; run as many as
-    needed. Stops cleanly on SIGTERM or Ctrl-C."""
+    """Drain the outbox (webhook deliveries, provider syncs) without serving the API; run
+    as many as needed. Stops cleanly on SIGTERM or Ctrl-C."""
     settings = get_settings()
     configure_logging(settings.log_level, settings.log_format)
     if settings.auto_migrate:
@@ -209,6 +215,75 @@ def keys_revoke(key_id: str) -> None:
     if not _in_transaction(lambda session: auth.revoke_api_key(session, key_id)):
         raise _fail(f"no active key {key_id}")
     typer.echo(f"revoked {key_id}")
+
+
+@provider_app.command("set")
+def provider_set(
+    tenant: Annotated[str, typer.Option(help="Tenant name.")],
+    kind: Annotated[str, typer.Option(help="freshservice or zendesk.")],
+    domain: Annotated[str, typer.Option(help="The account's subdomain, e.g. acme.")],
+    api_key: Annotated[
+        str,
+        typer.Option(
+            prompt="API key (Freshservice) or API token (Zendesk)",
+            hide_input=True,
+            envvar="SERVICEDESK_PROVIDER_API_KEY",
+            help="Read from SERVICEDESK_PROVIDER_API_KEY or asked for; never an argument, "
+            "so it stays out of shell history and the process list.",
+            show_default=False,
+        ),
+    ],
+    agent_email: Annotated[str | None, typer.Option(help="Zendesk: the token's agent.")] = None,
+    default_requester_email: Annotated[
+        str | None, typer.Option(help="Requester of tickets created without one.")
+    ] = None,
+) -> None:
+    """Connect TENANT to its ITSM provider (as PUT /api/v1/configuration/provider)."""
+    try:
+        data = ProviderConfigIn.model_validate(
+            {
+                "kind": kind,
+                "domain": domain,
+                "api_key": api_key,
+                "agent_email": agent_email,
+                "default_requester_email": default_requester_email,
+            }
+        )
+    except ValidationError as error:
+        raise _fail("; ".join(e["msg"] for e in error.errors())) from None
+    settings = get_settings()
+
+    async def work(session: AsyncSession) -> dict[str, Any]:
+        owner = await auth.require_tenant(session, tenant)
+        config, secret = await providers.put_config(session, settings, owner.id, data)
+        return providers.config_out(config, settings, secret).model_dump(mode="json")
+
+    try:
+        shown = _in_transaction(work)
+    except auth.UnknownTenant:
+        raise _fail(f"no tenant named {tenant!r}") from None
+    except InvalidProviderConfig as error:
+        raise _fail(error.detail) from None
+    typer.echo(json.dumps(shown, indent=2))
+
+
+@provider_app.command("show")
+def provider_show(tenant: Annotated[str, typer.Option(help="Tenant name.")]) -> None:
+    """Print TENANT's provider settings (never the credential)."""
+    settings = get_settings()
+
+    async def work(session: AsyncSession) -> dict[str, Any] | None:
+        owner = await auth.require_tenant(session, tenant)
+        config = await providers.get_config(session, owner.id)
+        return providers.config_out(config, settings).model_dump(mode="json") if config else None
+
+    try:
+        shown = _in_transaction(work)
+    except auth.UnknownTenant:
+        raise _fail(f"no tenant named {tenant!r}") from None
+    if shown is None:
+        raise _fail(f"tenant {tenant!r} has no provider")
+    typer.echo(json.dumps(shown, indent=2))
 
 
 @triage_app.command("eval")

@@ -92,6 +92,23 @@ class Settings(BaseSettings):
         default=86_400.0, gt=0, description="An endpoint failing this long is deactivated."
     )
 
+    freshservice_base_url: str = Field(
+        default="https://{domain}.freshservice.com",
+        description="Where a tenant's Freshservice lives; `{domain}` is its configured "
+        "domain. Operators change it for a proxy (and tests for a fake).",
+    )
+    zendesk_base_url: str = Field(default="https://{domain}.zendesk.com")
+    provider_create_timeout_seconds: float = Field(
+        default=5.0,
+        gt=0,
+        le=30,
+        description="The create request waits this long for the "
+        "provider; then the ticket is stored and synced in the background.",
+    )
+    provider_timeout_seconds: float = Field(default=15.0, gt=0, le=120)
+    provider_retry_base_seconds: float = Field(default=5.0, gt=0)
+    provider_retry_max_seconds: float = Field(default=600.0, gt=0)
+
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     log_format: Literal["json", "console"] = "json"
 

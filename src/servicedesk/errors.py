@@ -111,6 +111,28 @@ class Conflict(ApiError):
     description = "The resource is not in a state that allows this"
 
 
+class ProviderRejected(ApiError):
+    """The ITSM provider refused the ticket; the detail is the provider's own message."""
+
+    status_code = 400
+    description = "The ITSM provider rejected the ticket"
+
+
+class ProviderNotConfigured(ApiError):
+    status_code = 404
+    description = "No ITSM provider is configured"
+
+
+class InvalidProviderConfig(ApiError):
+    status_code = 400
+    description = "Invalid provider configuration"
+
+
+class InboundNotAuthorized(ApiError):
+    status_code = 401
+    description = "Invalid or missing inbound secret"
+
+
 class NoValidFields(ApiError):
     status_code = 400
     model = NoValidFieldsBody

@@ -1,12 +1,26 @@
-"""Request checks shared by JSON endpoints."""
+"""HTTP helpers: the JSON request check of our endpoints, and reading `Retry-After` from
+the answers of the services we call (webhook receivers, ITSM providers)."""
 
 from __future__ import annotations
 
 from email.message import Message
+from email.utils import parsedate_to_datetime
+from typing import Annotated
 
-from fastapi import Request
+import httpx
+from fastapi import Depends, Request
 
+from servicedesk.config import Settings
+from servicedesk.db.base import utcnow
 from servicedesk.errors import UnsupportedMediaType
+
+
+def _settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+SettingsDep = Annotated[Settings, Depends(_settings)]
 
 
 def _is_json(content_type: str) -> bool:
@@ -25,3 +39,17 @@ async def require_json_body(request: Request) -> None:
     )
     if has_body and not _is_json(request.headers.get("content-type", "")):
         raise UnsupportedMediaType()
+
+
+def retry_after_seconds(response: httpx.Response) -> float | None:
+    """The wait a `Retry-After` header asks for (seconds or an HTTP date), if any."""
+    value = response.headers.get("Retry-After", "").strip()
+    if not value:
+        return None
+    if value.isdigit():
+        return float(value)
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, (when - utcnow()).total_seconds())

@@ -21,6 +21,8 @@ from typing import Any
 from standardwebhooks import Webhook as StandardWebhook
 from standardwebhooks.webhooks import WebhookVerificationError
 
+from tests.fakes.server import LoopbackServer
+
 
 @dataclass
 class Received:
@@ -49,7 +51,7 @@ def verify_hex(secret: str, received: Received) -> bool:
 
 
 @dataclass
-class WebhookReceiver:
+class WebhookReceiver(LoopbackServer):
     """`secret` set: a request that fails either check is answered 401 and not accepted."""
 
     port: int = 0
@@ -98,17 +100,8 @@ class WebhookReceiver:
             def log_message(self, format: str, *args: Any) -> None:
                 pass
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
-        self._server.daemon_threads = True
-        self.port = self._server.server_address[1]
-        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+        self.serve(Handler)
         return self
-
-    def stop(self) -> None:
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._server = None
 
     def _answer(self, headers: dict[str, str], body: bytes) -> int:
         with self._lock:

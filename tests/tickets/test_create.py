@@ -21,6 +21,8 @@ TICKET_FIELDS = {
     "external_provider",
     "external_ticket_id",
     "external_ticket_url",
+    "external_sync_status",
+    "external_sync_error",
     "metadata",
     "category",
     "ai_suggested_response",
@@ -285,4 +287,23 @@ async def test_streamed_body_over_the_limit_is_413(
     )
 
     assert response.status_code == 413
+    assert await ticket_count(client, headers) == 0
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {**SEED_CREATE, "subject": "a\u0000b"},
+        {**SEED_CREATE, "description": "\u0000"},
+        {**SEED_CREATE, "metadata": {"k": ["ok", "nul\u0000"]}},
+        {**SEED_CREATE, "metadata": {"nul\u0000key": 1}},
+    ],
+)
+async def test_nul_characters_are_422_not_a_database_error(
+    body: dict[str, Any], client: httpx.AsyncClient, headers: dict[str, str]
+) -> None:
+    # PostgreSQL text cannot hold U+0000; found by the schemathesis run.
+    response = await client.post("/api/v1/tickets", json=body, headers=headers)
+    assert response.status_code == 422
+    assert "NUL" in response.json()["detail"][0]["msg"]
     assert await ticket_count(client, headers) == 0

@@ -22,6 +22,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from servicedesk.db.base import utcnow
+from servicedesk.db.session import Database
 from servicedesk.errors import IdempotencyKeyInProgress, IdempotencyKeyReused
 from servicedesk.idempotency.models import IdempotencyRecord
 
@@ -82,6 +83,13 @@ async def run_once(
     record.response_body = response.body
     await session.flush()
     return response
+
+
+async def is_live(database: Database, tenant_id: uuid.UUID, key: str) -> bool:
+    """Whether `key` holds a live record now (read outside the request's transaction)."""
+    async with database.read_sessions() as session:
+        record = await _get(session, tenant_id, key)
+    return record is not None and record.expires_at > utcnow()
 
 
 async def purge_expired(session: AsyncSession, now: datetime | None = None) -> int:

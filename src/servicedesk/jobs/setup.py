@@ -7,7 +7,10 @@ from collections.abc import AsyncIterator
 
 from servicedesk.config import Settings
 from servicedesk.db.session import Database
-from servicedesk.jobs.worker import Worker
+from servicedesk.jobs.worker import JobHandler, Worker
+from servicedesk.providers import service as providers
+from servicedesk.providers.service import new_http_client as new_provider_client
+from servicedesk.providers.sync import ProviderSyncHandler
 from servicedesk.webhooks.delivery import WebhookDeliveryHandler, new_http_client
 from servicedesk.webhooks.repository import DELIVERY_JOB_KIND
 
@@ -15,6 +18,14 @@ from servicedesk.webhooks.repository import DELIVERY_JOB_KIND
 @contextlib.asynccontextmanager
 async def running_worker(database: Database, settings: Settings) -> AsyncIterator[Worker]:
     """A Worker wired to its handlers; their HTTP clients close when the block ends."""
-    async with new_http_client(settings) as webhook_client:
-        handlers = {DELIVERY_JOB_KIND: WebhookDeliveryHandler(database, settings, webhook_client)}
+    async with (
+        new_http_client(settings) as webhook_client,
+        new_provider_client(settings.provider_timeout_seconds) as provider_client,
+    ):
+        provider_sync = ProviderSyncHandler(database, settings, provider_client)
+        handlers: dict[str, JobHandler] = {
+            DELIVERY_JOB_KIND: WebhookDeliveryHandler(database, settings, webhook_client),
+            providers.CREATE_JOB_KIND: provider_sync,
+            providers.UPDATE_JOB_KIND: provider_sync,
+        }
         yield Worker(database, settings, handlers)

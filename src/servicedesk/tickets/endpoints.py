@@ -14,17 +14,20 @@ from fastapi.responses import JSONResponse
 from servicedesk.auth.dependencies import require_scope
 from servicedesk.auth.scopes import Scope
 from servicedesk.auth.service import Principal
-from servicedesk.db.session import ReadSession, WriteSession
+from servicedesk.db.session import ReadSession, WriteSession, get_database
 from servicedesk.errors import (
     Forbidden,
     IdempotencyKeyReused,
     NoValidFields,
+    ProviderRejected,
     TicketNotFound,
     Unauthorized,
     UnsupportedMediaType,
 )
 from servicedesk.http import require_json_body
 from servicedesk.idempotency import service as idempotency
+from servicedesk.providers import service as providers
+from servicedesk.providers.base import OutboundTicket
 from servicedesk.tickets import service
 from servicedesk.tickets.repository import TicketFilters
 from servicedesk.tickets.schemas import (
@@ -60,7 +63,9 @@ _NOT_FOUND_404 = TicketNotFound.openapi_response()
     dependencies=[Depends(require_json_body)],
     responses={
         201: {"content": {"application/json": {"example": SEED_TICKET_EXAMPLE}}},
-        400: {"description": 'The ITSM provider rejected the ticket: `{"detail": "..."}`'},
+        400: ProviderRejected.openapi_response(
+            {"detail": "requester_id: Please fill at least 1 of email, phone, requester_id"}
+        ),
         409: IdempotencyKeyReused.openapi_response(),
         413: {"description": "Request body too large"},
         415: UnsupportedMediaType.openapi_response(),
@@ -83,20 +88,65 @@ async def create_ticket(
         ),
     ] = None,
 ) -> JSONResponse:
-    """Requires `tickets:write`. A replayed response carries `Idempotent-Replayed: true`."""
+    """Requires `tickets:write`. A replayed response carries `Idempotent-Replayed: true`.
+
+    With an ITSM provider configured the ticket is created there first: its rejection is
+    a 400 with its message and nothing is stored; if it cannot be reached in time the
+    ticket is stored with `external_sync_status: "pending"` and synced in the background.
+    """
+    tenant_id = principal.tenant_id
+    ticket_id = uuid.uuid4()
+    database = get_database(request)
+    tried_provider = False
+    attempt: providers.CreateAttempt | None = None
+
+    async def try_provider() -> None:
+        nonlocal tried_provider, attempt
+        tried_provider = True
+        attempt = await providers.create_at_provider(
+            database,
+            request.app.state.settings,
+            request.app.state.provider_http,
+            tenant_id,
+            OutboundTicket(
+                ticket_id,
+                data.subject,
+                data.description,
+                data.status,
+                data.priority,
+                data.requester_email,
+            ),
+        )
 
     async def create() -> idempotency.StoredResponse:
+        if not tried_provider:
+            await try_provider()  # only if the key's record expired since it was checked
         ticket = await service.create_ticket(
-            session, principal.tenant_id, data, actor=principal.key_id
+            session,
+            tenant_id,
+            data,
+            actor=principal.key_id,
+            ticket_id=ticket_id,
+            external=attempt.ticket_fields() if attempt else None,
         )
+        if attempt is not None and attempt.remote is None:
+            providers.enqueue_create(
+                session, ticket, ambiguous=attempt.ambiguous, retry_after=attempt.retry_after
+            )
         return idempotency.StoredResponse(201, service.ticket_document(ticket))
 
+    # The provider is called before our transaction opens, so no lock or connection is
+    # held while it answers; a request that will be replayed never calls it.
+    if idempotency_key is None or not await idempotency.is_live(
+        database, tenant_id, idempotency_key
+    ):
+        await try_provider()
     if idempotency_key is None:
         response = await create()
     else:
         response = await idempotency.run_once(
             session,
-            tenant_id=principal.tenant_id,
+            tenant_id=tenant_id,
             key=idempotency_key,
             request_fingerprint=idempotency.fingerprint(
                 "POST", request.url.path, data.model_dump(mode="json", exclude_unset=True)
@@ -231,6 +281,13 @@ async def update_ticket(
     status may be set, so close and reopen are PATCHes of `status`. `confidence_score`
     is never changed here."""
     ticket = await service.update_ticket(
-        session, principal.tenant_id, ticket_id, patch, actor=principal.key_id
+        session,
+        principal.tenant_id,
+        ticket_id,
+        patch,
+        actor=principal.key_id,
+        on_change=lambda changed_ticket, changed: providers.after_update(
+            session, changed_ticket, changed
+        ),
     )
     return service.ticket_document(ticket)

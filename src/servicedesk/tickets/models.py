@@ -19,6 +19,8 @@ class Ticket(Base):
         # filter and keyset (cursor) pages straight from the index at any size.
         Index("ix_tickets_tenant_created", "tenant_id", "created_at", "id"),
         Index("ix_tickets_tenant_status_created", "tenant_id", "status", "created_at", "id"),
+        # The provider's calls name its own ticket id.
+        Index("ix_tickets_tenant_external", "tenant_id", "external_ticket_id"),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
@@ -31,6 +33,9 @@ class Ticket(Base):
     external_provider: Mapped[str | None] = mapped_column(String(50))
     external_ticket_id: Mapped[str | None] = mapped_column(String(100))
     external_ticket_url: Mapped[str | None] = mapped_column(String(2048))
+    # pending | synced | failed; null when no provider was configured at creation.
+    external_sync_status: Mapped[str | None] = mapped_column(String(10))
+    external_sync_error: Mapped[str | None] = mapped_column(Text)
     # "metadata" is reserved on declarative classes, hence the attribute name.
     metadata_: Mapped[dict[str, Any]] = mapped_column("metadata", JSONDocument)
     category: Mapped[str | None] = mapped_column(String(100))

@@ -21,6 +21,30 @@ METADATA_MAX_BYTES = 16_384
 METADATA_MAX_DEPTH = 8
 
 
+def storable_text(value: str) -> str:
+    """Refuse what no database column can hold: NUL characters (PostgreSQL text) and
+    lone surrogates (not encodable as UTF-8). JSON can carry both."""
+    if "\x00" in value:
+        raise ValueError("must not contain NUL characters")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValueError("must be valid Unicode text (no lone surrogates)") from None
+    return value
+
+
+def _storable_json(value: Any) -> None:
+    if isinstance(value, str):
+        storable_text(value)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            storable_text(key)
+            _storable_json(item)
+    elif isinstance(value, list):
+        for item in value:
+            _storable_json(item)
+
+
 def _check_email(value: str) -> str:
     try:
         # No DNS look-up (no network on the request path); `.test` domains are allowed
@@ -40,6 +64,7 @@ def _depth(value: Any) -> int:
 
 
 def _check_metadata(value: dict[str, Any]) -> dict[str, Any]:
+    _storable_json(value)
     if _depth(value) > METADATA_MAX_DEPTH:
         raise ValueError(f"metadata may nest at most {METADATA_MAX_DEPTH} levels deep")
     size = len(json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode())
@@ -48,14 +73,18 @@ def _check_metadata(value: dict[str, Any]) -> dict[str, Any]:
     return value
 
 
+Storable = AfterValidator(storable_text)
 Email = Annotated[
-    str, Field(max_length=320, json_schema_extra={"format": "email"}), AfterValidator(_check_email)
+    str,
+    Field(max_length=320, json_schema_extra={"format": "email"}),
+    Storable,
+    AfterValidator(_check_email),
 ]
 Metadata = Annotated[dict[str, Any], AfterValidator(_check_metadata)]
-Subject = Annotated[str, Field(min_length=1, max_length=SUBJECT_MAX)]
-Description = Annotated[str, Field(min_length=1, max_length=DESCRIPTION_MAX)]
-Category = Annotated[str, Field(min_length=1, max_length=CATEGORY_MAX)]
-SuggestedResponse = Annotated[str, Field(min_length=1, max_length=SUGGESTED_RESPONSE_MAX)]
+Subject = Annotated[str, Field(min_length=1, max_length=SUBJECT_MAX), Storable]
+Description = Annotated[str, Field(min_length=1, max_length=DESCRIPTION_MAX), Storable]
+Category = Annotated[str, Field(min_length=1, max_length=CATEGORY_MAX), Storable]
+SuggestedResponse = Annotated[str, Field(min_length=1, max_length=SUGGESTED_RESPONSE_MAX), Storable]
 
 SEED_CREATE_EXAMPLE: dict[str, Any] = {
     "subject": "VPN not connecting",
@@ -75,6 +104,8 @@ SEED_TICKET_EXAMPLE: dict[str, Any] = {
     "external_provider": "freshservice",
     "external_ticket_id": "1042",
     "external_ticket_url": "https://example.freshservice.com/a/tickets/1042",
+    "external_sync_status": "synced",
+    "external_sync_error": None,
     "metadata": {"category": "Network"},
     "category": "Network",
     "ai_suggested_response": None,
@@ -159,6 +190,13 @@ class TicketOut(BaseModel):
     external_provider: str | None
     external_ticket_id: str | None
     external_ticket_url: str | None
+    external_sync_status: Literal["pending", "synced", "failed"] | None = Field(
+        description="The mirror in the ITSM provider: pending (being retried), synced, "
+        "failed (rejected for good, see external_sync_error); null without a provider."
+    )
+    external_sync_error: str | None = Field(
+        description="The provider's message when it rejected the ticket or a change."
+    )
     metadata: dict[str, Any] = Field(validation_alias=AliasChoices("metadata_", "metadata"))
     category: str | None
     ai_suggested_response: str | None

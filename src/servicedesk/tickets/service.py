@@ -6,7 +6,7 @@ import base64
 import binascii
 import json
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -44,11 +44,18 @@ def ticket_document(ticket: Ticket) -> dict[str, Any]:
 
 
 async def create_ticket(
-    session: AsyncSession, tenant_id: uuid.UUID, data: TicketCreate, *, actor: str
+    session: AsyncSession,
+    tenant_id: uuid.UUID,
+    data: TicketCreate,
+    *,
+    actor: str,
+    ticket_id: uuid.UUID | None = None,
+    external: Mapping[str, Any] | None = None,
 ) -> Ticket:
+    """Store a new ticket; `external` holds its provider fields (`external_*`), if any."""
     now = utcnow()
     ticket = Ticket(
-        id=uuid.uuid4(),
+        id=ticket_id or uuid.uuid4(),
         tenant_id=tenant_id,
         subject=data.subject,
         description=data.description,
@@ -58,6 +65,7 @@ async def create_ticket(
         metadata_=data.metadata or {},
         created_at=now,
         updated_at=now,
+        **(external or {}),
     )
     await repository.insert(session, ticket)
     await events.publish(
@@ -103,7 +111,10 @@ async def update_ticket(
     patch: TicketUpdate,
     *,
     actor: str,
+    on_change: Callable[[Ticket, set[str]], None] | None = None,
 ) -> Ticket:
+    """Apply the PATCH; `on_change` sees the fields that really changed (if any) before
+    the ticket's events are written."""
     changes = patch.changes()
     if not changes:
         raise NoValidFields()
@@ -116,10 +127,23 @@ async def update_ticket(
             ticket.metadata_ = merge_patch(ticket.metadata_, value) if value is not None else {}
         else:
             setattr(ticket, field, value)
-    ticket.updated_at = _later_than(ticket.updated_at)
+    ticket.updated_at = later_than(ticket.updated_at)
+    if on_change is not None:
+        changed = set(changed_fields(before, ticket_document(ticket)))
+        if changed:
+            on_change(ticket, changed)
     await session.flush()
     await _publish_update(session, ticket, before, actor)
     return ticket
+
+
+def changed_fields(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
+    """`{field: {"old", "new"}}` for each field of the ticket document that differs."""
+    return {
+        field: {"old": before[field], "new": value}
+        for field, value in after.items()
+        if field != "updated_at" and before[field] != value
+    }
 
 
 async def _publish_update(
@@ -128,11 +152,7 @@ async def _publish_update(
     """ticket.updated with the fields that really changed (none: no event), then
     ticket.closed or ticket.reopened when the status crossed `closed`."""
     after = ticket_document(ticket)
-    changed = {
-        field: {"old": before[field], "new": value}
-        for field, value in after.items()
-        if field != "updated_at" and before[field] != value
-    }
+    changed = changed_fields(before, after)
     if not changed:
         return
     event_types = [EventType.TICKET_UPDATED]
@@ -165,7 +185,7 @@ def merge_patch(target: Any, patch: Any) -> Any:
     return merged
 
 
-def _later_than(previous: datetime) -> datetime:
+def later_than(previous: datetime) -> datetime:
     # updated_at must move on every write, even two writes within one clock tick.
     now = utcnow()
     return now if now > previous else previous + timedelta(microseconds=1)

@@ -13,7 +13,6 @@ import json
 import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from email.utils import parsedate_to_datetime
 from typing import Any
 
 import httpx
@@ -25,6 +24,7 @@ from servicedesk.crypto import secret_box
 from servicedesk.db.base import utcnow
 from servicedesk.db.session import Database
 from servicedesk.events.models import Event
+from servicedesk.http import retry_after_seconds
 from servicedesk.jobs import service as jobs
 from servicedesk.jobs.service import ClaimedJob, Done, Fail, Outcome, Retry
 from servicedesk.webhooks import repository, urls
@@ -248,7 +248,7 @@ async def post_pinned(
         return attempt(response.status_code, None)
     text = snippet.decode("utf-8", "replace")[:ERROR_SNIPPET_CHARS]
     message = f"HTTP {response.status_code}" + (f": {text}" if text else "")
-    return attempt(response.status_code, message, _retry_after(response))
+    return attempt(response.status_code, message, retry_after_seconds(response))
 
 
 async def _read_capped(response: httpx.Response) -> bytes:
@@ -259,16 +259,3 @@ async def _read_capped(response: httpx.Response) -> bytes:
         if len(received) >= RESPONSE_BODY_CAP:
             break
     return bytes(received[:RESPONSE_BODY_CAP])
-
-
-def _retry_after(response: httpx.Response) -> float | None:
-    value = response.headers.get("Retry-After")
-    if not value:
-        return None
-    if value.strip().isdigit():
-        return float(value.strip())
-    try:
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    return max(0.0, (when - utcnow()).total_seconds())

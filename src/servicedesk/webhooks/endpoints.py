@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi import APIRouter, Depends, Query, Response
 
 from servicedesk.auth.dependencies import require_scope
 from servicedesk.auth.scopes import Scope
 from servicedesk.auth.service import Principal
-from servicedesk.config import Settings
 from servicedesk.db.session import ReadSession, WriteSession
 from servicedesk.errors import (
     Conflict,
@@ -21,7 +20,7 @@ from servicedesk.errors import (
     UnsupportedMediaType,
     WebhookNotFound,
 )
-from servicedesk.http import require_json_body
+from servicedesk.http import SettingsDep, require_json_body
 from servicedesk.webhooks import service
 from servicedesk.webhooks.models import Webhook
 from servicedesk.webhooks.schemas import (
@@ -56,14 +55,6 @@ _INVALID: Responses = {
         {"detail": "Invalid event type: ticket.deleted. Valid events: ticket.*, ticket.created"}
     )
 }
-
-
-def _settings(request: Request) -> Settings:
-    settings: Settings = request.app.state.settings
-    return settings
-
-
-SettingsDep = Annotated[Settings, Depends(_settings)]
 
 
 def _with_secret(webhook: Webhook, secret: str) -> WebhookWithSecret:

@@ -1,0 +1,174 @@
+"""What every ITSM provider client offers, and the outcomes its calls come to.
+
+A client turns our ticket into the vendor's and back. Its calls never raise for the
+vendor's answers: they return `RemoteTicket` (it worked), `Rejected` (the vendor refused
+the content: retrying cannot help) or `Unavailable` (down, 5xx, 429, a timeout, bad
+credentials: retrying later can). `Unavailable.ambiguous` says the request may have
+reached the vendor, so a retried create must first look for what it may have made.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+import httpx
+
+from servicedesk.http import retry_after_seconds
+
+ERROR_MAX_CHARS = 500
+SYNCED_FIELDS = ("subject", "description", "status", "priority")
+
+
+@dataclass(frozen=True, slots=True)
+class OutboundTicket:
+    """The fields of our ticket a provider receives."""
+
+    ticket_id: uuid.UUID
+    subject: str
+    description: str
+    status: str
+    priority: str | None
+    requester_email: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class RemoteTicket:
+    id: str
+    url: str
+
+
+@dataclass(frozen=True, slots=True)
+class Rejected:
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class Unavailable:
+    message: str
+    retry_after: float | None = None
+    ambiguous: bool = False
+
+
+CallResult = RemoteTicket | Rejected | Unavailable
+FindResult = RemoteTicket | Unavailable | None
+
+
+@dataclass(frozen=True, slots=True)
+class InboundChange:
+    """A change the provider reports on its ticket, in our terms (None: not reported)."""
+
+    external_ticket_id: str
+    status: str | None
+    priority: str | None
+
+
+class Provider(Protocol):
+    kind: str
+
+    async def create(self, ticket: OutboundTicket) -> CallResult:
+        """Create the ticket at the provider."""
+
+    async def find(self, ticket_id: uuid.UUID) -> FindResult:
+        """The provider's ticket made for our `ticket_id`, if any (reconciliation)."""
+
+    async def update(self, external_id: str, ticket: OutboundTicket) -> CallResult:
+        """Push the synced fields of our ticket onto the provider's."""
+
+    def ticket_url(self, external_id: str) -> str:
+        """The deep link an agent opens."""
+
+
+def tracking_tag(ticket_id: uuid.UUID) -> str:
+    """The tag that marks a provider ticket as the mirror of ours, for reconciliation."""
+    return f"servicedesk-{ticket_id.hex}"
+
+
+def failure_from_response(response: httpx.Response, rejection: str | None) -> CallResult:
+    """Classify a non-2xx answer: `rejection` is the vendor's validation message, if any."""
+    if rejection is not None:
+        return Rejected(rejection[:ERROR_MAX_CHARS])
+    return unavailable(response)
+
+
+def unavailable(response: httpx.Response) -> Unavailable:
+    """A non-2xx answer that retrying may cure; a 5xx may have done its work first."""
+    message = f"HTTP {response.status_code}: {response.text[:200]}".strip()
+    return Unavailable(
+        message,
+        retry_after=retry_after_seconds(response),
+        ambiguous=response.status_code >= 500,
+    )
+
+
+def failure_from_error(error: httpx.HTTPError) -> Unavailable:
+    # A refused connection never reached the vendor; anything after the request was sent
+    # (a read timeout, a dropped connection) may have.
+    sent = not isinstance(error, httpx.ConnectError | httpx.ConnectTimeout | httpx.PoolTimeout)
+    kind = "Timed out" if isinstance(error, httpx.TimeoutException) else "Connection failed"
+    return Unavailable(f"{kind}: {type(error).__name__}", ambiguous=sent)
+
+
+def reverse(mapping: dict[str, object]) -> dict[object, str]:
+    """First key wins: several of our statuses may map to one of the provider's."""
+    reversed_map: dict[object, str] = {}
+    for ours, theirs in mapping.items():
+        reversed_map.setdefault(theirs, ours)
+    return reversed_map
+
+
+class TicketApiClient:
+    """What both vendors' clients share: Basic auth over httpx, `{"ticket": {...}}`
+    answers, and the classification of failures. Subclasses name the paths and bodies."""
+
+    kind: str
+    vendor: str
+
+    def __init__(self, http: httpx.AsyncClient, base_url: str, auth: httpx.BasicAuth) -> None:
+        self.http = http
+        self.base_url = base_url.rstrip("/")
+        self.auth = auth
+
+    def ticket_url(self, external_id: str) -> str:
+        raise NotImplementedError
+
+    def validation_message(self, response: httpx.Response) -> str | None:
+        """The vendor's words when it refuses the content; None for other failures."""
+        raise NotImplementedError
+
+    async def _request(
+        self, method: str, path: str, **options: Any
+    ) -> httpx.Response | Unavailable:
+        try:
+            return await self.http.request(
+                method, f"{self.base_url}{path}", auth=self.auth, **options
+            )
+        except httpx.HTTPError as error:
+            return failure_from_error(error)
+
+    async def _send(self, method: str, path: str, **options: Any) -> CallResult:
+        response = await self._request(method, path, **options)
+        if isinstance(response, Unavailable):
+            return response
+        if response.status_code in (200, 201):
+            return self._remote(response.json()["ticket"])
+        if response.status_code == 404 and method == "PUT":
+            return Rejected(f"{self.vendor} has no such ticket (deleted there?)")
+        return failure_from_response(response, self.validation_message(response))
+
+    async def _first_found(self, path: str, params: dict[str, str]) -> FindResult:
+        """The oldest ticket a search answers (there should be one at most), or None."""
+        response = await self._request("GET", path, params=params)
+        if isinstance(response, Unavailable):
+            return response
+        if response.status_code != 200:
+            return unavailable(response)
+        tickets = response.json().get("tickets") or []
+        if not tickets:
+            return None
+        return self._remote(min(tickets, key=lambda found: int(found["id"])))
+
+    def _remote(self, ticket: dict[str, Any]) -> RemoteTicket:
+        external_id = str(ticket["id"])
+        return RemoteTicket(external_id, self.ticket_url(external_id))

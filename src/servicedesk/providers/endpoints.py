@@ -1,0 +1,136 @@
+"""HTTP routes of the provider integration: the tenant's settings
+(/api/v1/configuration/provider) and the provider's inbound calls
+(/api/v1/integrations/{provider}/events/{token})."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, Depends, Response, Security
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from servicedesk.auth.dependencies import require_scope
+from servicedesk.auth.scopes import Scope
+from servicedesk.auth.service import Principal
+from servicedesk.db.session import ReadSession, WriteSession
+from servicedesk.errors import (
+    Forbidden,
+    InboundNotAuthorized,
+    InvalidProviderConfig,
+    ProviderNotConfigured,
+    TicketNotFound,
+    Unauthorized,
+    UnsupportedMediaType,
+)
+from servicedesk.http import SettingsDep, require_json_body
+from servicedesk.providers import inbound, service
+from servicedesk.providers.schemas import (
+    InboundResult,
+    InboundSecretOut,
+    ProviderConfigIn,
+    ProviderConfigOut,
+    ProviderKind,
+)
+
+router = APIRouter(
+    prefix="/api/v1/configuration/provider",
+    tags=["configuration"],
+    responses={401: Unauthorized.openapi_response(), 403: Forbidden.openapi_response()},
+)
+inbound_router = APIRouter(prefix="/api/v1/integrations", tags=["integrations"])
+
+inbound_bearer = HTTPBearer(
+    auto_error=False,
+    scheme_name="InboundSecret",
+    description="The tenant's inbound secret (PUT /api/v1/configuration/provider).",
+)
+
+Reader = Annotated[Principal, Depends(require_scope(Scope.CONFIG_READ))]
+Writer = Annotated[Principal, Depends(require_scope(Scope.CONFIG_WRITE))]
+
+Responses = dict[int | str, dict[str, Any]]
+
+_NOT_CONFIGURED: Responses = {404: ProviderNotConfigured.openapi_response()}
+_JSON_BODY: Responses = {
+    413: {"description": "Request body too large"},
+    415: UnsupportedMediaType.openapi_response(),
+    422: {"description": "Validation error (FastAPI/Pydantic body)"},
+}
+
+
+@router.get("", response_model=ProviderConfigOut, responses=_NOT_CONFIGURED)
+async def get_provider(
+    session: ReadSession, principal: Reader, settings: SettingsDep
+) -> ProviderConfigOut:
+    """Requires `config:read`. Credentials are never returned."""
+    config = await service.require_config(session, principal.tenant_id)
+    return service.config_out(config, settings)
+
+
+@router.put(
+    "",
+    response_model=ProviderConfigOut,
+    dependencies=[Depends(require_json_body)],
+    responses={
+        400: InvalidProviderConfig.openapi_response(
+            {"detail": "api_key is required for a new provider account"}
+        ),
+        **_JSON_BODY,
+    },
+)
+async def put_provider(
+    data: ProviderConfigIn, session: WriteSession, principal: Writer, settings: SettingsDep
+) -> ProviderConfigOut:
+    """Requires `config:write`. Connects the tenant's Freshservice or Zendesk: tickets
+    created from now on are mirrored there. The first PUT answers `inbound_secret`, once."""
+    config, secret = await service.put_config(session, settings, principal.tenant_id, data)
+    return service.config_out(config, settings, secret)
+
+
+@router.delete("", status_code=204, responses=_NOT_CONFIGURED)
+async def delete_provider(session: WriteSession, principal: Writer) -> Response:
+    """Requires `config:write`. Stops mirroring; tickets keep their `external_*` links."""
+    await service.delete_config(session, principal.tenant_id)
+    return Response(status_code=204)
+
+
+@router.post("/inbound-secret", response_model=InboundSecretOut, responses=_NOT_CONFIGURED)
+async def rotate_inbound_secret(session: WriteSession, principal: Writer) -> InboundSecretOut:
+    """Requires `config:write`. A new inbound secret, shown once; the old one stops working."""
+    config, secret = await service.rotate_inbound_secret(session, principal.tenant_id)
+    return InboundSecretOut(inbound_url=service.inbound_path(config), inbound_secret=secret)
+
+
+@inbound_router.post(
+    "/{provider}/events/{token}",
+    response_model=InboundResult,
+    dependencies=[Depends(require_json_body)],
+    responses={
+        400: {"description": "The payload names no ticket"},
+        401: InboundNotAuthorized.openapi_response(),
+        404: TicketNotFound.openapi_response(),
+        **_JSON_BODY,
+    },
+)
+async def provider_event(
+    provider: ProviderKind,
+    token: str,
+    payload: Annotated[dict[str, Any], Body()],
+    session: WriteSession,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Security(inbound_bearer)],
+) -> InboundResult:
+    """Called by the provider's automation (Freshservice Workflow Automator "Trigger
+    webhook", Zendesk trigger → webhook) with `Authorization: Bearer <inbound_secret>`
+    and `{"ticket_id": ..., "status": ..., "priority": ...}`. Updates our ticket and
+    sends nothing back to the provider."""
+    config = await service.config_by_inbound_token(session, token)
+    presented = credentials.credentials if credentials else ""
+    if (
+        config is None
+        or config.kind != provider
+        or not presented
+        or not service.inbound_secret_matches(config, presented)
+    ):
+        raise InboundNotAuthorized()
+    ticket_id, changed = await inbound.apply(session, config, payload)
+    return InboundResult(ticket_id=str(ticket_id), changed=sorted(changed))

@@ -1,0 +1,318 @@
+"""A tenant's provider: its settings, its client, and when a ticket must be (re)synced.
+
+Creating a ticket tries the provider first, before our transaction opens (so no lock or
+connection is held across the call): its rejection becomes our 400 and nothing is
+stored; any other failure stores the ticket as `pending` with a `provider.create` job
+in the same transaction. PATCHes of mirrored fields enqueue `provider.update` jobs. All
+jobs of one ticket share an ordering key, so they reach the provider in order.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+import uuid
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+import httpx
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from servicedesk.config import Settings
+from servicedesk.crypto import secret_box
+from servicedesk.db.base import utcnow
+from servicedesk.db.session import Database
+from servicedesk.errors import InvalidProviderConfig, ProviderNotConfigured, ProviderRejected
+from servicedesk.jobs import service as jobs
+from servicedesk.logs import get_logger
+from servicedesk.providers import freshservice, zendesk
+from servicedesk.providers.base import (
+    SYNCED_FIELDS,
+    OutboundTicket,
+    Provider,
+    Rejected,
+    RemoteTicket,
+    Unavailable,
+)
+from servicedesk.providers.models import ProviderConfig
+from servicedesk.providers.schemas import ProviderConfigIn, ProviderConfigOut
+from servicedesk.tickets.models import Ticket
+
+log = get_logger(__name__)
+
+CREATE_JOB_KIND = "provider.create"
+UPDATE_JOB_KIND = "provider.update"
+JOB_KINDS = (CREATE_JOB_KIND, UPDATE_JOB_KIND)
+PENDING = "pending"
+SYNCED = "synced"
+FAILED = "failed"
+INBOUND_PATH = "/api/v1/integrations/{kind}/events/{token}"
+
+
+def new_http_client(timeout: float) -> httpx.AsyncClient:
+    return httpx.AsyncClient(
+        timeout=timeout,
+        follow_redirects=False,
+        trust_env=False,
+        headers={"Accept": "application/json"},
+        limits=httpx.Limits(max_connections=50, max_keepalive_connections=10),
+    )
+
+
+# --- settings ------------------------------------------------------------------------
+
+
+async def get_config(session: AsyncSession, tenant_id: uuid.UUID) -> ProviderConfig | None:
+    return await session.get(ProviderConfig, tenant_id)
+
+
+async def require_config(session: AsyncSession, tenant_id: uuid.UUID) -> ProviderConfig:
+    config = await get_config(session, tenant_id)
+    if config is None:
+        raise ProviderNotConfigured()
+    return config
+
+
+async def put_config(
+    session: AsyncSession, settings: Settings, tenant_id: uuid.UUID, data: ProviderConfigIn
+) -> tuple[ProviderConfig, str | None]:
+    """Create or replace the tenant's provider; returns it and a new inbound secret, if
+    one was made (only the first time: later PUTs keep the inbound URL and secret)."""
+    config = await session.get(ProviderConfig, tenant_id, with_for_update=True)
+    same_account = config is not None and (config.kind, config.domain) == (
+        data.kind,
+        data.domain,
+    )
+    if data.api_key is None and not same_account:
+        raise InvalidProviderConfig("api_key is required for a new provider account")
+    if data.kind == zendesk.KIND and data.agent_email is None:
+        raise InvalidProviderConfig("agent_email is required for zendesk")
+    now = utcnow()
+    new_secret = None
+    if config is None:
+        new_secret = secrets.token_urlsafe(32)
+        config = ProviderConfig(
+            tenant_id=tenant_id,
+            inbound_token=f"inb_{secrets.token_hex(16)}",
+            inbound_secret_hash=_digest(new_secret),
+            consecutive_failures=0,
+            created_at=now,
+        )
+        session.add(config)
+    config.kind = data.kind
+    config.domain = data.domain
+    config.agent_email = data.agent_email if data.kind == zendesk.KIND else None
+    config.default_requester_email = data.default_requester_email
+    if data.api_key is not None:
+        config.credentials_encrypted = secret_box(settings).encrypt(data.api_key.get_secret_value())
+    config.consecutive_failures, config.paused_until = 0, None  # new settings: try at once
+    config.updated_at = now
+    await session.flush()
+    return config, new_secret
+
+
+async def rotate_inbound_secret(
+    session: AsyncSession, tenant_id: uuid.UUID
+) -> tuple[ProviderConfig, str]:
+    config = await session.get(ProviderConfig, tenant_id, with_for_update=True)
+    if config is None:
+        raise ProviderNotConfigured()
+    secret = secrets.token_urlsafe(32)
+    config.inbound_secret_hash = _digest(secret)
+    config.updated_at = utcnow()
+    await session.flush()
+    return config, secret
+
+
+async def delete_config(session: AsyncSession, tenant_id: uuid.UUID) -> None:
+    config = await require_config(session, tenant_id)
+    await session.delete(config)
+    await session.flush()
+
+
+def config_out(
+    config: ProviderConfig, settings: Settings, inbound_secret: str | None = None
+) -> ProviderConfigOut:
+    return ProviderConfigOut(
+        kind=config.kind,
+        domain=config.domain,
+        base_url=base_url(config, settings),
+        agent_email=config.agent_email,
+        default_requester_email=config.default_requester_email,
+        inbound_url=inbound_path(config),
+        inbound_secret=inbound_secret,
+        created_at=config.created_at,
+        updated_at=config.updated_at,
+    )
+
+
+def inbound_path(config: ProviderConfig) -> str:
+    return INBOUND_PATH.format(kind=config.kind, token=config.inbound_token)
+
+
+async def config_by_inbound_token(session: AsyncSession, token: str) -> ProviderConfig | None:
+    result = await session.execute(
+        select(ProviderConfig).where(ProviderConfig.inbound_token == token)
+    )
+    return result.scalar_one_or_none()
+
+
+def inbound_secret_matches(config: ProviderConfig, presented: str) -> bool:
+    return hmac.compare_digest(config.inbound_secret_hash, _digest(presented))
+
+
+def _digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+# --- clients -------------------------------------------------------------------------
+
+
+def base_url(config: ProviderConfig, settings: Settings) -> str:
+    template = (
+        settings.freshservice_base_url
+        if config.kind == freshservice.KIND
+        else settings.zendesk_base_url
+    )
+    return template.format(domain=config.domain).rstrip("/")
+
+
+def client_for(config: ProviderConfig, settings: Settings, http: httpx.AsyncClient) -> Provider:
+    credential = secret_box(settings).decrypt(config.credentials_encrypted)
+    url = base_url(config, settings)
+    if config.kind == freshservice.KIND:
+        return freshservice.FreshserviceClient(http, url, credential)
+    if config.kind == zendesk.KIND:
+        return zendesk.ZendeskClient(http, url, config.agent_email or "", credential)
+    raise ValueError(f"unknown provider kind {config.kind!r}")
+
+
+def is_paused(config: ProviderConfig) -> bool:
+    """Whether the provider failed so recently that nothing is sent to it for now."""
+    return config.paused_until is not None and config.paused_until > utcnow()
+
+
+def outbound(ticket: Ticket, config: ProviderConfig) -> OutboundTicket:
+    return OutboundTicket(
+        ticket_id=ticket.id,
+        subject=ticket.subject,
+        description=ticket.description,
+        status=ticket.status,
+        priority=ticket.priority,
+        requester_email=ticket.requester_email or config.default_requester_email,
+    )
+
+
+# --- create and update ---------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class CreateAttempt:
+    """What trying the provider during a create came to (the provider did not reject)."""
+
+    kind: str
+    remote: RemoteTicket | None
+    ambiguous: bool = False
+    retry_after: float | None = None
+
+    def ticket_fields(self) -> dict[str, Any]:
+        if self.remote is None:
+            return {"external_sync_status": PENDING}
+        return {
+            "external_provider": self.kind,
+            "external_ticket_id": self.remote.id,
+            "external_ticket_url": self.remote.url,
+            "external_sync_status": SYNCED,
+        }
+
+
+async def create_at_provider(
+    database: Database,
+    settings: Settings,
+    http: httpx.AsyncClient,
+    tenant_id: uuid.UUID,
+    ticket: OutboundTicket,
+) -> CreateAttempt | None:
+    """Create the ticket at the tenant's provider, if it has one (None if not).
+
+    Raises ProviderRejected with the provider's message when it refuses the content.
+    """
+    async with database.read_sessions() as session:
+        config = await get_config(session, tenant_id)
+    if config is None:
+        return None
+    if is_paused(config):
+        # Down a moment ago: the request does not wait on it; the worker probes it.
+        assert config.paused_until is not None
+        return CreateAttempt(
+            config.kind,
+            None,
+            retry_after=(config.paused_until - utcnow()).total_seconds(),
+        )
+    if ticket.requester_email is None and config.default_requester_email:
+        ticket = _with_requester(ticket, config.default_requester_email)
+    result = await client_for(config, settings, http).create(ticket)
+    if isinstance(result, Rejected):
+        raise ProviderRejected(result.message)
+    if isinstance(result, Unavailable):
+        log.warning("provider_create_deferred", provider=config.kind, reason=result.message)
+        wait = result.retry_after
+        return CreateAttempt(
+            config.kind,
+            None,
+            ambiguous=result.ambiguous,
+            retry_after=min(wait, settings.provider_retry_max_seconds) if wait else None,
+        )
+    return CreateAttempt(config.kind, result)
+
+
+def _with_requester(ticket: OutboundTicket, email: str) -> OutboundTicket:
+    return OutboundTicket(
+        ticket.ticket_id,
+        ticket.subject,
+        ticket.description,
+        ticket.status,
+        ticket.priority,
+        email,
+    )
+
+
+def enqueue_create(
+    session: AsyncSession, ticket: Ticket, *, ambiguous: bool, retry_after: float | None = None
+) -> None:
+    """Queue the background create; a provider that asked us to wait (429) is waited for."""
+    jobs.enqueue(
+        session,
+        tenant_id=ticket.tenant_id,
+        kind=CREATE_JOB_KIND,
+        ordering_key=ordering_key(ticket.id),
+        payload={"ticket_id": str(ticket.id), "ambiguous": ambiguous},
+        run_after=utcnow() + timedelta(seconds=retry_after) if retry_after else None,
+    )
+
+
+def after_update(session: AsyncSession, ticket: Ticket, changed: set[str]) -> None:
+    """Queue what a PATCH means for the ticket's mirror, if it has one.
+
+    A mirrored field changed → push it. A ticket the provider rejected for good gets
+    another create on any change: the change may be the fix (a requester e-mail, say).
+    """
+    if ticket.external_sync_status in (PENDING, SYNCED) and changed & set(SYNCED_FIELDS):
+        jobs.enqueue(
+            session,
+            tenant_id=ticket.tenant_id,
+            kind=UPDATE_JOB_KIND,
+            ordering_key=ordering_key(ticket.id),
+            payload={"ticket_id": str(ticket.id)},
+        )
+    elif ticket.external_sync_status == FAILED and changed:
+        ticket.external_sync_status = PENDING
+        ticket.external_sync_error = None
+        enqueue_create(session, ticket, ambiguous=False)
+
+
+def ordering_key(ticket_id: uuid.UUID) -> str:
+    return f"prov:{ticket_id}"

@@ -1,0 +1,421 @@
+"""Fake Freshservice and Zendesk servers on 127.0.0.1, for the provider tests.
+
+Each implements the endpoints our clients use, with the vendor's envelopes, auth,
+validation bodies and status codes (as their public API references describe them), and
+counts what it was sent. Faults are injectable: stopped (connections refused), the next
+N requests answered 500 or dropped without an answer, answered late, or rate limited
+with 429 and `Retry-After`; `fail_after_create` makes a create succeed and then answer
+500, the ambiguous case a retry must reconcile.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+import threading
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs, unquote, urlsplit
+
+from tests.fakes.server import LoopbackServer
+
+
+@dataclass
+class Call:
+    method: str
+    path: str
+    body: dict[str, Any] | None
+    status: int
+    at: float = field(default_factory=time.monotonic)
+
+    def mentions(self, our_id: str) -> bool:
+        """Whether the call concerns our ticket `our_id` (its tag, external_id or query)."""
+        text = unquote(self.path) + json.dumps(self.body)
+        return our_id in text or our_id.replace("-", "") in text
+
+
+@dataclass
+class FakeITSM(LoopbackServer):
+    """Shared machinery; subclasses implement `route`."""
+
+    kind: str = ""
+    port: int = 0
+    fail_next: int = 0
+    drop_next: int = 0
+    fail_after_create: int = 0
+    delay: float = 0.0
+    # Sleep after doing the work and before answering: a client (a worker) killed then
+    # never learns that its create was made.
+    answer_delay: float = 0.0
+    # At most this many requests per `rate_window` seconds; then 429 with Retry-After.
+    rate_limit: int | None = None
+    rate_window: float = 1.0
+    tickets: dict[int, dict[str, Any]] = field(default_factory=dict)
+    calls: list[Call] = field(default_factory=list)
+    next_id: int = 1000
+    _server: ThreadingHTTPServer | None = None
+    _lock: threading.RLock = field(default_factory=threading.RLock)
+    _window: list[float] = field(default_factory=list)
+
+    # --- lifecycle -------------------------------------------------------------------
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> FakeITSM:
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                fake._handle(self, "GET")
+
+            def do_POST(self) -> None:
+                fake._handle(self, "POST")
+
+            def do_PUT(self) -> None:
+                fake._handle(self, "PUT")
+
+            def log_message(self, format: str, *args: Any) -> None:
+                pass
+
+        self.serve(Handler)
+        return self
+
+    # --- what it holds ---------------------------------------------------------------
+
+    def ticket_for(self, our_id: str) -> dict[str, Any]:
+        """The one ticket made for our ticket `our_id` (fails if none or several)."""
+        wanted = our_id.replace("-", "")
+        matches = [t for t in self.tickets.values() if self.our_id(t) == wanted]
+        assert len(matches) == 1, f"{len(matches)} tickets for {our_id}"
+        return matches[0]
+
+    def snapshot(self) -> list[dict[str, Any]]:
+        """A copy of the tickets, safe to read while requests are being served."""
+        with self._lock:
+            return [dict(ticket) for ticket in self.tickets.values()]
+
+    def create_calls_per_ticket(self) -> Counter[str]:
+        """How many create calls succeeded for each of our tickets (replays included)."""
+        with self._lock:
+            creates = [c for c in self.calls if c.method == "POST" and c.status == 201]
+        return Counter(self.our_id_of_body(call.body or {}) for call in creates)
+
+    def our_id_of_body(self, body: dict[str, Any]) -> str:
+        return self.our_id(body.get("ticket", body))
+
+    def creates_per_ticket(self) -> Counter[str]:
+        with self._lock:
+            return Counter(self.our_id(t) for t in self.tickets.values())
+
+    def our_id(self, ticket: dict[str, Any]) -> str:
+        for tag in ticket.get("tags", []):
+            if tag.startswith("servicedesk-"):
+                return str(tag.removeprefix("servicedesk-"))
+        return ""
+
+    # --- request handling ------------------------------------------------------------
+
+    def _handle(self, handler: BaseHTTPRequestHandler, method: str) -> None:
+        length = int(handler.headers.get("Content-Length", "0"))
+        raw = handler.rfile.read(length) if length else b""
+        body = json.loads(raw) if raw else None
+        if self.delay:
+            time.sleep(self.delay)
+        with self._lock:
+            if self.drop_next > 0:
+                self.drop_next -= 1
+                self.calls.append(Call(method, handler.path, body, 0))
+                handler.close_connection = True
+                return
+            status, answer, headers = self._answer(handler, method, body)
+            self.calls.append(Call(method, handler.path, body, status))
+        if self.answer_delay:
+            time.sleep(self.answer_delay)
+        payload = json.dumps(answer).encode() if answer is not None else b""
+        try:
+            handler.send_response(status)
+            for name, value in headers.items():
+                handler.send_header(name, value)
+            handler.send_header("Content-Type", "application/json")
+            handler.send_header("Content-Length", str(len(payload)))
+            handler.end_headers()
+            handler.wfile.write(payload)
+        except OSError:
+            pass  # the client gave up (a timeout, a killed worker)
+
+    def _answer(
+        self, handler: BaseHTTPRequestHandler, method: str, body: dict[str, Any] | None
+    ) -> tuple[int, Any, dict[str, str]]:
+        if self.rate_limit is not None:
+            now = time.monotonic()
+            self._window = [t for t in self._window if now - t < self.rate_window]
+            if len(self._window) >= self.rate_limit:
+                wait = max(1, int(self.rate_window - (now - self._window[0]) + 0.999))
+                return 429, self.rate_limited_body(), {"Retry-After": str(wait)}
+            self._window.append(now)
+        if self.fail_next > 0:
+            self.fail_next -= 1
+            return 500, {"error": "Internal Server Error"}, {}
+        if not self.authorized(handler.headers.get("Authorization", "")):
+            return 401, self.unauthorized_body(), {}
+        url = urlsplit(handler.path)
+        status, answer, headers = self.route(method, url.path, parse_qs(url.query), body, handler)
+        if method == "POST" and status == 201 and self.fail_after_create > 0:
+            self.fail_after_create -= 1
+            return 500, {"error": "Internal Server Error"}, {}
+        return status, answer, headers
+
+    def new_id(self) -> int:
+        self.next_id += 1
+        return self.next_id
+
+    # --- vendor specifics ------------------------------------------------------------
+
+    def authorized(self, header: str) -> bool:
+        raise NotImplementedError
+
+    def route(
+        self,
+        method: str,
+        path: str,
+        query: dict[str, list[str]],
+        body: dict[str, Any] | None,
+        handler: BaseHTTPRequestHandler,
+    ) -> tuple[int, Any, dict[str, str]]:
+        raise NotImplementedError
+
+    def unauthorized_body(self) -> Any:
+        return {"error": "unauthorized"}
+
+    def rate_limited_body(self) -> Any:
+        return {"error": "rate limited"}
+
+    def status_of(self, our_id: str) -> object:
+        return self.ticket_for(our_id)["status"]
+
+
+def _basic(header: str) -> str:
+    if not header.startswith("Basic "):
+        return ""
+    return base64.b64decode(header.removeprefix("Basic ")).decode()
+
+
+@dataclass
+class FakeFreshservice(FakeITSM):
+    kind: str = "freshservice"
+    api_key: str = "fs-test-api-key"
+
+    def authorized(self, header: str) -> bool:
+        return _basic(header).split(":", 1)[0] == self.api_key
+
+    def unauthorized_body(self) -> Any:
+        return {
+            "code": "access_denied",
+            "message": "You are not authorized to perform this action.",
+        }
+
+    def rate_limited_body(self) -> Any:
+        return {"message": "You have exceeded the limit of requests per minute"}
+
+    def route(
+        self,
+        method: str,
+        path: str,
+        query: dict[str, list[str]],
+        body: dict[str, Any] | None,
+        handler: BaseHTTPRequestHandler,
+    ) -> tuple[int, Any, dict[str, str]]:
+        if method == "POST" and path == "/api/v2/tickets":
+            return self._create(body or {})
+        if method == "GET" and path == "/api/v2/tickets/filter":
+            return self._filter(query.get("query", [""])[0])
+        match = re.fullmatch(r"/api/v2/tickets/(\d+)", path)
+        if match and int(match.group(1)) in self.tickets:
+            ticket = self.tickets[int(match.group(1))]
+            if method == "PUT":
+                errors = _freshservice_errors(body or {}, creating=False)
+                if errors:
+                    return 400, {"description": "Validation failed", "errors": errors}, {}
+                ticket.update(body or {})
+            return 200, {"ticket": ticket}, {}
+        return 404, {"code": "not_found", "message": "Record not found"}, {}
+
+    def _create(self, body: dict[str, Any]) -> tuple[int, Any, dict[str, str]]:
+        errors = _freshservice_errors(body, creating=True)
+        if errors:
+            return 400, {"description": "Validation failed", "errors": errors}, {}
+        ticket_id = self.new_id()
+        self.tickets[ticket_id] = {"id": ticket_id, "tags": [], **body}
+        location = f"{self.base_url}/api/v2/tickets/{ticket_id}"
+        return 201, {"ticket": self.tickets[ticket_id]}, {"Location": location}
+
+    def _filter(self, query: str) -> tuple[int, Any, dict[str, str]]:
+        match = re.fullmatch(r"\"tag:'([^']+)'\"", query)
+        if not match:
+            return (
+                400,
+                {
+                    "description": "Validation failed",
+                    "errors": [
+                        {"field": "query", "message": "Invalid query", "code": "invalid_value"}
+                    ],
+                },
+                {},
+            )
+        found = [t for t in self.tickets.values() if match.group(1) in t.get("tags", [])]
+        return 200, {"tickets": found, "total": len(found)}, {}
+
+
+def _freshservice_errors(body: dict[str, Any], *, creating: bool) -> list[dict[str, str]]:
+    errors = []
+    if creating and not (body.get("email") or body.get("requester_id") or body.get("phone")):
+        errors.append(
+            {
+                "field": "requester_id",
+                "message": "Please fill at least 1 of email, phone, requester_id fields",
+                "code": "missing_field",
+            }
+        )
+    if "status" in body and body["status"] not in (2, 3, 4, 5):
+        errors.append(
+            {
+                "field": "status",
+                "message": "It should be one of these values: '2,3,4,5'",
+                "code": "invalid_value",
+            }
+        )
+    if "priority" in body and body["priority"] not in (1, 2, 3, 4):
+        errors.append(
+            {
+                "field": "priority",
+                "message": "It should be one of these values: '1,2,3,4'",
+                "code": "invalid_value",
+            }
+        )
+    for name in ("subject", "description"):
+        if creating and not body.get(name):
+            errors.append(
+                {
+                    "field": name,
+                    "message": "It should not be blank as this is a mandatory field",
+                    "code": "missing_field",
+                }
+            )
+    return errors
+
+
+_ZENDESK_STATUSES = {"new", "open", "pending", "hold", "solved", "closed"}
+_ZENDESK_PRIORITIES = {"low", "normal", "high", "urgent"}
+
+
+@dataclass
+class FakeZendesk(FakeITSM):
+    """Zendesk itself makes the API user the requester of a ticket created without one;
+    this fake refuses such a ticket instead, with the RecordInvalid body Zendesk uses for
+    every validation failure, so that path is exercised against it too."""
+
+    kind: str = "zendesk"
+    agent_email: str = "bot@acme.example"
+    api_token: str = "zd-test-api-token"
+    idempotency: dict[str, tuple[str, int]] = field(default_factory=dict)
+
+    def authorized(self, header: str) -> bool:
+        return _basic(header) == f"{self.agent_email}/token:{self.api_token}"
+
+    def unauthorized_body(self) -> Any:
+        return {"error": "Couldn't authenticate you"}
+
+    def rate_limited_body(self) -> Any:
+        return {
+            "error": "APIRateLimitExceeded",
+            "description": "Number of allowed API requests per minute exceeded",
+        }
+
+    def our_id(self, ticket: dict[str, Any]) -> str:
+        return str(ticket.get("external_id") or "").replace("-", "")
+
+    def route(
+        self,
+        method: str,
+        path: str,
+        query: dict[str, list[str]],
+        body: dict[str, Any] | None,
+        handler: BaseHTTPRequestHandler,
+    ) -> tuple[int, Any, dict[str, str]]:
+        ticket_body = (body or {}).get("ticket") or {}
+        if method == "POST" and path == "/api/v2/tickets.json":
+            return self._create(ticket_body, handler.headers.get("Idempotency-Key"))
+        if method == "GET" and path == "/api/v2/tickets.json":
+            external_id = query.get("external_id", [None])[0]
+            found = [t for t in self.tickets.values() if t.get("external_id") == external_id]
+            return 200, {"tickets": found, "count": len(found)}, {}
+        match = re.fullmatch(r"/api/v2/tickets/(\d+)\.json", path)
+        if match and int(match.group(1)) in self.tickets:
+            ticket = self.tickets[int(match.group(1))]
+            if method == "PUT":
+                if ticket["status"] == "closed":
+                    return (
+                        422,
+                        _record_invalid("status", "Status: closed prevents ticket update"),
+                        {},
+                    )
+                errors = _zendesk_errors(ticket_body, creating=False)
+                if errors:
+                    return 422, errors, {}
+                ticket.update(ticket_body)
+            return 200, {"ticket": ticket}, {}
+        return 404, {"error": "RecordNotFound", "description": "Not found"}, {}
+
+    def _create(
+        self, body: dict[str, Any], idempotency_key: str | None
+    ) -> tuple[int, Any, dict[str, str]]:
+        fingerprint = json.dumps(body, sort_keys=True)
+        if idempotency_key and idempotency_key in self.idempotency:
+            seen, ticket_id = self.idempotency[idempotency_key]
+            if seen != fingerprint:
+                return (
+                    400,
+                    {
+                        "error": "IdempotentRequestError",
+                        "description": "Request parameters do not match the original request",
+                    },
+                    {},
+                )
+            return 201, {"ticket": self.tickets[ticket_id]}, {"x-idempotency-lookup": "hit"}
+        errors = _zendesk_errors(body, creating=True)
+        if errors:
+            return 422, errors, {}
+        ticket_id = self.new_id()
+        ticket = {"id": ticket_id, "status": "new", "priority": None, **body}
+        ticket["description"] = body["comment"]["body"]
+        ticket["url"] = f"{self.base_url}/api/v2/tickets/{ticket_id}.json"
+        self.tickets[ticket_id] = ticket
+        if idempotency_key:
+            self.idempotency[idempotency_key] = (fingerprint, ticket_id)
+        return 201, {"ticket": ticket}, {"x-idempotency-lookup": "miss"}
+
+
+def _record_invalid(field_name: str, message: str) -> dict[str, Any]:
+    return {
+        "error": "RecordInvalid",
+        "description": "Record validation errors",
+        "details": {field_name: [{"description": message, "error": "InvalidValue"}]},
+    }
+
+
+def _zendesk_errors(body: dict[str, Any], *, creating: bool) -> dict[str, Any] | None:
+    if creating and not (body.get("requester") or body.get("requester_id")):
+        return _record_invalid("requester", "Requester: cannot be blank")
+    if creating and not (body.get("comment") or {}).get("body"):
+        return _record_invalid("description", "Description: cannot be blank")
+    if "status" in body and body["status"] not in _ZENDESK_STATUSES:
+        return _record_invalid("status", f"Status: {body['status']} is not valid")
+    if "priority" in body and body["priority"] not in _ZENDESK_PRIORITIES:
+        return _record_invalid("priority", f"Priority: {body['priority']} is not valid")
+    return None
