@@ -124,7 +124,13 @@ def _assert_same_id_for_duplicates(received: list[Received]) -> None:
 
 def test_two_worker_processes_send_each_event_once(settings: Settings, database: Database) -> None:
     receiver = WebhookReceiver(delay=0.01).start()
-    env = {**_env(settings), "SERVICEDESK_WORKER_EMBEDDED": "false"}
+    # No worker dies here, so the lease can be as long as in production: a short one
+    # would let a job whose finish waits on a busy SQLite lock be claimed again.
+    env = {
+        **_env(settings),
+        "SERVICEDESK_WORKER_EMBEDDED": "false",
+        "SERVICEDESK_WORKER_LEASE_SECONDS": "60",
+    }
     api_key = live_server.create_key(env, "pair", "tickets:write", "webhooks:manage")
     with live_server.running(env) as server:
         ticket_ids = _load(server.base_url, api_key, receiver)
