@@ -40,6 +40,7 @@ TABLES = (
     "provider_configs",
     "events",
     "idempotency_records",
+    "ticket_notes",
     "tickets",
     "api_keys",
     "tenants",

@@ -12,6 +12,7 @@ from servicedesk import __version__
 from servicedesk.config import Settings, get_settings
 from servicedesk.db.session import Database
 from servicedesk.errors import install_error_handlers
+from servicedesk.events.history import router as history_router
 from servicedesk.health.endpoints import router as health_router
 from servicedesk.idempotency.service import purge_expired
 from servicedesk.jobs.setup import running_worker
@@ -21,6 +22,7 @@ from servicedesk.middleware import (
     RequestContextMiddleware,
     RequestTimeoutMiddleware,
 )
+from servicedesk.notes.endpoints import router as notes_router
 from servicedesk.providers.endpoints import inbound_router as provider_inbound_router
 from servicedesk.providers.endpoints import router as provider_config_router
 from servicedesk.providers.service import new_http_client as new_provider_client
@@ -83,6 +85,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_error_handlers(app)
     app.include_router(health_router)
     app.include_router(tickets_router)
+    app.include_router(notes_router)
+    app.include_router(history_router)
     app.include_router(webhooks_router)
     app.include_router(provider_config_router)
     app.include_router(provider_inbound_router)

@@ -235,6 +235,9 @@ class FakeFreshservice(FakeITSM):
             return self._create(body or {})
         if method == "GET" and path == "/api/v2/tickets/filter":
             return self._filter(query.get("query", [""])[0])
+        conversation = re.fullmatch(r"/api/v2/tickets/(\d+)/(notes|reply)", path)
+        if method == "POST" and conversation and int(conversation.group(1)) in self.tickets:
+            return self._converse(int(conversation.group(1)), conversation.group(2), body or {})
         match = re.fullmatch(r"/api/v2/tickets/(\d+)", path)
         if match and int(match.group(1)) in self.tickets:
             ticket = self.tickets[int(match.group(1))]
@@ -254,6 +257,28 @@ class FakeFreshservice(FakeITSM):
         self.tickets[ticket_id] = {"id": ticket_id, "tags": [], **body}
         location = f"{self.base_url}/api/v2/tickets/{ticket_id}"
         return 201, {"ticket": self.tickets[ticket_id]}, {"Location": location}
+
+    def _converse(
+        self, ticket_id: int, kind: str, body: dict[str, Any]
+    ) -> tuple[int, Any, dict[str, str]]:
+        if not body.get("body"):
+            errors = [
+                {
+                    "field": "body",
+                    "message": "It should not be blank as this is a mandatory field",
+                    "code": "missing_field",
+                }
+            ]
+            return 400, {"description": "Validation failed", "errors": errors}, {}
+        entry = {
+            "id": self.new_id(),
+            "body": body["body"],
+            "private": bool(body.get("private")) if kind == "notes" else False,
+            "incoming": False,
+            "kind": kind,
+        }
+        self.tickets[ticket_id].setdefault("conversations", []).append(entry)
+        return 201, {"conversation": entry}, {}
 
     def _filter(self, query: str) -> tuple[int, Any, dict[str, str]]:
         match = re.fullmatch(r"\"tag:'([^']+)'\"", query)
@@ -368,6 +393,11 @@ class FakeZendesk(FakeITSM):
                 errors = _zendesk_errors(ticket_body, creating=False)
                 if errors:
                     return 422, errors, {}
+                comment = ticket_body.pop("comment", None)
+                if comment is not None:
+                    ticket.setdefault("comments", []).append(
+                        {"body": comment["body"], "public": comment.get("public", True)}
+                    )
                 ticket.update(ticket_body)
             return 200, {"ticket": ticket}, {}
         return 404, {"error": "RecordNotFound", "description": "Not found"}, {}

@@ -299,3 +299,66 @@ async def test_tickets_of_a_tenant_without_a_provider_are_not_mirrored(
     response = await client.post("/api/v1/tickets", json=SEED_CREATE, headers=other)
     assert response.json()["external_sync_status"] is None
     assert fake.tickets == {}
+
+
+def _conversation(fake: FakeITSM, ticket_id: str) -> list[tuple[str, bool]]:
+    """(body, private) of each note or reply the fake holds for our ticket."""
+    remote = fake.ticket_for(ticket_id)
+    if isinstance(fake, FakeZendesk):
+        return [(c["body"], not c["public"]) for c in remote.get("comments", [])]
+    return [(c["body"], c["private"]) for c in remote.get("conversations", [])]
+
+
+async def test_notes_reach_the_provider_as_private_notes_and_public_replies(
+    fake: FakeITSM,
+    connect: Any,
+    create_ticket: Any,
+    client: httpx.AsyncClient,
+    headers: dict[str, str],
+) -> None:
+    await connect()
+    ticket = await create_ticket()
+    fake.stop()  # queued while it is down, sent in order when it is back
+    for body, private in (("Checked the logs.", True), ("Please restart your laptop.", False)):
+        response = await client.post(
+            f"/api/v1/tickets/{ticket['id']}/notes",
+            json={"body": body, "private": private},
+            headers=headers,
+        )
+        assert response.status_code == 201
+    fake.start()
+
+    async def both_arrived() -> bool:
+        return len(_conversation(fake, ticket["id"])) == 2
+
+    await eventually(both_arrived, what="both notes at the provider")
+    assert _conversation(fake, ticket["id"]) == [
+        ("Checked the logs.", True),
+        ("Please restart your laptop.", False),
+    ]
+    if fake.kind == "freshservice":
+        kinds = [c["kind"] for c in fake.ticket_for(ticket["id"])["conversations"]]
+        assert kinds == ["notes", "reply"]
+
+
+async def test_history_shows_the_providers_sync_outcome(
+    fake: FakeITSM,
+    connect: Any,
+    create_ticket: Any,
+    synced: Any,
+    client: httpx.AsyncClient,
+    headers: dict[str, str],
+) -> None:
+    await connect()
+    fake.stop()
+    ticket = await create_ticket()
+    fake.start()
+    await synced(ticket["id"])
+
+    history = await client.get(f"/api/v1/tickets/{ticket['id']}/history", headers=headers)
+    events = history.json()["events"]
+    assert [e["type"] for e in events] == ["ticket.created", "ticket.updated"]
+    sync = events[1]
+    assert sync["actor"] == f"provider:{fake.kind}"
+    assert sync["changes"]["external_sync_status"] == {"old": "pending", "new": "synced"}
+    assert sync["changes"]["external_provider"] == {"old": None, "new": fake.kind}

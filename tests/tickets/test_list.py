@@ -304,3 +304,47 @@ async def test_exact_totals_carry_no_estimate_header(
 
     assert response.json()["total"] == 1
     assert "Total-Is-Estimate" not in response.headers
+
+
+async def test_filters_by_priority_category_requester_and_updated_since(
+    client: httpx.AsyncClient, headers: dict[str, str], create_ticket: Any
+) -> None:
+    a = await create_ticket(priority="low", requester_email="Ann@Example.com")
+    b = await create_ticket(priority="urgent", requester_email="bob@example.com")
+    c = await create_ticket(priority="urgent", requester_email=None)
+    await client.patch(f"/api/v1/tickets/{b['id']}", json={"category": "Network"}, headers=headers)
+    changed = await client.patch(
+        f"/api/v1/tickets/{c['id']}", json={"status": "pending"}, headers=headers
+    )
+
+    async def ids(**params: str) -> list[str]:
+        response = await client.get("/api/v1/tickets", params=params, headers=headers)
+        assert response.status_code == 200, response.text
+        return [t["id"] for t in response.json()["tickets"]]
+
+    assert await ids(priority="urgent") == [c["id"], b["id"]]
+    assert await ids(priority="urgent", status="pending") == [c["id"]]
+    assert await ids(category="Network") == [b["id"]]
+    # Addresses are matched as stored: the domain lower-cased, the local part kept.
+    assert await ids(requester_email="Ann@EXAMPLE.com") == [a["id"]]
+    assert await ids(updated_since=changed.json()["updated_at"]) == [c["id"]]
+    assert await ids(updated_since=a["created_at"]) == [c["id"], b["id"], a["id"]]
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"priority": "critical"},
+        {"category": ""},
+        {"category": "x" * 101},
+        {"category": "nul\u0000"},
+        {"requester_email": "not-an-address"},
+        {"updated_since": "yesterday"},
+    ],
+)
+async def test_invalid_filter_values_are_422(
+    params: dict[str, str], client: httpx.AsyncClient, headers: dict[str, str]
+) -> None:
+    response = await client.get("/api/v1/tickets", params=params, headers=headers)
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"][0] == "query"

@@ -5,6 +5,7 @@ from servicedesk.db.base import Base
 from servicedesk.events.models import Event
 from servicedesk.idempotency.models import IdempotencyRecord
 from servicedesk.jobs.models import OutboxJob
+from servicedesk.notes.models import TicketNote
 from servicedesk.providers.models import ProviderConfig
 from servicedesk.tickets.models import Ticket
 from servicedesk.webhooks.models import Webhook, WebhookAttempt, WebhookDelivery
@@ -18,6 +19,7 @@ __all__ = [
     "ProviderConfig",
     "Tenant",
     "Ticket",
+    "TicketNote",
     "Webhook",
     "WebhookAttempt",
     "WebhookDelivery",

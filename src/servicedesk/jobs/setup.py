@@ -27,5 +27,6 @@ async def running_worker(database: Database, settings: Settings) -> AsyncIterato
             DELIVERY_JOB_KIND: WebhookDeliveryHandler(database, settings, webhook_client),
             providers.CREATE_JOB_KIND: provider_sync,
             providers.UPDATE_JOB_KIND: provider_sync,
+            providers.NOTE_JOB_KIND: provider_sync,
         }
         yield Worker(database, settings, handlers)

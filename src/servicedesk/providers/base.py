@@ -76,6 +76,9 @@ class Provider(Protocol):
     async def update(self, external_id: str, ticket: OutboundTicket) -> CallResult:
         """Push the synced fields of our ticket onto the provider's."""
 
+    async def add_note(self, external_id: str, body: str, *, private: bool) -> CallResult:
+        """Add a private note, or a public reply to the requester, to the provider's ticket."""
+
     def ticket_url(self, external_id: str) -> str:
         """The deep link an agent opens."""
 
@@ -147,13 +150,19 @@ class TicketApiClient:
         except httpx.HTTPError as error:
             return failure_from_error(error)
 
-    async def _send(self, method: str, path: str, **options: Any) -> CallResult:
+    async def _send(
+        self, method: str, path: str, *, about: str | None = None, **options: Any
+    ) -> CallResult:
+        """Send; success is the ticket the answer holds, or ticket `about` for calls whose
+        answer is something else (a conversation)."""
         response = await self._request(method, path, **options)
         if isinstance(response, Unavailable):
             return response
         if response.status_code in (200, 201):
+            if about is not None:
+                return RemoteTicket(about, self.ticket_url(about))
             return self._remote(response.json()["ticket"])
-        if response.status_code == 404 and method == "PUT":
+        if response.status_code == 404 and (method == "PUT" or about is not None):
             return Rejected(f"{self.vendor} has no such ticket (deleted there?)")
         return failure_from_response(response, self.validation_message(response))
 

@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Depends, Response, Security
@@ -39,6 +40,7 @@ router = APIRouter(
 )
 inbound_router = APIRouter(prefix="/api/v1/integrations", tags=["integrations"])
 
+INBOUND_TOKEN = re.compile(r"inb_[0-9a-f]{32}")
 inbound_bearer = HTTPBearer(
     auto_error=False,
     scheme_name="InboundSecret",
@@ -123,6 +125,8 @@ async def provider_event(
     webhook", Zendesk trigger → webhook) with `Authorization: Bearer <inbound_secret>`
     and `{"ticket_id": ..., "status": ..., "priority": ...}`. Updates our ticket and
     sends nothing back to the provider."""
+    if not INBOUND_TOKEN.fullmatch(token):
+        raise InboundNotAuthorized()
     config = await service.config_by_inbound_token(session, token)
     presented = credentials.credentials if credentials else ""
     if (

@@ -74,6 +74,13 @@ class FreshserviceClient(TicketApiClient):
             body["priority"] = PRIORITIES[ticket.priority]
         return await self._send("PUT", f"/api/v2/tickets/{external_id}", json=body)
 
+    async def add_note(self, external_id: str, body: str, *, private: bool) -> CallResult:
+        if private:
+            path, payload = f"/api/v2/tickets/{external_id}/notes", {"body": body, "private": True}
+        else:
+            path, payload = f"/api/v2/tickets/{external_id}/reply", {"body": body}
+        return await self._send("POST", path, json=payload, about=external_id)
+
     async def find(self, ticket_id: uuid.UUID) -> FindResult:
         query = f"\"tag:'{tracking_tag(ticket_id)}'\""
         return await self._first_found("/api/v2/tickets/filter", {"query": query})

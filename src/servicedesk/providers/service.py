@@ -45,7 +45,8 @@ log = get_logger(__name__)
 
 CREATE_JOB_KIND = "provider.create"
 UPDATE_JOB_KIND = "provider.update"
-JOB_KINDS = (CREATE_JOB_KIND, UPDATE_JOB_KIND)
+NOTE_JOB_KIND = "provider.note"
+JOB_KINDS = (CREATE_JOB_KIND, UPDATE_JOB_KIND, NOTE_JOB_KIND)
 PENDING = "pending"
 SYNCED = "synced"
 FAILED = "failed"
@@ -312,6 +313,18 @@ def after_update(session: AsyncSession, ticket: Ticket, changed: set[str]) -> No
         ticket.external_sync_status = PENDING
         ticket.external_sync_error = None
         enqueue_create(session, ticket, ambiguous=False)
+
+
+def after_note(session: AsyncSession, ticket: Ticket, note_id: uuid.UUID) -> None:
+    """Queue the note for the provider, behind the ticket's create and earlier changes."""
+    if ticket.external_sync_status in (PENDING, SYNCED):
+        jobs.enqueue(
+            session,
+            tenant_id=ticket.tenant_id,
+            kind=NOTE_JOB_KIND,
+            ordering_key=ordering_key(ticket.id),
+            payload={"ticket_id": str(ticket.id), "note_id": str(note_id)},
+        )
 
 
 def ordering_key(ticket_id: uuid.UUID) -> str:

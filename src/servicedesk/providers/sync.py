@@ -31,8 +31,9 @@ from servicedesk.jobs.models import PENDING as JOB_PENDING
 from servicedesk.jobs.models import OutboxJob
 from servicedesk.jobs.service import ClaimedJob, Done, Fail, Outcome, Retry
 from servicedesk.logs import get_logger
+from servicedesk.notes.models import TicketNote
 from servicedesk.providers import service
-from servicedesk.providers.base import CallResult, Rejected, RemoteTicket, Unavailable
+from servicedesk.providers.base import CallResult, Provider, Rejected, RemoteTicket, Unavailable
 from servicedesk.providers.models import ProviderConfig
 from servicedesk.tickets import service as tickets
 from servicedesk.tickets.models import Ticket
@@ -77,9 +78,11 @@ class ProviderSyncHandler:
             return Attempted(config.kind, Unavailable("Paused after the provider's last failure"))
         client = service.client_for(config, self.settings, self.http)
         outbound = service.outbound(ticket, config)
-        if job.kind == service.UPDATE_JOB_KIND:
+        if job.kind in (service.UPDATE_JOB_KIND, service.NOTE_JOB_KIND):
             if ticket.external_ticket_id is None:
                 return Done()  # its create failed for good; a later change re-creates
+            if job.kind == service.NOTE_JOB_KIND:
+                return await self._post_note(client, ticket.external_ticket_id, job)
             return Attempted(client.kind, await client.update(ticket.external_ticket_id, outbound))
         if ticket.external_ticket_id is not None:
             return Done()
@@ -88,6 +91,17 @@ class ProviderSyncHandler:
             if found is not None:
                 return Attempted(client.kind, found)
         return Attempted(client.kind, await client.create(outbound))
+
+    async def _post_note(
+        self, client: Provider, external_id: str, job: ClaimedJob
+    ) -> Attempted | Done:
+        async with self.database.read_sessions() as session:
+            note = await session.get(TicketNote, uuid.UUID(job.payload["note_id"]))
+        if note is None:
+            return Done()
+        return Attempted(
+            client.kind, await client.add_note(external_id, note.body, private=note.private)
+        )
 
     async def record(
         self, session: AsyncSession, job: ClaimedJob, attempted: Attempted | Skip

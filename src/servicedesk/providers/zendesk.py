@@ -83,6 +83,12 @@ class ZendeskClient(TicketApiClient):
             body["priority"] = PRIORITIES[ticket.priority]
         return await self._send("PUT", f"/api/v2/tickets/{external_id}.json", json={"ticket": body})
 
+    async def add_note(self, external_id: str, body: str, *, private: bool) -> CallResult:
+        comment = {"comment": {"body": body, "public": not private}}
+        return await self._send(
+            "PUT", f"/api/v2/tickets/{external_id}.json", json={"ticket": comment}
+        )
+
     async def find(self, ticket_id: uuid.UUID) -> FindResult:
         return await self._first_found("/api/v2/tickets.json", {"external_id": str(ticket_id)})
 

@@ -32,11 +32,14 @@ from servicedesk.tickets import service
 from servicedesk.tickets.repository import TicketFilters
 from servicedesk.tickets.schemas import (
     SEED_TICKET_EXAMPLE,
+    Category,
     TicketCreate,
     TicketList,
     TicketOut,
+    TicketPriority,
     TicketStatus,
     TicketUpdate,
+    check_email,
 )
 
 router = APIRouter(
@@ -203,6 +206,20 @@ def ticket_filters(
         str | None,
         Query(description="ISO 8601; tickets with created_at <= this (a bare date: that day)"),
     ] = None,
+    priority: Annotated[
+        TicketPriority | None, Query(description="low, medium, high, urgent")
+    ] = None,
+    category: Annotated[Category | None, Query(description="Exact category")] = None,
+    requester_email: Annotated[
+        str | None, Query(max_length=320, description="Tickets of this requester")
+    ] = None,
+    updated_since: Annotated[
+        str | None,
+        Query(
+            description="ISO 8601; tickets with updated_at >= this: what changed since your "
+            "last sync (page with `cursor`)"
+        ),
+    ] = None,
 ) -> TicketFilters:
     created_from = (
         _parse_instant("start_date", start_date, end_of_day=False) if start_date else None
@@ -210,7 +227,27 @@ def ticket_filters(
     created_to = _parse_instant("end_date", end_date, end_of_day=True) if end_date else None
     if created_from and created_to and created_from > created_to:
         raise _query_error("end_date", "end_date must not be before start_date", end_date or "")
-    return TicketFilters(status=status, created_from=created_from, created_to=created_to)
+    return TicketFilters(
+        status=status,
+        created_from=created_from,
+        created_to=created_to,
+        priority=priority,
+        category=category,
+        requester_email=_email_filter(requester_email) if requester_email else None,
+        updated_since=(
+            _parse_instant("updated_since", updated_since, end_of_day=False)
+            if updated_since
+            else None
+        ),
+    )
+
+
+def _email_filter(raw: str) -> str:
+    """The address as stored (normalised the way create normalises it)."""
+    try:
+        return check_email(raw)
+    except ValueError as error:
+        raise _query_error("requester_email", str(error), raw) from None
 
 
 @router.get(

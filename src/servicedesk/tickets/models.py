@@ -19,6 +19,9 @@ class Ticket(Base):
         # filter and keyset (cursor) pages straight from the index at any size.
         Index("ix_tickets_tenant_created", "tenant_id", "created_at", "id"),
         Index("ix_tickets_tenant_status_created", "tenant_id", "status", "created_at", "id"),
+        # "Tickets of this person" and "what changed since my last sync".
+        Index("ix_tickets_tenant_requester_created", "tenant_id", "requester_email", "created_at"),
+        Index("ix_tickets_tenant_updated", "tenant_id", "updated_at"),
         # The provider's calls name its own ticket id.
         Index("ix_tickets_tenant_external", "tenant_id", "external_ticket_id"),
     )

@@ -21,6 +21,10 @@ class TicketFilters:
     status: str | None = None
     created_from: datetime | None = None
     created_to: datetime | None = None
+    priority: str | None = None
+    category: str | None = None
+    requester_email: str | None = None
+    updated_since: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +58,14 @@ def _conditions(tenant_id: uuid.UUID, filters: TicketFilters) -> list[ColumnElem
         conditions.append(Ticket.created_at >= filters.created_from)
     if filters.created_to is not None:
         conditions.append(Ticket.created_at <= filters.created_to)
+    if filters.priority is not None:
+        conditions.append(Ticket.priority == filters.priority)
+    if filters.category is not None:
+        conditions.append(Ticket.category == filters.category)
+    if filters.requester_email is not None:
+        conditions.append(Ticket.requester_email == filters.requester_email)
+    if filters.updated_since is not None:
+        conditions.append(Ticket.updated_at >= filters.updated_since)
     return conditions
 
 

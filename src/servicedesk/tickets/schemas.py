@@ -45,7 +45,7 @@ def _storable_json(value: Any) -> None:
             _storable_json(item)
 
 
-def _check_email(value: str) -> str:
+def check_email(value: str) -> str:
     try:
         # No DNS look-up (no network on the request path); `.test` domains are allowed
         # for integrators' test suites.
@@ -78,7 +78,7 @@ Email = Annotated[
     str,
     Field(max_length=320, json_schema_extra={"format": "email"}),
     Storable,
-    AfterValidator(_check_email),
+    AfterValidator(check_email),
 ]
 Metadata = Annotated[dict[str, Any], AfterValidator(_check_metadata)]
 Subject = Annotated[str, Field(min_length=1, max_length=SUBJECT_MAX), Storable]

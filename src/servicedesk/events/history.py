@@ -1,0 +1,111 @@
+"""A ticket's history, read from its events: the rows the webhooks deliver, written in
+the transaction of each change, so history and ticket cannot disagree."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends
+from pydantic import BaseModel, Field
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from servicedesk.auth.dependencies import require_scope
+from servicedesk.auth.scopes import Scope
+from servicedesk.auth.service import Principal
+from servicedesk.db.session import ReadSession
+from servicedesk.errors import Forbidden, TicketNotFound, Unauthorized
+from servicedesk.events.models import Event
+from servicedesk.events.types import EventType
+from servicedesk.tickets import repository as tickets_repository
+
+# A bound on the work of one request; a ticket with more events shows its first ones.
+MAX_EVENTS = 10_000
+_NOT_FIELDS = {"id", "created_at", "updated_at"}
+
+
+class Change(BaseModel):
+    old: Any
+    new: Any
+
+
+class HistoryEvent(BaseModel):
+    id: str = Field(description="The event id, as webhooks deliver it (`evt_…`).")
+    type: str
+    actor: str = Field(
+        description="An API key id (`key_…`), `provider:freshservice`, `provider:zendesk`, "
+        "`provider`, or `triage`."
+    )
+    occurred_at: datetime
+    changes: dict[str, Change] | None = Field(
+        description="Each field that changed, with its old and new value; for "
+        "`ticket.created`, every field's first value (old: null)."
+    )
+    note: dict[str, Any] | None = Field(
+        default=None, description="The note of a `ticket.note_added` event."
+    )
+
+
+class History(BaseModel):
+    events: list[HistoryEvent]
+
+
+router = APIRouter(
+    prefix="/api/v1/tickets",
+    tags=["tickets"],
+    responses={401: Unauthorized.openapi_response(), 403: Forbidden.openapi_response()},
+)
+Reader = Annotated[Principal, Depends(require_scope(Scope.TICKETS_READ))]
+
+
+@router.get(
+    "/{ticket_id}/history",
+    response_model=History,
+    summary="A ticket's history",
+    responses={404: TicketNotFound.openapi_response()},
+)
+async def ticket_history(ticket_id: uuid.UUID, session: ReadSession, principal: Reader) -> History:
+    """Requires `tickets:read`. Oldest first: creation, every field change (old and new
+    value), notes, triage results and provider sync outcomes, each with its actor."""
+    if await tickets_repository.get(session, principal.tenant_id, ticket_id) is None:
+        raise TicketNotFound()
+    events = await _events_of(session, principal.tenant_id, ticket_id)
+    return History(events=[_entry(event) for event in events])
+
+
+async def _events_of(
+    session: AsyncSession, tenant_id: uuid.UUID, ticket_id: uuid.UUID
+) -> Sequence[Event]:
+    result = await session.scalars(
+        select(Event)
+        .where(Event.tenant_id == tenant_id, Event.ticket_id == ticket_id)
+        .order_by(Event.seq)
+        .limit(MAX_EVENTS)
+    )
+    return result.all()
+
+
+def _entry(event: Event) -> HistoryEvent:
+    changes = event.changes
+    note = None
+    if event.type == EventType.TICKET_CREATED:
+        changes = {
+            field: {"old": None, "new": value}
+            for field, value in event.data.items()
+            if field not in _NOT_FIELDS
+        }
+    elif event.type == EventType.TICKET_NOTE_ADDED:
+        note = event.data.get("note")
+    return HistoryEvent.model_validate(
+        {
+            "id": event.id,
+            "type": event.type,
+            "actor": event.actor,
+            "occurred_at": event.occurred_at,
+            "changes": changes,
+            "note": note,
+        }
+    )
