@@ -41,6 +41,7 @@ TABLES = (
     "events",
     "idempotency_records",
     "ticket_notes",
+    "custom_field_definitions",
     "tickets",
     "api_keys",
     "tenants",

@@ -10,6 +10,7 @@ from fastapi import FastAPI
 
 from servicedesk import __version__
 from servicedesk.config import Settings, get_settings
+from servicedesk.custom_fields.endpoints import router as custom_fields_router
 from servicedesk.db.session import Database
 from servicedesk.errors import install_error_handlers
 from servicedesk.events.history import router as history_router
@@ -87,6 +88,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(tickets_router)
     app.include_router(notes_router)
     app.include_router(history_router)
+    app.include_router(custom_fields_router)
     app.include_router(webhooks_router)
     app.include_router(provider_config_router)
     app.include_router(provider_inbound_router)

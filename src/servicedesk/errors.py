@@ -111,6 +111,16 @@ class Conflict(ApiError):
     description = "The resource is not in a state that allows this"
 
 
+class CustomFieldNotFound(ApiError):
+    status_code = 404
+    description = "Custom field not found"
+
+
+class InvalidCustomField(ApiError):
+    status_code = 400
+    description = "Invalid custom field"
+
+
 class ProviderRejected(ApiError):
     """The ITSM provider refused the ticket; the detail is the provider's own message."""
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from email.message import Message
 from email.utils import parsedate_to_datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 import httpx
 from fastapi import Depends, Request
@@ -21,6 +21,13 @@ def _settings(request: Request) -> Settings:
 
 
 SettingsDep = Annotated[Settings, Depends(_settings)]
+
+Responses = dict[int | str, dict[str, Any]]
+# What every endpoint with a JSON body may also answer (for the OpenAPI document).
+JSON_BODY_ERRORS: Responses = {
+    413: {"description": "Request body too large"},
+    415: UnsupportedMediaType.openapi_response(),
+}
 
 
 def _is_json(content_type: str) -> bool:

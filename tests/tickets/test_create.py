@@ -27,6 +27,7 @@ TICKET_FIELDS = {
     "category",
     "ai_suggested_response",
     "confidence_score",
+    "custom_fields",
     "created_at",
     "updated_at",
 }

@@ -1,6 +1,7 @@
 """Imports every model module so that `Base.metadata` knows all tables."""
 
 from servicedesk.auth.models import ApiKey, Tenant
+from servicedesk.custom_fields.models import CustomFieldDefinition
 from servicedesk.db.base import Base
 from servicedesk.events.models import Event
 from servicedesk.idempotency.models import IdempotencyRecord
@@ -13,6 +14,7 @@ from servicedesk.webhooks.models import Webhook, WebhookAttempt, WebhookDelivery
 __all__ = [
     "ApiKey",
     "Base",
+    "CustomFieldDefinition",
     "Event",
     "IdempotencyRecord",
     "OutboxJob",

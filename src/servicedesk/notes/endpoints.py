@@ -11,8 +11,8 @@ from servicedesk.auth.dependencies import require_scope
 from servicedesk.auth.scopes import Scope
 from servicedesk.auth.service import Principal
 from servicedesk.db.session import ReadSession, WriteSession
-from servicedesk.errors import Forbidden, TicketNotFound, Unauthorized, UnsupportedMediaType
-from servicedesk.http import require_json_body
+from servicedesk.errors import Forbidden, TicketNotFound, Unauthorized
+from servicedesk.http import JSON_BODY_ERRORS, require_json_body
 from servicedesk.notes import service
 from servicedesk.notes.schemas import NoteCreate, NoteList, NoteOut
 
@@ -36,10 +36,7 @@ Writer = Annotated[Principal, Depends(require_scope(Scope.TICKETS_WRITE))]
     status_code=201,
     response_model=NoteOut,
     dependencies=[Depends(require_json_body)],
-    responses={
-        413: {"description": "Request body too large"},
-        415: UnsupportedMediaType.openapi_response(),
-    },
+    responses=JSON_BODY_ERRORS,
 )
 async def add_note(
     ticket_id: uuid.UUID, data: NoteCreate, session: WriteSession, principal: Writer

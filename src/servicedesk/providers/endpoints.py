@@ -21,9 +21,8 @@ from servicedesk.errors import (
     ProviderNotConfigured,
     TicketNotFound,
     Unauthorized,
-    UnsupportedMediaType,
 )
-from servicedesk.http import SettingsDep, require_json_body
+from servicedesk.http import JSON_BODY_ERRORS, Responses, SettingsDep, require_json_body
 from servicedesk.providers import inbound, service
 from servicedesk.providers.schemas import (
     InboundResult,
@@ -50,12 +49,10 @@ inbound_bearer = HTTPBearer(
 Reader = Annotated[Principal, Depends(require_scope(Scope.CONFIG_READ))]
 Writer = Annotated[Principal, Depends(require_scope(Scope.CONFIG_WRITE))]
 
-Responses = dict[int | str, dict[str, Any]]
 
 _NOT_CONFIGURED: Responses = {404: ProviderNotConfigured.openapi_response()}
 _JSON_BODY: Responses = {
-    413: {"description": "Request body too large"},
-    415: UnsupportedMediaType.openapi_response(),
+    **JSON_BODY_ERRORS,
     422: {"description": "Validation error (FastAPI/Pydantic body)"},
 }
 

@@ -24,7 +24,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from servicedesk.config import Settings
 from servicedesk.crypto import secret_box
 from servicedesk.db.base import utcnow
-from servicedesk.db.session import Database
 from servicedesk.errors import InvalidProviderConfig, ProviderNotConfigured, ProviderRejected
 from servicedesk.jobs import service as jobs
 from servicedesk.logs import get_logger
@@ -231,18 +230,15 @@ class CreateAttempt:
 
 
 async def create_at_provider(
-    database: Database,
+    config: ProviderConfig | None,
     settings: Settings,
     http: httpx.AsyncClient,
-    tenant_id: uuid.UUID,
     ticket: OutboundTicket,
 ) -> CreateAttempt | None:
     """Create the ticket at the tenant's provider, if it has one (None if not).
 
     Raises ProviderRejected with the provider's message when it refuses the content.
     """
-    async with database.read_sessions() as session:
-        config = await get_config(session, tenant_id)
     if config is None:
         return None
     if is_paused(config):

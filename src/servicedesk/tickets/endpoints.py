@@ -14,6 +14,7 @@ from fastapi.responses import JSONResponse
 from servicedesk.auth.dependencies import require_scope
 from servicedesk.auth.scopes import Scope
 from servicedesk.auth.service import Principal
+from servicedesk.custom_fields import service as custom_fields
 from servicedesk.db.session import ReadSession, WriteSession, get_database
 from servicedesk.errors import (
     Forbidden,
@@ -100,6 +101,11 @@ async def create_ticket(
     tenant_id = principal.tenant_id
     ticket_id = uuid.uuid4()
     database = get_database(request)
+    # Checked before the provider hears of the ticket: a 422 must not leave a mirror.
+    async with database.read_sessions() as read:
+        definitions = await custom_fields.definitions_of(read, tenant_id)
+        provider = await providers.get_config(read, tenant_id)
+    values = custom_fields.resolve_or_422(definitions, data.custom_fields)
     tried_provider = False
     attempt: providers.CreateAttempt | None = None
 
@@ -107,10 +113,9 @@ async def create_ticket(
         nonlocal tried_provider, attempt
         tried_provider = True
         attempt = await providers.create_at_provider(
-            database,
+            provider,
             request.app.state.settings,
             request.app.state.provider_http,
-            tenant_id,
             OutboundTicket(
                 ticket_id,
                 data.subject,
@@ -131,6 +136,7 @@ async def create_ticket(
             actor=principal.key_id,
             ticket_id=ticket_id,
             external=attempt.ticket_fields() if attempt else None,
+            custom_fields=values,
         )
         if attempt is not None and attempt.remote is None:
             providers.enqueue_create(

@@ -6,7 +6,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Float, ForeignKey, Index, String, Text, Uuid
+from sqlalchemy import Float, ForeignKey, Index, String, Text, Uuid, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from servicedesk.db.base import Base, JSONDocument, UTCDateTime
@@ -41,6 +41,9 @@ class Ticket(Base):
     external_sync_error: Mapped[str | None] = mapped_column(Text)
     # "metadata" is reserved on declarative classes, hence the attribute name.
     metadata_: Mapped[dict[str, Any]] = mapped_column("metadata", JSONDocument)
+    custom_fields: Mapped[dict[str, Any]] = mapped_column(
+        JSONDocument, default=dict, server_default=text("'{}'")
+    )
     category: Mapped[str | None] = mapped_column(String(100))
     ai_suggested_response: Mapped[str | None] = mapped_column(Text)
     confidence_score: Mapped[float | None] = mapped_column(Float)

@@ -110,6 +110,7 @@ SEED_TICKET_EXAMPLE: dict[str, Any] = {
     "category": "Network",
     "ai_suggested_response": None,
     "confidence_score": 0.92,
+    "custom_fields": {},
     "created_at": "2026-02-20T14:30:00Z",
     "updated_at": "2026-02-20T14:30:00Z",
 }
@@ -129,6 +130,11 @@ class TicketCreate(BaseModel):
     )
     metadata: Metadata | None = Field(
         default=None, description="Arbitrary key/value data to attach to the ticket"
+    )
+    custom_fields: dict[str, Any] | None = Field(
+        default=None,
+        description="Values of the tenant's custom fields, by machine name (see "
+        "/api/v1/custom-fields); checked against their definitions, defaults filled in.",
     )
 
 
@@ -160,6 +166,11 @@ class TicketUpdate(BaseModel):
     )
     category: Category | None = None
     ai_suggested_response: SuggestedResponse | None = None
+    custom_fields: dict[str, Any] | None = Field(
+        default=None,
+        description="Merged key by key: a name set to null removes its value; null for the "
+        "whole object removes every value.",
+    )
 
     @field_validator(*_NOT_NULLABLE)
     @classmethod
@@ -201,6 +212,7 @@ class TicketOut(BaseModel):
     category: str | None
     ai_suggested_response: str | None
     confidence_score: float | None
+    custom_fields: dict[str, Any] = Field(default_factory=dict)
     created_at: datetime
     updated_at: datetime
 

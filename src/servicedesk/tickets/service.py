@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from servicedesk.custom_fields import service as custom_fields
 from servicedesk.db.base import utcnow
 from servicedesk.errors import NoValidFields, TicketNotFound
 from servicedesk.events import service as events
@@ -51,8 +52,10 @@ async def create_ticket(
     actor: str,
     ticket_id: uuid.UUID | None = None,
     external: Mapping[str, Any] | None = None,
+    custom_fields: dict[str, Any] | None = None,
 ) -> Ticket:
-    """Store a new ticket; `external` holds its provider fields (`external_*`), if any."""
+    """Store a new ticket; `external` holds its provider fields (`external_*`), if any;
+    `custom_fields` its values already checked against the definitions."""
     now = utcnow()
     ticket = Ticket(
         id=ticket_id or uuid.uuid4(),
@@ -63,6 +66,7 @@ async def create_ticket(
         priority=data.priority,
         requester_email=data.requester_email,
         metadata_=data.metadata or {},
+        custom_fields=custom_fields or {},
         created_at=now,
         updated_at=now,
         **(external or {}),
@@ -125,6 +129,8 @@ async def update_ticket(
     for field, value in changes.items():
         if field == "metadata":
             ticket.metadata_ = merge_patch(ticket.metadata_, value) if value is not None else {}
+        elif field == "custom_fields":
+            ticket.custom_fields = await _merged_custom_fields(session, ticket, value)
         else:
             setattr(ticket, field, value)
     ticket.updated_at = later_than(ticket.updated_at)
@@ -135,6 +141,15 @@ async def update_ticket(
     await session.flush()
     await _publish_update(session, ticket, before, actor)
     return ticket
+
+
+async def _merged_custom_fields(
+    session: AsyncSession, ticket: Ticket, patch: dict[str, Any] | None
+) -> dict[str, Any]:
+    current = ticket.custom_fields or {}
+    removals_or_changes = patch if patch is not None else dict.fromkeys(current)
+    definitions = await custom_fields.definitions_of(session, ticket.tenant_id)
+    return custom_fields.resolve_or_422(definitions, removals_or_changes, current=current)
 
 
 def changed_fields(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:

@@ -17,10 +17,9 @@ from servicedesk.errors import (
     InvalidWebhook,
     NoValidFields,
     Unauthorized,
-    UnsupportedMediaType,
     WebhookNotFound,
 )
-from servicedesk.http import SettingsDep, require_json_body
+from servicedesk.http import JSON_BODY_ERRORS, Responses, SettingsDep, require_json_body
 from servicedesk.webhooks import service
 from servicedesk.webhooks.models import Webhook
 from servicedesk.webhooks.schemas import (
@@ -42,14 +41,9 @@ router = APIRouter(
 
 Manager = Annotated[Principal, Depends(require_scope(Scope.WEBHOOKS_MANAGE))]
 
-Responses = dict[int | str, dict[str, Any]]
 
 _NOT_FOUND: Responses = {404: WebhookNotFound.openapi_response()}
 _VALIDATION_422: Responses = {422: {"description": "Validation error (FastAPI/Pydantic body)"}}
-_JSON_BODY: Responses = {
-    413: {"description": "Request body too large"},
-    415: UnsupportedMediaType.openapi_response(),
-}
 _INVALID: Responses = {
     400: InvalidWebhook.openapi_response(
         {"detail": "Invalid event type: ticket.deleted. Valid events: ticket.*, ticket.created"}
@@ -73,7 +67,7 @@ def _delivery_out(found: service.DeliveryWithAttempts) -> DeliveryOut:
     response_model=WebhookWithSecret,
     summary="Register a webhook",
     dependencies=[Depends(require_json_body)],
-    responses={**_INVALID, **_JSON_BODY, **_VALIDATION_422},
+    responses={**_INVALID, **JSON_BODY_ERRORS, **_VALIDATION_422},
 )
 async def create_webhook(
     data: WebhookCreate, session: WriteSession, principal: Manager, settings: SettingsDep
@@ -111,7 +105,7 @@ async def get_webhook(webhook_id: str, session: ReadSession, principal: Manager)
             "description": "Invalid URL or event type, or no valid fields to update",
             "content": {"application/json": {"example": NoValidFields().body()}},
         },
-        **_JSON_BODY,
+        **JSON_BODY_ERRORS,
         **_VALIDATION_422,
     },
 )

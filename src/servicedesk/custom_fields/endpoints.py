@@ -1,0 +1,158 @@
+"""HTTP routes of /api/v1/custom-fields (`config:read` / `config:write`) and the
+`validate` check a ticket creator can run before submitting."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Response
+
+from servicedesk.auth.dependencies import require_scope
+from servicedesk.auth.scopes import Scope
+from servicedesk.auth.service import Principal
+from servicedesk.custom_fields import service
+from servicedesk.custom_fields.schemas import (
+    CustomFieldCreate,
+    CustomFieldList,
+    CustomFieldOut,
+    CustomFieldUpdate,
+    ValuesIn,
+    ValuesOk,
+)
+from servicedesk.db.session import ReadSession, WriteSession
+from servicedesk.errors import (
+    Conflict,
+    CustomFieldNotFound,
+    Forbidden,
+    InvalidCustomField,
+    Unauthorized,
+)
+from servicedesk.http import JSON_BODY_ERRORS, Responses, require_json_body
+from servicedesk.tickets import service as tickets
+from servicedesk.tickets.schemas import TicketUpdate
+
+router = APIRouter(
+    prefix="/api/v1/custom-fields",
+    tags=["custom fields"],
+    responses={
+        401: Unauthorized.openapi_response(),
+        403: Forbidden.openapi_response(),
+        422: {"description": "Validation error (FastAPI/Pydantic body)"},
+    },
+)
+Reader = Annotated[Principal, Depends(require_scope(Scope.CONFIG_READ))]
+Writer = Annotated[Principal, Depends(require_scope(Scope.CONFIG_WRITE))]
+Creator = Annotated[Principal, Depends(require_scope(Scope.TICKETS_WRITE))]
+_NOT_FOUND: Responses = {404: CustomFieldNotFound.openapi_response()}
+
+
+@router.get("", response_model=CustomFieldList)
+async def list_custom_fields(session: ReadSession, principal: Reader) -> CustomFieldList:
+    """Requires `config:read`. Oldest first."""
+    found = await service.list_definitions(session, principal.tenant_id)
+    return CustomFieldList(custom_fields=[CustomFieldOut.model_validate(d) for d in found])
+
+
+@router.post(
+    "",
+    status_code=201,
+    response_model=CustomFieldOut,
+    dependencies=[Depends(require_json_body)],
+    responses={
+        409: Conflict.openapi_response({"detail": "A custom field named x exists"}),
+        **JSON_BODY_ERRORS,
+    },
+)
+async def create_custom_field(
+    data: CustomFieldCreate, session: WriteSession, principal: Writer
+) -> CustomFieldOut:
+    """Requires `config:write`. `choices` for dropdown and multi_select only; a
+    `default_value` must be a valid value; `name` is unique in the tenant (409)."""
+    definition = await service.create_definition(session, principal.tenant_id, data)
+    return CustomFieldOut.model_validate(definition)
+
+
+@router.post(
+    "/validate",
+    response_model=ValuesOk,
+    dependencies=[Depends(require_json_body)],
+    responses=JSON_BODY_ERRORS,
+)
+async def validate_values(data: ValuesIn, session: ReadSession, principal: Creator) -> ValuesOk:
+    """Requires `tickets:write`. Checks `custom_fields` as a create would (unknown names,
+    types, choices, required fields) and writes nothing: 200 with the values a create
+    would store (defaults filled in), or the 422 a create would get."""
+    definitions = await service.definitions_of(session, principal.tenant_id)
+    return ValuesOk(custom_fields=service.resolve_or_422(definitions, data.custom_fields))
+
+
+@router.get("/{field_id}", response_model=CustomFieldOut, responses=_NOT_FOUND)
+async def get_custom_field(
+    field_id: str, session: ReadSession, principal: Reader
+) -> CustomFieldOut:
+    """Requires `config:read`."""
+    definition = await service.get_definition(session, principal.tenant_id, field_id)
+    return CustomFieldOut.model_validate(definition)
+
+
+@router.patch(
+    "/{field_id}",
+    response_model=CustomFieldOut,
+    dependencies=[Depends(require_json_body)],
+    responses={**_NOT_FOUND, 400: InvalidCustomField.openapi_response(), **JSON_BODY_ERRORS},
+)
+async def update_custom_field(
+    field_id: str, patch: CustomFieldUpdate, session: WriteSession, principal: Writer
+) -> CustomFieldOut:
+    """Requires `config:write`. Values already on tickets are kept as they are."""
+    definition = await service.update_definition(session, principal.tenant_id, field_id, patch)
+    return CustomFieldOut.model_validate(definition)
+
+
+@router.delete(
+    "/{field_id}",
+    status_code=204,
+    responses={
+        **_NOT_FOUND,
+        409: Conflict.openapi_response(
+            {
+                "detail": "3 tickets hold a value for department; DELETE with ?force=true "
+                "removes the values too"
+            }
+        ),
+    },
+)
+async def delete_custom_field(
+    field_id: str,
+    session: WriteSession,
+    principal: Writer,
+    force: Annotated[
+        bool, Query(description="Also remove the field's values from tickets")
+    ] = False,
+) -> Response:
+    """Requires `config:write`. Refused (409, with the count) while tickets hold values
+    for the field, unless `force=true`: then each such ticket loses the value in a
+    recorded change (`ticket.updated`, in its history)."""
+    definition = await service.get_definition(
+        session, principal.tenant_id, field_id, for_update=True
+    )
+    holding = await service.tickets_holding(session, principal.tenant_id, definition.name)
+    if holding and not force:
+        count = len(holding)
+        noun = "ticket holds" if count == 1 else "tickets hold"
+        raise Conflict(
+            f"{count} {noun} a value for {definition.name}; DELETE with ?force=true removes "
+            "the values too"
+        )
+    name = definition.name
+    await session.delete(definition)
+    await session.flush()
+    for ticket_id in holding:
+        await tickets.update_ticket(
+            session,
+            principal.tenant_id,
+            ticket_id,
+            TicketUpdate(custom_fields={name: None}),
+            actor=principal.key_id,
+        )
+    return Response(status_code=204)
