@@ -294,3 +294,50 @@ async def test_scopes_and_tenants(
         headers=foreign,
     )
     assert theirs.status_code == 422
+
+
+async def test_the_list_filters_by_custom_fields(
+    client: httpx.AsyncClient, headers: dict[str, str]
+) -> None:
+    await define(client, headers, "department", "dropdown")
+    await define(client, headers, "seats", "number")
+    await define(client, headers, "vip", "checkbox")
+    await define(client, headers, "areas", "multi_select")
+    await define(client, headers, "asset_tag", "text")
+    values = [
+        {"department": "IT", "seats": 3, "vip": True, "areas": ["vpn", "wifi"], "asset_tag": "a b"},
+        {"department": "HR", "seats": 2.5, "vip": False, "areas": ["lan"]},
+        {"department": "IT", "seats": 3, "vip": False, "areas": []},
+    ]
+    ids = []
+    for custom in values:
+        created = await client.post(
+            "/api/v1/tickets", json={**SEED_CREATE, "custom_fields": custom}, headers=headers
+        )
+        ids.append(created.json()["id"])
+
+    async def found(**params: str) -> set[int]:
+        response = await client.get("/api/v1/tickets", params=params, headers=headers)
+        assert response.status_code == 200, response.text
+        assert response.json()["total"] == len(response.json()["tickets"])
+        return {ids.index(t["id"]) for t in response.json()["tickets"]}
+
+    assert await found(**{"cf.department": "IT"}) == {0, 2}
+    assert await found(**{"cf.department": "IT", "cf.vip": "false"}) == {2}
+    assert await found(**{"cf.seats": "3"}) == {0, 2}
+    assert await found(**{"cf.seats": "2.5"}) == {1}
+    assert await found(**{"cf.vip": "true"}) == {0}
+    assert await found(**{"cf.areas": "wifi"}) == {0}
+    assert await found(**{"cf.areas": "lan", "status": "open"}) == {1}
+    assert await found(**{"cf.asset_tag": "a b"}) == {0}
+
+    for params in (
+        {"cf.colour": "red"},
+        {"cf.department": "Finance"},
+        {"cf.seats": "three"},
+        {"cf.vip": "yes"},
+        {"cf.areas": "dns"},
+    ):
+        response = await client.get("/api/v1/tickets", params=params, headers=headers)
+        assert response.status_code == 422, params
+        assert response.json()["detail"][0]["loc"] == ["query", next(iter(params))]

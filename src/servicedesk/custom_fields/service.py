@@ -152,3 +152,26 @@ def resolve_or_422(
     if errors:
         raise RequestValidationError([error.as_error(location) for error in errors])
     return resolved
+
+
+def filter_value(definition: CustomFieldDefinition, raw: str) -> Any:
+    """A `cf.<name>=raw` query value as the field's type; ValueError if it cannot match."""
+    value: Any = raw
+    if definition.type == "number":
+        try:
+            number = float(raw)
+        except ValueError:
+            raise ValueError("must be a number") from None
+        value = int(number) if number.is_integer() else number
+    elif definition.type == "checkbox":
+        if raw not in ("true", "false"):
+            raise ValueError("must be true or false")
+        value = raw == "true"
+    elif definition.type == "multi_select":
+        if raw not in (definition.choices or []):
+            raise ValueError("must be one of: " + ", ".join(definition.choices or []))
+        return raw
+    try:
+        return values.check_value(definition, value)
+    except values.CustomFieldError as error:
+        raise ValueError(error.message) from None

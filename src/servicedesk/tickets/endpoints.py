@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Annotated, Any
 
@@ -52,6 +53,7 @@ router = APIRouter(
 Reader = Annotated[Principal, Depends(require_scope(Scope.TICKETS_READ))]
 Writer = Annotated[Principal, Depends(require_scope(Scope.TICKETS_WRITE))]
 
+CF_PREFIX = "cf."
 # Offsets cost a scan of every skipped row; past this, `cursor` pages in constant time.
 MAX_OFFSET = 100_000
 
@@ -256,6 +258,30 @@ def _email_filter(raw: str) -> str:
         raise _query_error("requester_email", str(error), raw) from None
 
 
+def _custom_field_params(request: Request) -> list[tuple[str, str]]:
+    return [
+        (key.removeprefix(CF_PREFIX), value)
+        for key, value in request.query_params.multi_items()
+        if key.startswith(CF_PREFIX)
+    ]
+
+
+def _custom_field_filters(
+    definitions: custom_fields.Definitions, wanted: list[tuple[str, str]]
+) -> tuple[tuple[str, str, Any], ...]:
+    parsed = []
+    for name, raw in wanted:
+        definition = definitions.get(name)
+        if definition is None:
+            raise _query_error(f"{CF_PREFIX}{name}", "is not a custom field", raw)
+        try:
+            value = custom_fields.filter_value(definition, raw)
+        except ValueError as error:
+            raise _query_error(f"{CF_PREFIX}{name}", str(error), raw) from None
+        parsed.append((name, definition.type, value))
+    return tuple(parsed)
+
+
 @router.get(
     "",
     response_model=TicketList,
@@ -263,6 +289,7 @@ def _email_filter(raw: str) -> str:
     responses={422: _VALIDATION_422},
 )
 async def list_tickets(
+    request: Request,
     response: Response,
     session: ReadSession,
     principal: Reader,
@@ -286,7 +313,13 @@ async def list_tickets(
         ),
     ] = None,
 ) -> TicketList:
-    """Requires `tickets:read`. Newest first (created_at, then id)."""
+    """Requires `tickets:read`. Newest first (created_at, then id). Custom fields filter
+    as `cf.<name>=value` (repeatable over names; a multi_select matches tickets whose
+    list holds the value)."""
+    wanted = _custom_field_params(request)
+    if wanted:
+        definitions = await custom_fields.definitions_of(session, principal.tenant_id)
+        filters = replace(filters, custom_fields=_custom_field_filters(definitions, wanted))
     try:
         page = await service.list_tickets(
             session, principal.tenant_id, filters, limit=limit, offset=offset, cursor=cursor

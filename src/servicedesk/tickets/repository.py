@@ -9,7 +9,18 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, func, literal, or_, select, text
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    TextClause,
+    and_,
+    bindparam,
+    func,
+    literal,
+    or_,
+    select,
+    text,
+)
 from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -25,6 +36,8 @@ class TicketFilters:
     category: str | None = None
     requester_email: str | None = None
     updated_since: datetime | None = None
+    # (name, type, value) of each `cf.<name>=value`, the value already of the field's type.
+    custom_fields: tuple[tuple[str, str, Any], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,8 +63,10 @@ async def get(
     return result.scalar_one_or_none()
 
 
-def _conditions(tenant_id: uuid.UUID, filters: TicketFilters) -> list[ColumnElement[bool]]:
-    conditions: list[ColumnElement[bool]] = [Ticket.tenant_id == tenant_id]
+def _conditions(
+    tenant_id: uuid.UUID, filters: TicketFilters, dialect: str
+) -> list[ColumnElement[bool] | TextClause]:
+    conditions: list[ColumnElement[bool] | TextClause] = [Ticket.tenant_id == tenant_id]
     if filters.status is not None:
         conditions.append(Ticket.status == filters.status)
     if filters.created_from is not None:
@@ -66,7 +81,31 @@ def _conditions(tenant_id: uuid.UUID, filters: TicketFilters) -> list[ColumnElem
         conditions.append(Ticket.requester_email == filters.requester_email)
     if filters.updated_since is not None:
         conditions.append(Ticket.updated_at >= filters.updated_since)
+    for name, field_type, value in filters.custom_fields:
+        conditions.append(_custom_field_matches(name, field_type, value, dialect))
     return conditions
+
+
+def _custom_field_matches(name: str, field_type: str, value: Any, dialect: str) -> TextClause:
+    """`custom_fields[name]` equals `value` (or, for multi_select, contains it). The name
+    and the value are bound parameters (unique per clause, so several combine)."""
+    if dialect == "postgresql":
+        if field_type == "multi_select":
+            clause = text("jsonb_exists(tickets.custom_fields -> :name, :value)")
+        else:
+            clause = text("tickets.custom_fields -> :name = CAST(:value AS jsonb)")
+            value = json.dumps(value)
+    elif field_type == "multi_select":
+        clause = text(
+            "EXISTS (SELECT 1 FROM json_each(tickets.custom_fields, '$.' || :name) "
+            "WHERE json_each.value = :value)"
+        )
+    else:
+        clause = text("json_extract(tickets.custom_fields, '$.' || :name) = :value")
+        value = int(value) if isinstance(value, bool) else value  # json_extract gives 1/0
+    return clause.bindparams(
+        bindparam("name", name, unique=True), bindparam("value", value, unique=True)
+    )
 
 
 def _after(position: Position) -> ColumnElement[bool]:
@@ -86,7 +125,8 @@ async def list_page(
     offset: int = 0,
     after: Position | None = None,
 ) -> Sequence[Ticket]:
-    query: Select[Any] = select(Ticket).where(*_conditions(tenant_id, filters))
+    dialect = session.get_bind().dialect.name
+    query: Select[Any] = select(Ticket).where(*_conditions(tenant_id, filters, dialect))
     if after is not None:
         query = query.where(_after(after))
     query = query.order_by(Ticket.created_at.desc(), Ticket.id.desc()).limit(limit).offset(offset)
@@ -107,8 +147,8 @@ async def count(
     """How many tickets match. On PostgreSQL: exact up to `exact_up_to`, beyond it the
     planner's estimate (a full count of a million rows would cost more than the page).
     Elsewhere (SQLite): always exact."""
-    conditions = _conditions(tenant_id, filters)
     dialect = session.get_bind().dialect
+    conditions = _conditions(tenant_id, filters, dialect.name)
     if dialect.name != "postgresql":
         # No estimate to fall back on: count exactly, once.
         exact = select(func.count()).select_from(Ticket).where(*conditions)
