@@ -291,8 +291,9 @@ def enqueue_create(
     )
 
 
-def after_update(session: AsyncSession, ticket: Ticket, changed: set[str]) -> None:
-    """Queue what a PATCH means for the ticket's mirror, if it has one.
+def after_update(session: AsyncSession, ticket: Ticket, changed: set[str]) -> bool:
+    """Queue what a PATCH means for the ticket's mirror, if it has one; True if that
+    changed the ticket too (its sync status).
 
     A mirrored field changed → push it. A ticket the provider rejected for good gets
     another create on any change: the change may be the fix (a requester e-mail, say).
@@ -309,6 +310,8 @@ def after_update(session: AsyncSession, ticket: Ticket, changed: set[str]) -> No
         ticket.external_sync_status = PENDING
         ticket.external_sync_error = None
         enqueue_create(session, ticket, ambiguous=False)
+        return True
+    return False
 
 
 def after_note(session: AsyncSession, ticket: Ticket, note_id: uuid.UUID) -> None:

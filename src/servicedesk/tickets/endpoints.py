@@ -148,7 +148,9 @@ async def create_ticket(
 
     # The provider is called before our transaction opens, so no lock or connection is
     # held while it answers; a request that will be replayed never calls it.
-    if idempotency_key is None or not await idempotency.is_live(
+    if provider is None:
+        tried_provider = True
+    elif idempotency_key is None or not await idempotency.is_live(
         database, tenant_id, idempotency_key
     ):
         await try_provider()

@@ -115,10 +115,10 @@ async def update_ticket(
     patch: TicketUpdate,
     *,
     actor: str,
-    on_change: Callable[[Ticket, set[str]], None] | None = None,
+    on_change: Callable[[Ticket, set[str]], bool] | None = None,
 ) -> Ticket:
     """Apply the PATCH; `on_change` sees the fields that really changed (if any) before
-    the ticket's events are written."""
+    the ticket's events are written, and returns True if it changed the ticket too."""
     changes = patch.changes()
     if not changes:
         raise NoValidFields()
@@ -134,12 +134,13 @@ async def update_ticket(
         else:
             setattr(ticket, field, value)
     ticket.updated_at = later_than(ticket.updated_at)
-    if on_change is not None:
-        changed = set(changed_fields(before, ticket_document(ticket)))
-        if changed:
-            on_change(ticket, changed)
+    after = ticket_document(ticket)
+    changed = changed_fields(before, after)
+    if changed and on_change is not None and on_change(ticket, set(changed)):
+        after = ticket_document(ticket)
+        changed = changed_fields(before, after)
     await session.flush()
-    await _publish_update(session, ticket, before, actor)
+    await _publish_update(session, ticket, before, after, changed, actor)
     return ticket
 
 
@@ -162,12 +163,15 @@ def changed_fields(before: dict[str, Any], after: dict[str, Any]) -> dict[str, A
 
 
 async def _publish_update(
-    session: AsyncSession, ticket: Ticket, before: dict[str, Any], actor: str
+    session: AsyncSession,
+    ticket: Ticket,
+    before: dict[str, Any],
+    after: dict[str, Any],
+    changed: dict[str, Any],
+    actor: str,
 ) -> None:
     """ticket.updated with the fields that really changed (none: no event), then
     ticket.closed or ticket.reopened when the status crossed `closed`."""
-    after = ticket_document(ticket)
-    changed = changed_fields(before, after)
     if not changed:
         return
     event_types = [EventType.TICKET_UPDATED]
