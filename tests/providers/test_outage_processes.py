@@ -148,6 +148,15 @@ def _backlog(scenario: Scenario) -> str:
     return f"not every ticket reached the provider: {held}, jobs {asyncio.run(jobs())}"
 
 
+def _synced(http: httpx.Client, ticket_id: str, deadline: float) -> dict[str, Any]:
+    while True:
+        ticket: dict[str, Any] = http.get(f"/api/v1/tickets/{ticket_id}").json()
+        if ticket["external_sync_status"] == "synced":
+            return ticket
+        assert time.monotonic() < deadline, f"{ticket_id} is still {ticket['external_sync_status']}"
+        time.sleep(0.2)
+
+
 def _run(scenario: Scenario) -> None:
     try:
         _run_steps(scenario)
@@ -195,11 +204,12 @@ def _run_steps(scenario: Scenario) -> None:
         while not _mirrored_as_last_changed(scenario):
             assert time.monotonic() < deadline, _backlog(scenario)
             time.sleep(0.2)
-        time.sleep(1.0)  # anything sent twice would arrive by now
+        # The creates the killed worker had in flight exist at the fake already; its
+        # jobs are reclaimed when their lease runs out, reconcile, and record them.
+        deadline = time.monotonic() + 60
         for kind, http in clients.items():
             for ticket_id in scenario.ticket_ids[kind]:
-                ticket = http.get(f"/api/v1/tickets/{ticket_id}").json()
-                assert ticket["external_sync_status"] == "synced"
+                ticket = _synced(http, ticket_id, deadline)
                 remote = scenario.fakes[kind].ticket_for(ticket_id)
                 assert ticket["external_ticket_id"] == str(remote["id"])
             http.close()
