@@ -162,3 +162,37 @@ def test_backoff_grows_exponentially_with_jitter_and_a_cap() -> None:
         assert ceiling / 2 <= delay <= ceiling
     spread = {round(jobs.backoff_delay(3, base=5, cap=3600, rng=rng), 3) for _ in range(20)}
     assert len(spread) > 10
+
+
+class Slow(Recorder):
+    def __init__(self) -> None:
+        super().__init__()
+        self.started = asyncio.Event()
+
+    async def perform(self, job: ClaimedJob) -> Any:
+        self.runs.append(job)
+        self.started.set()
+        await asyncio.sleep(1.5)
+        return Done()
+
+
+async def test_a_job_slower_than_its_lease_keeps_it_and_runs_once(
+    database: Database, settings: Settings
+) -> None:
+    tenant_id = await _tenant(database)
+    await _enqueue(database, tenant_id, ["slow"])
+    slow = Slow()
+    short_lease = _fast(settings, worker_lease_seconds=0.4)
+    first = Worker(database, short_lease, {"test": slow})
+    second = Worker(database, short_lease, {"test": slow})
+
+    async def second_keeps_trying() -> None:
+        for _ in range(40):
+            await second.drain_once()
+            await asyncio.sleep(0.05)
+
+    running = asyncio.create_task(first.drain_once())
+    await slow.started.wait()  # the first worker holds the job before the second starts
+    await asyncio.gather(running, second_keeps_trying())
+    assert len(slow.runs) == 1  # the lease was renewed while the call ran
+    assert await _remaining(database) == []

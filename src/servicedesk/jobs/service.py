@@ -138,6 +138,19 @@ async def claim(
     return sorted(jobs, key=lambda job: job.id)
 
 
+async def extend_lease(
+    session: AsyncSession, job_id: int, worker_id: str, lease_seconds: float
+) -> bool:
+    """Push a running job's lease forward; False if it is no longer this worker's."""
+    result = await session.execute(
+        update(OutboxJob)
+        .where(OutboxJob.id == job_id, OutboxJob.locked_by == worker_id)
+        .values(locked_until=utcnow() + timedelta(seconds=lease_seconds))
+        .execution_options(synchronize_session=False)
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
 async def still_owned(session: AsyncSession, job_id: int, worker_id: str) -> bool:
     """Lock the job for finishing; False if its lease went to another worker meanwhile."""
     statement = (

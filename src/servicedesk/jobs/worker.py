@@ -102,16 +102,32 @@ class Worker:
         if handler is None:
             result = Fail(f"no handler for job kind {job.kind!r}")
         else:
+            keeper = asyncio.create_task(self._keep_lease(job))
             try:
                 result = await handler.perform(job)
             except Exception as error:
                 log.exception("job_failed", job_id=job.id, kind=job.kind)
                 result = Retry(self._default_delay(job), f"{type(error).__name__}: {error}")
+            finally:
+                keeper.cancel()
         try:
             await self._finish(job, handler, result)
         except Exception:
             # The lease runs out and the job is claimed again: nothing is lost.
             log.exception("job_finish_failed", job_id=job.id, kind=job.kind)
+
+    async def _keep_lease(self, job: ClaimedJob) -> None:
+        """While the job runs, renew its lease every third of it, so a slow call is not
+        taken for a dead worker's and run a second time by another."""
+        lease = self.settings.worker_lease_seconds
+        while True:
+            await asyncio.sleep(lease / 3)
+            try:
+                async with self.database.write_sessions() as session, session.begin():
+                    if not await jobs.extend_lease(session, job.id, self.worker_id, lease):
+                        return
+            except Exception:
+                log.exception("job_lease_renewal_failed", job_id=job.id, kind=job.kind)
 
     async def _finish(self, job: ClaimedJob, handler: JobHandler | None, result: Any) -> None:
         async with self.database.write_sessions() as session, session.begin():
