@@ -132,10 +132,6 @@ async def tickets_holding(
     return result.all()
 
 
-async def count_holding(session: AsyncSession, tenant_id: uuid.UUID, name: str) -> int:
-    return len(await tickets_holding(session, tenant_id, name))
-
-
 def resolve_or_422(
     definitions: Definitions,
     given: Mapping[str, Any] | None,

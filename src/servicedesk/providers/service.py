@@ -9,11 +9,10 @@ jobs of one ticket share an ordering key, so they reach the provider in order.
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import secrets
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from typing import Any
 
@@ -21,6 +20,7 @@ import httpx
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from servicedesk.auth.keys import hash_key
 from servicedesk.config import Settings
 from servicedesk.crypto import secret_box
 from servicedesk.db.base import utcnow
@@ -97,7 +97,7 @@ async def put_config(
         config = ProviderConfig(
             tenant_id=tenant_id,
             inbound_token=f"inb_{secrets.token_hex(16)}",
-            inbound_secret_hash=_digest(new_secret),
+            inbound_secret_hash=hash_key(new_secret),
             consecutive_failures=0,
             created_at=now,
         )
@@ -121,7 +121,7 @@ async def rotate_inbound_secret(
     if config is None:
         raise ProviderNotConfigured()
     secret = secrets.token_urlsafe(32)
-    config.inbound_secret_hash = _digest(secret)
+    config.inbound_secret_hash = hash_key(secret)
     config.updated_at = utcnow()
     await session.flush()
     return config, secret
@@ -161,11 +161,7 @@ async def config_by_inbound_token(session: AsyncSession, token: str) -> Provider
 
 
 def inbound_secret_matches(config: ProviderConfig, presented: str) -> bool:
-    return hmac.compare_digest(config.inbound_secret_hash, _digest(presented))
-
-
-def _digest(secret: str) -> str:
-    return hashlib.sha256(secret.encode()).hexdigest()
+    return hmac.compare_digest(config.inbound_secret_hash, hash_key(presented))
 
 
 # --- clients -------------------------------------------------------------------------
@@ -249,8 +245,9 @@ async def create_at_provider(
             None,
             retry_after=(config.paused_until - utcnow()).total_seconds(),
         )
-    if ticket.requester_email is None and config.default_requester_email:
-        ticket = _with_requester(ticket, config.default_requester_email)
+    ticket = replace(
+        ticket, requester_email=ticket.requester_email or config.default_requester_email
+    )
     result = await client_for(config, settings, http).create(ticket)
     if isinstance(result, Rejected):
         raise ProviderRejected(result.message)
@@ -264,17 +261,6 @@ async def create_at_provider(
             retry_after=min(wait, settings.provider_retry_max_seconds) if wait else None,
         )
     return CreateAttempt(config.kind, result)
-
-
-def _with_requester(ticket: OutboundTicket, email: str) -> OutboundTicket:
-    return OutboundTicket(
-        ticket.ticket_id,
-        ticket.subject,
-        ticket.description,
-        ticket.status,
-        ticket.priority,
-        email,
-    )
 
 
 def enqueue_create(
