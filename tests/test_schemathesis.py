@@ -45,7 +45,14 @@ def live_api(settings: Settings, database: Database) -> Iterator[LiveApi]:
     )
     keys = {
         "all": live_server.create_key(
-            env, "fuzz", "tickets:read", "tickets:write", "config:read", "config:write"
+            env,
+            "fuzz",
+            "tickets:read",
+            "tickets:write",
+            "config:read",
+            "config:write",
+            "kb:read",
+            "kb:write",
         ),
         "read": live_server.create_key(env, "fuzz", "tickets:read"),
         "write": live_server.create_key(env, "fuzz", "tickets:write"),

@@ -17,6 +17,7 @@ from servicedesk.events.history import router as history_router
 from servicedesk.health.endpoints import router as health_router
 from servicedesk.idempotency.service import purge_expired
 from servicedesk.jobs.setup import running_worker
+from servicedesk.kb.endpoints import router as kb_router
 from servicedesk.logs import configure_logging, get_logger
 from servicedesk.middleware import (
     BodySizeLimitMiddleware,
@@ -29,6 +30,8 @@ from servicedesk.providers.endpoints import router as provider_config_router
 from servicedesk.providers.service import new_http_client as new_provider_client
 from servicedesk.ratelimit.service import RateLimiter
 from servicedesk.tickets.endpoints import router as tickets_router
+from servicedesk.triage.endpoints import router as triage_config_router
+from servicedesk.triage.starter import starter_models
 from servicedesk.webhooks.endpoints import router as webhooks_router
 
 log = get_logger(__name__)
@@ -54,6 +57,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         database = Database(settings)
         app.state.database = database
+        # Trained before the first request, so the first ticket is triaged inline too.
+        await asyncio.to_thread(starter_models)
         app.state.rate_limiter = RateLimiter(settings) if settings.rate_limit_enabled else None
         background = [asyncio.create_task(_purge_idempotency_records(database))]
         async with contextlib.AsyncExitStack() as stack:
@@ -90,6 +95,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(history_router)
     app.include_router(custom_fields_router)
     app.include_router(webhooks_router)
+    app.include_router(kb_router)
+    app.include_router(triage_config_router)
     app.include_router(provider_config_router)
     app.include_router(provider_inbound_router)
     return app

@@ -286,51 +286,184 @@ def provider_show(tenant: Annotated[str, typer.Option(help="Tenant name.")]) -> 
     typer.echo(json.dumps(shown, indent=2))
 
 
+@triage_app.command("train")
+def triage_train(
+    tenant: Annotated[str, typer.Option(help="Tenant name.")],
+    from_csv: Annotated[
+        Path | None, typer.Option("--from-csv", help="Also learn from these labelled tickets.")
+    ] = None,
+    text_col: Annotated[str, typer.Option("--text-col")] = "text",
+    label_col: Annotated[str, typer.Option("--label-col")] = "category",
+    starter: Annotated[
+        bool, typer.Option(help="Include the starter examples of the tenant's categories.")
+    ] = True,
+) -> None:
+    """Train TENANT's category model from its agents' overrides, its resolved and closed
+    tickets and an optional CSV; store it as the next version and use it at once (no
+    restart)."""
+    from servicedesk.triage import datasets, training
+    from servicedesk.triage import service as triage
+
+    imported: list[tuple[str, str]] = []
+    if from_csv is not None:
+        try:
+            texts, labels = datasets.read_labelled(from_csv, text_col, label_col)
+        except (OSError, datasets.DatasetError) as error:
+            raise _fail(str(error)) from None
+        imported = list(zip(texts, labels, strict=True))
+
+    async def work(session: AsyncSession) -> dict[str, Any]:
+        owner = await auth.require_tenant(session, tenant)
+        settings = await triage.load_settings(session, owner.id)
+        record, used = await training.train_and_activate(
+            session, settings, imported=imported, with_starter=starter
+        )
+        outside = sorted(set(record.labels) - set(settings.categories))
+        return {
+            "tenant": tenant,
+            "version": record.version,
+            "labels": record.labels,
+            "n_train": record.n_train,
+            "sources": record.sources,
+            "dropped_rare_labels": used.dropped,
+            "labels_outside_category_list": outside,
+        }
+
+    try:
+        shown = _in_transaction(work)
+    except auth.UnknownTenant:
+        raise _fail(f"no tenant named {tenant!r}") from None
+    except training.TrainingError as error:
+        raise _fail(f"cannot train: {error}") from None
+    typer.echo(json.dumps(shown, indent=2))
+    if shown["labels_outside_category_list"]:
+        typer.echo(
+            "note: triage assigns only the tenant's categories; add "
+            f"{', '.join(shown['labels_outside_category_list'])} with PUT "
+            "/api/v1/configuration/triage to use them",
+            err=True,
+        )
+
+
+@triage_app.command("use")
+def triage_use(
+    tenant: Annotated[str, typer.Option(help="Tenant name.")],
+    version: Annotated[
+        str, typer.Option(help="A trained version of the tenant's model, or `starter`.")
+    ],
+) -> None:
+    """Switch TENANT to another of its model versions (a rollback), or to the starter."""
+    from servicedesk.triage import service as triage
+
+    wanted = None if version == "starter" else _model_version(version)
+
+    async def work(session: AsyncSession) -> bool:
+        owner = await auth.require_tenant(session, tenant)
+        if wanted is not None and not await triage.has_model(session, owner.id, wanted):
+            return False
+        await triage.activate_model(session, owner.id, wanted)
+        return True
+
+    try:
+        found = _in_transaction(work)
+    except auth.UnknownTenant:
+        raise _fail(f"no tenant named {tenant!r}") from None
+    if not found:
+        raise _fail(f"tenant {tenant!r} has no model version {version}")
+    typer.echo(f"tenant {tenant} uses model {version}")
+
+
+def _model_version(raw: str) -> int:
+    try:
+        return int(raw)
+    except ValueError:
+        raise _fail(f"--version must be a number or `starter`, not {raw!r}") from None
+
+
 @triage_app.command("eval")
 def triage_eval(
     csv_file: Annotated[Path, typer.Option("--csv", help="Labelled tickets to evaluate on.")],
     text_col: Annotated[str, typer.Option("--text-col", help="Column with the ticket text.")],
     label_col: Annotated[str, typer.Option("--label-col", help="Column with the category.")],
     train_csv: Annotated[
-        Path,
+        Path | None,
         typer.Option(
             "--train-csv",
             help="Train a fresh model on this file (same columns); no tenant is touched.",
         ),
-    ],
+    ] = None,
+    tenant: Annotated[
+        str | None,
+        typer.Option(help="Without --train-csv: evaluate this tenant's model in use."),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
     baseline: Annotated[
-        bool, typer.Option(help="Also train and score plain TF-IDF + logistic regression.")
+        bool,
+        typer.Option(
+            help="With --train-csv: also train and score plain TF-IDF + logistic regression."
+        ),
     ] = True,
 ) -> None:
-    """Train on --train-csv, evaluate on --csv: accuracy, macro-F1, per-class scores,
-    calibration (ECE) and latency per ticket."""
+    """Accuracy, macro-F1, per-class scores, calibration (ECE) and latency per ticket on
+    --csv, of a model trained on --train-csv, of --tenant's model, or else of the
+    starter model."""
     from servicedesk.triage import datasets, evaluation, model
 
     try:
-        train_texts, train_labels = datasets.read_labelled(train_csv, text_col, label_col)
         test_texts, test_labels = datasets.read_labelled(csv_file, text_col, label_col)
+        train_set = datasets.read_labelled(train_csv, text_col, label_col) if train_csv else None
     except (OSError, datasets.DatasetError) as error:
         raise _fail(str(error)) from None
 
-    def scored(trainer: Callable[..., model.CategoryModel]) -> evaluation.Report:
-        started = time.perf_counter()
-        trained = trainer(train_texts, train_labels)
-        seconds = time.perf_counter() - started
+    def scored(trained: model.CategoryModel, n_train: int, seconds: float) -> evaluation.Report:
         return evaluation.evaluate(
-            trained, test_texts, test_labels, n_train=len(train_texts), train_seconds=seconds
+            trained, test_texts, test_labels, n_train=n_train, train_seconds=seconds
         )
 
-    try:
-        report = scored(model.train)
-    except ValueError as error:  # e.g. a label with fewer examples than calibration folds
-        raise _fail(f"cannot train: {error}") from None
-    if baseline:
-        report.baseline = scored(model.train_baseline)
+    def trained_on_file(trainer: Callable[..., model.CategoryModel]) -> evaluation.Report:
+        assert train_set is not None
+        started = time.perf_counter()
+        trained = trainer(*train_set)
+        return scored(trained, len(train_set[0]), time.perf_counter() - started)
+
+    if train_set is not None:
+        try:
+            report = trained_on_file(model.train)
+        except ValueError as error:  # e.g. a label with fewer examples than calibration folds
+            raise _fail(f"cannot train: {error}") from None
+        if baseline:
+            report.baseline = trained_on_file(model.train_baseline)
+    else:
+        in_use, n_train = _model_in_use(tenant)
+        report = scored(in_use, n_train, 0.0)
     if as_json:
         typer.echo(json.dumps(report.as_dict(), indent=2))
     else:
         typer.echo(_report_text(report))
+
+
+def _model_in_use(tenant: str | None) -> tuple[Any, int]:
+    """The tenant's active category model (or the starter) and its training size."""
+    from servicedesk.triage import service as triage
+    from servicedesk.triage.model import CategoryModel
+    from servicedesk.triage.starter import starter_models
+
+    starter = starter_models()
+    if tenant is None:
+        return starter.category, starter.n_train
+
+    async def work(session: AsyncSession) -> tuple[bytes, int] | None:
+        owner = await auth.require_tenant(session, tenant)
+        record = await triage.active_model_record(session, owner.id)
+        return (record.model, record.n_train) if record else None
+
+    try:
+        found = _in_transaction(work)
+    except auth.UnknownTenant:
+        raise _fail(f"no tenant named {tenant!r}") from None
+    if found is None:
+        return starter.category, starter.n_train
+    return CategoryModel.from_bytes(found[0]), found[1]
 
 
 def _report_text(report: Any) -> str:

@@ -109,6 +109,30 @@ class Settings(BaseSettings):
     provider_retry_base_seconds: float = Field(default=5.0, gt=0)
     provider_retry_max_seconds: float = Field(default=600.0, gt=0)
 
+    triage_inline_timeout_seconds: float = Field(
+        default=0.5,
+        gt=0,
+        le=10,
+        description="Create waits this long for the local triage; then the ticket is "
+        "stored untriaged and triaged in the background.",
+    )
+    triage_knowledge_ttl_seconds: float = Field(
+        default=300.0,
+        ge=0,
+        description="How stale a process's index of agents' replies may get (articles "
+        "are picked up at once).",
+    )
+    llm_base_url: str | None = Field(
+        default=None,
+        description="An OpenAI-compatible API (…/v1) for the `llm` triage engine.",
+    )
+    llm_api_key: SecretStr | None = None
+    llm_model: str = "gpt-4o-mini"
+    llm_timeout_seconds: float = Field(default=20.0, gt=0, le=120)
+    llm_max_attempts: int = Field(
+        default=3, ge=1, le=10, description="Tries before falling back to the local engine."
+    )
+
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     log_format: Literal["json", "console"] = "json"
 
@@ -120,7 +144,7 @@ class Settings(BaseSettings):
         parse(value)
         return value
 
-    @field_validator("database_url", "redis_url")
+    @field_validator("database_url", "redis_url", "llm_base_url")
     @classmethod
     def _empty_url_means_default(cls, value: str | None) -> str | None:
         return value or None

@@ -138,6 +138,16 @@ class InvalidProviderConfig(ApiError):
     description = "Invalid provider configuration"
 
 
+class ArticleNotFound(ApiError):
+    status_code = 404
+    description = "Article not found"
+
+
+class InvalidTriageConfig(ApiError):
+    status_code = 400
+    description = "Invalid triage configuration"
+
+
 class InboundNotAuthorized(ApiError):
     status_code = 401
     description = "Invalid or missing inbound secret"

@@ -33,13 +33,21 @@ async def test_history_lists_creation_changes_and_notes_with_actors(
     events = response.json()["events"]
     assert [e["type"] for e in events] == [
         "ticket.created",
+        "ticket.triaged",
         "ticket.updated",
         "ticket.updated",
         "ticket.closed",
         "ticket.note_added",
     ]
-    assert all(e["actor"].startswith("key_") and e["id"].startswith("evt_") for e in events)
+    assert all(e["id"].startswith("evt_") for e in events)
+    assert [e["actor"].startswith("key_") for e in events] == [True, False, True, True, True, True]
+    assert events[1]["actor"] == "triage"
     assert events[0]["changes"]["subject"] == {"old": None, "new": ticket["subject"]}
+    # The creation as the creator sent it; triage's category follows.
+    assert events[0]["changes"]["category"] == {"old": None, "new": None}
+    assert events[1]["changes"]["category"] == {"old": None, "new": "Network"}
+    assert events[1]["triage"]["engine"] == "local"
+    events.pop(1)
     assert events[1]["changes"] == {
         "status": {"old": "open", "new": "pending"},
         "priority": {"old": "high", "new": "low"},

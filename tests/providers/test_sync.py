@@ -357,8 +357,8 @@ async def test_history_shows_the_providers_sync_outcome(
 
     history = await client.get(f"/api/v1/tickets/{ticket['id']}/history", headers=headers)
     events = history.json()["events"]
-    assert [e["type"] for e in events] == ["ticket.created", "ticket.updated"]
-    sync = events[1]
+    assert [e["type"] for e in events] == ["ticket.created", "ticket.triaged", "ticket.updated"]
+    sync = events[2]
     assert sync["actor"] == f"provider:{fake.kind}"
     assert sync["changes"]["external_sync_status"] == {"old": "pending", "new": "synced"}
     assert sync["changes"]["external_provider"] == {"old": None, "new": fake.kind}

@@ -156,7 +156,8 @@ async def test_confidence_score_is_never_changed_by_patch(
     )
 
     assert response.status_code == 200
-    assert response.json()["confidence_score"] is None
+    assert response.json()["confidence_score"] == ticket["confidence_score"]
+    assert ticket["confidence_score"] is not None  # triage wrote it on create
 
 
 async def test_metadata_merges_key_by_key(

@@ -462,3 +462,18 @@ async def test_deliveries_list_pages(
     assert len(body["deliveries"]) == 2
     bad = await client.get(f"/api/v1/webhooks/{hook['id']}/deliveries?limit=0", headers=headers)
     assert bad.status_code == 422
+
+
+async def test_ticket_triaged_is_delivered_with_the_triage(
+    subscribe: Any, receiver: WebhookReceiver, create_ticket: Any
+) -> None:
+    hook = await subscribe(receiver, events=["ticket.triaged"])
+    ticket = await create_ticket()
+    [received] = await receiver.wait_for(1)
+    event = verify_standard(hook["secret"], received)
+    assert event["type"] == "ticket.triaged"
+    triage = event["data"].pop("triage")
+    assert event["data"] == ticket
+    assert triage["engine"] == "local"
+    assert triage["category"] == ticket["category"]
+    assert event["changes"]["category"] == {"old": None, "new": ticket["category"]}

@@ -18,6 +18,7 @@ from servicedesk.config import Settings
 from servicedesk.db.session import Database
 from tests import live_server
 from tests.fakes.webhook_receiver import Received, WebhookReceiver, verify_standard
+from tests.webhooks.conftest import LIFECYCLE_EVENTS
 
 pytestmark = pytest.mark.e2e
 
@@ -41,7 +42,7 @@ def _env(settings: Settings) -> dict[str, str]:
 def _load(base_url: str, api_key: str, receiver: WebhookReceiver) -> list[str]:
     headers = {"X-API-Key": api_key}
     with httpx.Client(base_url=base_url, headers=headers, timeout=10) as http:
-        hook = http.post("/api/v1/webhooks", json={"url": receiver.url, "events": ["ticket.*"]})
+        hook = http.post("/api/v1/webhooks", json={"url": receiver.url, "events": LIFECYCLE_EVENTS})
         assert hook.status_code == 201, hook.text
         receiver.secret = hook.json()["secret"]
         ticket_ids = []

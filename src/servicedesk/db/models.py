@@ -6,9 +6,11 @@ from servicedesk.db.base import Base
 from servicedesk.events.models import Event
 from servicedesk.idempotency.models import IdempotencyRecord
 from servicedesk.jobs.models import OutboxJob
+from servicedesk.kb.models import KbArticle
 from servicedesk.notes.models import TicketNote
 from servicedesk.providers.models import ProviderConfig
 from servicedesk.tickets.models import Ticket
+from servicedesk.triage.models import TriageFeedback, TriageModelRecord, TriageSettings
 from servicedesk.webhooks.models import Webhook, WebhookAttempt, WebhookDelivery
 
 __all__ = [
@@ -17,11 +19,15 @@ __all__ = [
     "CustomFieldDefinition",
     "Event",
     "IdempotencyRecord",
+    "KbArticle",
     "OutboxJob",
     "ProviderConfig",
     "Tenant",
     "Ticket",
     "TicketNote",
+    "TriageFeedback",
+    "TriageModelRecord",
+    "TriageSettings",
     "Webhook",
     "WebhookAttempt",
     "WebhookDelivery",

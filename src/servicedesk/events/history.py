@@ -47,6 +47,11 @@ class HistoryEvent(BaseModel):
     note: dict[str, Any] | None = Field(
         default=None, description="The note of a `ticket.note_added` event."
     )
+    triage: dict[str, Any] | None = Field(
+        default=None,
+        description="For `ticket.triaged`: the engine and model version, the category's "
+        "own confidence, the suggested priority and the knowledge source of the reply.",
+    )
 
 
 class History(BaseModel):
@@ -73,7 +78,23 @@ async def ticket_history(ticket_id: uuid.UUID, session: ReadSession, principal: 
     if await tickets_repository.get(session, principal.tenant_id, ticket_id) is None:
         raise TicketNotFound()
     events = await _events_of(session, principal.tenant_id, ticket_id)
-    return History(events=[_entry(event) for event in events])
+    entries = [_entry(event) for event in events]
+    _creation_before_triage(entries)
+    return History(events=entries)
+
+
+def _creation_before_triage(entries: list[HistoryEvent]) -> None:
+    """A ticket triaged on create is stored once, and `ticket.created` carries it as
+    stored (as its webhook does); the history shows the creation as the creator sent it,
+    so that the triage entry after it changes from exactly those values."""
+    if len(entries) < 2 or entries[0].type != EventType.TICKET_CREATED:
+        return
+    created, following = entries[0], entries[1]
+    if following.type != EventType.TICKET_TRIAGED or not created.changes:
+        return
+    for field, change in (following.changes or {}).items():
+        if field in created.changes:
+            created.changes[field] = Change(old=None, new=change.old)
 
 
 async def _events_of(
@@ -99,6 +120,7 @@ def _entry(event: Event) -> HistoryEvent:
         }
     elif event.type == EventType.TICKET_NOTE_ADDED:
         note = event.data.get("note")
+    triage = event.data.get("triage") if event.type == EventType.TICKET_TRIAGED else None
     return HistoryEvent.model_validate(
         {
             "id": event.id,
@@ -107,5 +129,6 @@ def _entry(event: Event) -> HistoryEvent:
             "occurred_at": event.occurred_at,
             "changes": changes,
             "note": note,
+            "triage": triage,
         }
     )

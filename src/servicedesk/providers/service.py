@@ -12,6 +12,7 @@ from __future__ import annotations
 import hmac
 import secrets
 import uuid
+from collections.abc import Collection
 from dataclasses import dataclass, replace
 from datetime import timedelta
 from typing import Any
@@ -277,14 +278,14 @@ def enqueue_create(
     )
 
 
-def after_update(session: AsyncSession, ticket: Ticket, changed: set[str]) -> bool:
+def after_update(session: AsyncSession, ticket: Ticket, changed: Collection[str]) -> bool:
     """Queue what a PATCH means for the ticket's mirror, if it has one; True if that
     changed the ticket too (its sync status).
 
     A mirrored field changed → push it. A ticket the provider rejected for good gets
     another create on any change: the change may be the fix (a requester e-mail, say).
     """
-    if ticket.external_sync_status in (PENDING, SYNCED) and changed & set(SYNCED_FIELDS):
+    if ticket.external_sync_status in (PENDING, SYNCED) and set(changed) & set(SYNCED_FIELDS):
         jobs.enqueue(
             session,
             tenant_id=ticket.tenant_id,

@@ -43,6 +43,9 @@ from servicedesk.tickets.schemas import (
     TicketUpdate,
     check_email,
 )
+from servicedesk.triage import feedback as triage_feedback
+from servicedesk.triage import service as triage
+from servicedesk.triage.engine import TicketText
 
 router = APIRouter(
     prefix="/api/v1/tickets",
@@ -103,11 +106,21 @@ async def create_ticket(
     tenant_id = principal.tenant_id
     ticket_id = uuid.uuid4()
     database = get_database(request)
+    settings = request.app.state.settings
     # Checked before the provider hears of the ticket: a 422 must not leave a mirror.
     async with database.read_sessions() as read:
         definitions = await custom_fields.definitions_of(read, tenant_id)
         provider = await providers.get_config(read, tenant_id)
+        prepared = await triage.prepare(read, await triage.load_settings(read, tenant_id), settings)
     values = custom_fields.resolve_or_422(definitions, data.custom_fields)
+    # Triaged before the provider call, so the mirror gets the routed status. A creator
+    # who names the status has routed the ticket already.
+    plan = await triage.plan_new_ticket(
+        prepared,
+        TicketText(data.subject, data.description),
+        route="status" not in data.model_fields_set,
+        budget_seconds=settings.triage_inline_timeout_seconds,
+    )
     tried_provider = False
     attempt: providers.CreateAttempt | None = None
 
@@ -122,7 +135,7 @@ async def create_ticket(
                 ticket_id,
                 data.subject,
                 data.description,
-                data.status,
+                plan.routed_status or data.status,
                 data.priority,
                 data.requester_email,
             ),
@@ -139,7 +152,9 @@ async def create_ticket(
             ticket_id=ticket_id,
             external=attempt.ticket_fields() if attempt else None,
             custom_fields=values,
+            follow_up=plan.follow_up(),
         )
+        plan.after_insert(session, ticket)
         if attempt is not None and attempt.remote is None:
             providers.enqueue_create(
                 session, ticket, ambiguous=attempt.ambiguous, retry_after=attempt.retry_after
@@ -364,8 +379,9 @@ async def update_ticket(
         ticket_id,
         patch,
         actor=principal.key_id,
-        on_change=lambda changed_ticket, changed: providers.after_update(
-            session, changed_ticket, changed
+        on_change=lambda changed_ticket, changed: (
+            triage_feedback.record_overrides(session, changed_ticket, changed, principal.key_id)
+            | providers.after_update(session, changed_ticket, changed)
         ),
     )
     return service.ticket_document(ticket)

@@ -39,6 +39,19 @@ class TicketPage:
     next_cursor: str | None
 
 
+@dataclass(frozen=True, slots=True)
+class FollowUp:
+    """A change made to a new ticket by someone other than its creator (triage) before
+    it is stored: the ticket is inserted once; `ticket.created` carries it as stored
+    (as the 201 response does), and `event_type` by `actor` follows with the changes
+    from the ticket as its creator sent it."""
+
+    event_type: EventType
+    actor: str
+    fields: dict[str, Any]
+    extra: dict[str, Any]
+
+
 def ticket_document(ticket: Ticket) -> dict[str, Any]:
     """The ticket as the API returns it, as JSON-ready data (responses, events)."""
     return TicketOut.model_validate(ticket).model_dump(mode="json")
@@ -53,6 +66,7 @@ async def create_ticket(
     ticket_id: uuid.UUID | None = None,
     external: Mapping[str, Any] | None = None,
     custom_fields: dict[str, Any] | None = None,
+    follow_up: FollowUp | None = None,
 ) -> Ticket:
     """Store a new ticket; `external` holds its provider fields (`external_*`), if any;
     `custom_fields` its values already checked against the definitions."""
@@ -71,6 +85,10 @@ async def create_ticket(
         updated_at=now,
         **(external or {}),
     )
+    untouched = ticket_document(ticket)
+    for field, value in (follow_up.fields if follow_up else {}).items():
+        setattr(ticket, field, value)
+    stored = ticket_document(ticket)
     await repository.insert(session, ticket)
     await events.publish(
         session,
@@ -78,8 +96,18 @@ async def create_ticket(
         event_type=EventType.TICKET_CREATED,
         actor=actor,
         ticket_id=ticket.id,
-        data=ticket_document(ticket),
+        data=stored,
     )
+    if follow_up is not None:
+        await events.publish(
+            session,
+            tenant_id=tenant_id,
+            event_type=follow_up.event_type,
+            actor=follow_up.actor,
+            ticket_id=ticket.id,
+            data={**stored, **follow_up.extra},
+            changes=changed_fields(untouched, stored),
+        )
     return ticket
 
 
@@ -115,10 +143,11 @@ async def update_ticket(
     patch: TicketUpdate,
     *,
     actor: str,
-    on_change: Callable[[Ticket, set[str]], bool] | None = None,
+    on_change: Callable[[Ticket, dict[str, Any]], bool] | None = None,
 ) -> Ticket:
-    """Apply the PATCH; `on_change` sees the fields that really changed (if any) before
-    the ticket's events are written, and returns True if it changed the ticket too."""
+    """Apply the PATCH; `on_change` sees the fields that really changed (if any, as
+    `{field: {"old", "new"}}`) before the ticket's events are written, and returns True
+    if it changed the ticket too."""
     changes = patch.changes()
     if not changes:
         raise NoValidFields()
@@ -136,7 +165,7 @@ async def update_ticket(
     ticket.updated_at = later_than(ticket.updated_at)
     after = ticket_document(ticket)
     changed = changed_fields(before, after)
-    if changed and on_change is not None and on_change(ticket, set(changed)):
+    if changed and on_change is not None and on_change(ticket, changed):
         after = ticket_document(ticket)
         changed = changed_fields(before, after)
     await session.flush()

@@ -1,0 +1,21 @@
+"""INSERT … ON CONFLICT DO NOTHING on either database: make a row unless it exists."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from servicedesk.db.base import Base
+
+
+async def insert_or_ignore(
+    session: AsyncSession, model: type[Base], values: dict[str, Any]
+) -> None:
+    """Insert `values` unless a row with the same primary key (or unique key) exists.
+
+    Unlike get-then-add, two transactions doing this at once never collide."""
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    await session.execute(insert(model).values(**values).on_conflict_do_nothing())

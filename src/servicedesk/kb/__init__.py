@@ -1,0 +1,1 @@
+"""The knowledge base: a tenant's articles, the source of suggested replies."""

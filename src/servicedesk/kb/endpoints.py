@@ -1,0 +1,98 @@
+"""HTTP routes of the knowledge base: /api/v1/kb/articles (`kb:read`, `kb:write`)."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Response
+
+from servicedesk.auth.dependencies import require_scope
+from servicedesk.auth.scopes import Scope
+from servicedesk.auth.service import Principal
+from servicedesk.db.session import ReadSession, WriteSession
+from servicedesk.errors import ArticleNotFound, Forbidden, NoValidFields, Unauthorized
+from servicedesk.http import JSON_BODY_ERRORS, Responses, require_json_body
+from servicedesk.kb import service
+from servicedesk.kb.schemas import ArticleCreate, ArticleList, ArticleOut, ArticleUpdate
+from servicedesk.tickets.schemas import Category
+
+router = APIRouter(
+    prefix="/api/v1/kb/articles",
+    tags=["knowledge base"],
+    responses={401: Unauthorized.openapi_response(), 403: Forbidden.openapi_response()},
+)
+
+Reader = Annotated[Principal, Depends(require_scope(Scope.KB_READ))]
+Writer = Annotated[Principal, Depends(require_scope(Scope.KB_WRITE))]
+
+_NOT_FOUND: Responses = {404: ArticleNotFound.openapi_response()}
+_VALIDATION: Responses = {422: {"description": "Validation error (FastAPI/Pydantic body)"}}
+_JSON_BODY: Responses = {**JSON_BODY_ERRORS, **_VALIDATION}
+
+
+@router.post(
+    "",
+    status_code=201,
+    response_model=ArticleOut,
+    dependencies=[Depends(require_json_body)],
+    responses=_JSON_BODY,
+)
+async def create_article(
+    data: ArticleCreate, session: WriteSession, principal: Writer
+) -> ArticleOut:
+    """Requires `kb:write`. Triage suggests the body of the best-matching article as the
+    reply to a new ticket, from the next ticket on."""
+    article = await service.create_article(session, principal.tenant_id, data)
+    return ArticleOut.model_validate(article)
+
+
+@router.get("", response_model=ArticleList, responses=_VALIDATION)
+async def list_articles(
+    session: ReadSession,
+    principal: Reader,
+    category: Annotated[Category | None, Query(description="Only this category")] = None,
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+    offset: Annotated[int, Query(ge=0, le=100_000)] = 0,
+) -> ArticleList:
+    """Requires `kb:read`. Newest first."""
+    articles, total = await service.list_articles(
+        session, principal.tenant_id, category=category, limit=limit, offset=offset
+    )
+    return ArticleList(
+        articles=[ArticleOut.model_validate(article) for article in articles],
+        total=total,
+        limit=limit,
+        offset=offset,
+    )
+
+
+@router.get("/{article_id}", response_model=ArticleOut, responses={**_NOT_FOUND, **_VALIDATION})
+async def get_article(article_id: uuid.UUID, session: ReadSession, principal: Reader) -> ArticleOut:
+    """Requires `kb:read`."""
+    return ArticleOut.model_validate(
+        await service.get_article(session, principal.tenant_id, article_id)
+    )
+
+
+@router.patch(
+    "/{article_id}",
+    response_model=ArticleOut,
+    dependencies=[Depends(require_json_body)],
+    responses={**_NOT_FOUND, 400: NoValidFields.openapi_response(), **_JSON_BODY},
+)
+async def update_article(
+    article_id: uuid.UUID, patch: ArticleUpdate, session: WriteSession, principal: Writer
+) -> ArticleOut:
+    """Requires `kb:write`. Omitted fields stay; a body with none of the fields is 400."""
+    article = await service.update_article(session, principal.tenant_id, article_id, patch)
+    return ArticleOut.model_validate(article)
+
+
+@router.delete("/{article_id}", status_code=204, responses={**_NOT_FOUND, **_VALIDATION})
+async def delete_article(
+    article_id: uuid.UUID, session: WriteSession, principal: Writer
+) -> Response:
+    """Requires `kb:write`."""
+    await service.delete_article(session, principal.tenant_id, article_id)
+    return Response(status_code=204)

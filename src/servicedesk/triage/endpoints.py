@@ -1,0 +1,57 @@
+"""HTTP routes of the tenant's triage settings: /api/v1/configuration/triage."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends
+
+from servicedesk.auth.dependencies import require_scope
+from servicedesk.auth.scopes import Scope
+from servicedesk.auth.service import Principal
+from servicedesk.db.session import ReadSession, WriteSession
+from servicedesk.errors import Forbidden, InvalidTriageConfig, Unauthorized
+from servicedesk.http import JSON_BODY_ERRORS, SettingsDep, require_json_body
+from servicedesk.triage import service
+from servicedesk.triage.schemas import TriageConfigIn, TriageConfigOut, out
+
+router = APIRouter(
+    prefix="/api/v1/configuration/triage",
+    tags=["configuration"],
+    responses={401: Unauthorized.openapi_response(), 403: Forbidden.openapi_response()},
+)
+
+Reader = Annotated[Principal, Depends(require_scope(Scope.CONFIG_READ))]
+Writer = Annotated[Principal, Depends(require_scope(Scope.CONFIG_WRITE))]
+
+
+@router.get("", response_model=TriageConfigOut)
+async def get_triage_config(session: ReadSession, principal: Reader) -> TriageConfigOut:
+    """Requires `config:read`. The defaults until the tenant PUTs its own; `model` is the
+    category model in use (the starter until `servicedesk triage train`)."""
+    tenant = await service.load_settings(session, principal.tenant_id)
+    return out(tenant, await service.model_info(session, tenant))
+
+
+@router.put(
+    "",
+    response_model=TriageConfigOut,
+    dependencies=[Depends(require_json_body)],
+    responses={
+        400: InvalidTriageConfig.openapi_response(
+            {
+                "detail": "engine llm needs an LLM endpoint: the operator sets "
+                "SERVICEDESK_LLM_BASE_URL"
+            }
+        ),
+        **JSON_BODY_ERRORS,
+        422: {"description": "Validation error (FastAPI/Pydantic body)"},
+    },
+)
+async def put_triage_config(
+    data: TriageConfigIn, session: WriteSession, principal: Writer, settings: SettingsDep
+) -> TriageConfigOut:
+    """Requires `config:write`. Replaces the whole configuration (omitted fields take
+    their defaults); new tickets are triaged and routed by it at once."""
+    tenant = await service.put_settings(session, settings, principal.tenant_id, data)
+    return out(tenant, await service.model_info(session, tenant))

@@ -1,0 +1,105 @@
+"""Request and response bodies of /api/v1/configuration/triage."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from servicedesk.tickets.schemas import Category
+from servicedesk.triage.starter import DEFAULT_CATEGORIES
+
+DEFAULT_THRESHOLD = 0.7
+# Categories whose tickets a person always sees, unless the tenant says otherwise.
+DEFAULT_NEVER_AUTO_RESOLVE = ("Security",)
+MAX_CATEGORIES = 100
+
+Engine = Literal["local", "llm"]
+
+
+class TriageConfigIn(BaseModel):
+    """PUT /api/v1/configuration/triage: the whole configuration; an omitted field takes
+    its default."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "categories": list(DEFAULT_CATEGORIES),
+                    "auto_routing": True,
+                    "threshold": 0.8,
+                    "never_auto_resolve": ["Security", "Access Management"],
+                    "engine": "local",
+                }
+            ]
+        },
+    )
+
+    categories: Annotated[list[Category], Field(min_length=1, max_length=MAX_CATEGORIES)] = Field(
+        default_factory=lambda: list(DEFAULT_CATEGORIES),
+        description="The categories triage may assign.",
+    )
+    auto_routing: bool = Field(
+        default=False,
+        description="Route new tickets: `ai_resolved` at or above `threshold`, else "
+        "`pending_agent`. Off: a new ticket stays `open`.",
+    )
+    threshold: float = Field(
+        default=DEFAULT_THRESHOLD,
+        ge=0.0,
+        le=1.0,
+        description="The confidence a ticket needs to be `ai_resolved`.",
+    )
+    never_auto_resolve: list[Category] | None = Field(
+        default=None,
+        description="Categories always routed to `pending_agent`. Omitted: `Security`, if "
+        "it is one of `categories`.",
+    )
+    engine: Engine = Field(
+        default="local",
+        description="`local` (the default, no network) or `llm` (an OpenAI-compatible "
+        "endpoint refines each ticket in the background; needs SERVICEDESK_LLM_BASE_URL).",
+    )
+
+    @model_validator(mode="after")
+    def _consistent(self) -> TriageConfigIn:
+        if len(set(self.categories)) != len(self.categories):
+            raise ValueError("categories must be unique")
+        if self.never_auto_resolve is None:
+            self.never_auto_resolve = [
+                name for name in DEFAULT_NEVER_AUTO_RESOLVE if name in self.categories
+            ]
+        unknown = sorted(set(self.never_auto_resolve) - set(self.categories))
+        if unknown:
+            raise ValueError(f"never_auto_resolve names unknown categories: {', '.join(unknown)}")
+        return self
+
+
+class ModelOut(BaseModel):
+    version: int | None = Field(description="The tenant's model version; null: the starter.")
+    name: str
+    labels: list[str]
+    n_train: int
+    trained_at: datetime | None
+
+
+class TriageConfigOut(BaseModel):
+    categories: list[str]
+    auto_routing: bool
+    threshold: float
+    never_auto_resolve: list[str]
+    engine: Engine
+    model: ModelOut
+
+
+def out(config: Any, model: ModelOut) -> TriageConfigOut:
+    return TriageConfigOut(
+        categories=list(config.categories),
+        auto_routing=config.auto_routing,
+        threshold=config.threshold,
+        never_auto_resolve=list(config.never_auto_resolve),
+        engine=config.engine,
+        model=model,
+    )

@@ -1,0 +1,423 @@
+"""Triage of a tenant's tickets: its settings, the engine built from its model and
+knowledge (cached per process), routing, and what triage writes on a ticket.
+
+Hot swap without a restart: a process caches a tenant's model under its version and its
+knowledge index under `knowledge_revision`; both numbers are read with the tenant's
+settings on every create, so a new model (`servicedesk triage train`) or an article
+written through any process is in use from the next ticket on.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+import uuid
+from collections import OrderedDict
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from servicedesk.config import Settings
+from servicedesk.db.base import utcnow
+from servicedesk.db.upsert import insert_or_ignore
+from servicedesk.errors import InvalidTriageConfig
+from servicedesk.events.types import EventType
+from servicedesk.jobs import service as jobs
+from servicedesk.kb.models import KbArticle
+from servicedesk.logs import get_logger
+from servicedesk.tickets.models import Ticket
+from servicedesk.tickets.service import FollowUp
+from servicedesk.triage.engine import LLM_ENGINE, LocalTriager, TicketText, Triage
+from servicedesk.triage.knowledge import KnowledgeIndex, Source
+from servicedesk.triage.model import CategoryModel
+from servicedesk.triage.models import TriageFeedback, TriageModelRecord, TriageSettings
+from servicedesk.triage.schemas import (
+    DEFAULT_NEVER_AUTO_RESOLVE,
+    DEFAULT_THRESHOLD,
+    ModelOut,
+    TriageConfigIn,
+)
+from servicedesk.triage.starter import DEFAULT_CATEGORIES, starter_models
+
+log = get_logger(__name__)
+
+ACTOR = "triage"
+JOB_KIND = "triage.run"
+# Tickets whose agent reply may answer a similar ticket.
+ANSWERED_STATUSES = ("resolved", "closed", "ai_resolved")
+MAX_ARTICLES = 5_000
+MAX_AGENT_REPLIES = 2_000
+MODEL_CACHE_SIZE = 32
+
+
+@dataclass(frozen=True, slots=True)
+class TenantTriage:
+    """A tenant's triage settings, defaults filled in."""
+
+    tenant_id: uuid.UUID
+    categories: tuple[str, ...] = DEFAULT_CATEGORIES
+    auto_routing: bool = False
+    threshold: float = DEFAULT_THRESHOLD
+    never_auto_resolve: tuple[str, ...] = DEFAULT_NEVER_AUTO_RESOLVE
+    engine: str = "local"
+    active_model_version: int | None = None
+    knowledge_revision: int = 0
+
+
+def _from_row(tenant_id: uuid.UUID, row: TriageSettings | None) -> TenantTriage:
+    if row is None:
+        return TenantTriage(tenant_id)
+    return TenantTriage(
+        tenant_id=tenant_id,
+        categories=tuple(row.categories),
+        auto_routing=row.auto_routing,
+        threshold=row.threshold,
+        never_auto_resolve=tuple(row.never_auto_resolve),
+        engine=row.engine,
+        active_model_version=row.active_model_version,
+        knowledge_revision=row.knowledge_revision,
+    )
+
+
+async def load_settings(session: AsyncSession, tenant_id: uuid.UUID) -> TenantTriage:
+    return _from_row(tenant_id, await session.get(TriageSettings, tenant_id))
+
+
+async def _settings_row(session: AsyncSession, tenant_id: uuid.UUID) -> TriageSettings:
+    """The tenant's row, made with the defaults if it has none (race-free), locked."""
+    defaults = TenantTriage(tenant_id)
+    await insert_or_ignore(
+        session,
+        TriageSettings,
+        {
+            "tenant_id": tenant_id,
+            "categories": list(defaults.categories),
+            "auto_routing": defaults.auto_routing,
+            "threshold": defaults.threshold,
+            "never_auto_resolve": list(defaults.never_auto_resolve),
+            "engine": defaults.engine,
+            "active_model_version": None,
+            "knowledge_revision": 0,
+            "updated_at": utcnow(),
+        },
+    )
+    row = await session.get(TriageSettings, tenant_id, with_for_update=True, populate_existing=True)
+    assert row is not None
+    return row
+
+
+async def put_settings(
+    session: AsyncSession, settings: Settings, tenant_id: uuid.UUID, data: TriageConfigIn
+) -> TenantTriage:
+    if data.engine == LLM_ENGINE and not settings.llm_base_url:
+        raise InvalidTriageConfig(
+            "engine llm needs an LLM endpoint: the operator sets SERVICEDESK_LLM_BASE_URL"
+        )
+    row = await _settings_row(session, tenant_id)
+    row.categories = list(data.categories)
+    row.auto_routing = data.auto_routing
+    row.threshold = data.threshold
+    row.never_auto_resolve = list(data.never_auto_resolve or [])
+    row.engine = data.engine
+    row.updated_at = utcnow()
+    await session.flush()
+    return _from_row(tenant_id, row)
+
+
+async def bump_knowledge_revision(session: AsyncSession, tenant_id: uuid.UUID) -> None:
+    """Called in the transaction of every knowledge-base write."""
+    await _settings_row(session, tenant_id)
+    await session.execute(
+        update(TriageSettings)
+        .where(TriageSettings.tenant_id == tenant_id)
+        .values(knowledge_revision=TriageSettings.knowledge_revision + 1)
+    )
+
+
+async def activate_model(session: AsyncSession, tenant_id: uuid.UUID, version: int | None) -> None:
+    row = await _settings_row(session, tenant_id)
+    row.active_model_version = version
+    row.updated_at = utcnow()
+
+
+async def model_info(session: AsyncSession, tenant: TenantTriage) -> ModelOut:
+    if tenant.active_model_version is not None:
+        record = await _model_record(session, tenant.tenant_id, tenant.active_model_version)
+        if record is not None:
+            return ModelOut(
+                version=record.version,
+                name=f"tenant-v{record.version}",
+                labels=list(record.labels),
+                n_train=record.n_train,
+                trained_at=record.created_at,
+            )
+    starter = await asyncio.to_thread(starter_models)
+    return ModelOut(
+        version=None,
+        name=starter.version,
+        labels=starter.category.labels,
+        n_train=starter.n_train,
+        trained_at=None,
+    )
+
+
+async def _model_record(
+    session: AsyncSession, tenant_id: uuid.UUID, version: int
+) -> TriageModelRecord | None:
+    result: TriageModelRecord | None = await session.scalar(
+        select(TriageModelRecord).where(
+            TriageModelRecord.tenant_id == tenant_id, TriageModelRecord.version == version
+        )
+    )
+    return result
+
+
+async def has_model(session: AsyncSession, tenant_id: uuid.UUID, version: int) -> bool:
+    return await _model_record(session, tenant_id, version) is not None
+
+
+async def active_model_record(
+    session: AsyncSession, tenant_id: uuid.UUID
+) -> TriageModelRecord | None:
+    tenant = await load_settings(session, tenant_id)
+    if tenant.active_model_version is None:
+        return None
+    return await _model_record(session, tenant_id, tenant.active_model_version)
+
+
+async def next_model_version(session: AsyncSession, tenant_id: uuid.UUID) -> int:
+    latest = await session.scalar(
+        select(func.max(TriageModelRecord.version)).where(TriageModelRecord.tenant_id == tenant_id)
+    )
+    return int(latest or 0) + 1
+
+
+# -- the engine, cached per process ---------------------------------------------------
+
+
+class _Caches:
+    """Models by (tenant, version) and knowledge indexes by tenant, shared by the
+    request handlers and the worker of one process (engines run in threads)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._models: OrderedDict[tuple[uuid.UUID, int], CategoryModel] = OrderedDict()
+        self._knowledge: dict[uuid.UUID, tuple[int, float, KnowledgeIndex]] = {}
+
+    def model(self, tenant_id: uuid.UUID, version: int) -> CategoryModel | None:
+        with self._lock:
+            found = self._models.get((tenant_id, version))
+            if found is not None:
+                self._models.move_to_end((tenant_id, version))
+            return found
+
+    def keep_model(self, tenant_id: uuid.UUID, version: int, model: CategoryModel) -> None:
+        with self._lock:
+            self._models[(tenant_id, version)] = model
+            while len(self._models) > MODEL_CACHE_SIZE:
+                self._models.popitem(last=False)
+
+    def knowledge(self, tenant_id: uuid.UUID, revision: int, ttl: float) -> KnowledgeIndex | None:
+        with self._lock:
+            cached = self._knowledge.get(tenant_id)
+        if cached is None or cached[0] != revision or time.monotonic() - cached[1] > ttl:
+            return None
+        return cached[2]
+
+    def keep_knowledge(self, tenant_id: uuid.UUID, revision: int, index: KnowledgeIndex) -> None:
+        with self._lock:
+            self._knowledge[tenant_id] = (revision, time.monotonic(), index)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._models.clear()
+            self._knowledge.clear()
+
+
+caches = _Caches()
+
+
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """What building the tenant's engine needs that the caches did not have."""
+
+    tenant: TenantTriage
+    model_blob: bytes | None
+    sources: list[Source] | None
+    knowledge_ttl: float
+
+
+async def prepare(session: AsyncSession, tenant: TenantTriage, settings: Settings) -> Prepared:
+    """Read from the database only what this process has not cached."""
+    blob = None
+    version = tenant.active_model_version
+    if version is not None and caches.model(tenant.tenant_id, version) is None:
+        record = await _model_record(session, tenant.tenant_id, version)
+        blob = record.model if record is not None else None
+    ttl = settings.triage_knowledge_ttl_seconds
+    sources = None
+    if caches.knowledge(tenant.tenant_id, tenant.knowledge_revision, ttl) is None:
+        sources = await load_sources(session, tenant.tenant_id)
+    return Prepared(tenant, blob, sources, ttl)
+
+
+def local_triager(prepared: Prepared) -> LocalTriager:
+    """The tenant's local engine (CPU work: call it in a thread)."""
+    tenant = prepared.tenant
+    starter = starter_models()
+    category_model, model_version = starter.category, starter.version
+    if tenant.active_model_version is not None:
+        cached = caches.model(tenant.tenant_id, tenant.active_model_version)
+        if cached is None and prepared.model_blob is not None:
+            cached = CategoryModel.from_bytes(prepared.model_blob)
+            caches.keep_model(tenant.tenant_id, tenant.active_model_version, cached)
+        if cached is not None:
+            category_model, model_version = cached, f"tenant-v{tenant.active_model_version}"
+    knowledge = caches.knowledge(
+        tenant.tenant_id, tenant.knowledge_revision, prepared.knowledge_ttl
+    )
+    if knowledge is None:
+        knowledge = KnowledgeIndex(prepared.sources or [])
+        caches.keep_knowledge(tenant.tenant_id, tenant.knowledge_revision, knowledge)
+    return LocalTriager(
+        category_model, starter.priority, model_version, tenant.categories, knowledge
+    )
+
+
+def run_local(prepared: Prepared, ticket: TicketText) -> Triage:
+    return local_triager(prepared).triage(ticket)
+
+
+async def triage_inline(
+    prepared: Prepared, ticket: TicketText, budget_seconds: float
+) -> Triage | None:
+    """The local triage within `budget_seconds`, or None: a failing or slow engine
+    never fails or slows the create (the ticket is then triaged in the background)."""
+    try:
+        return await asyncio.wait_for(
+            asyncio.to_thread(run_local, prepared, ticket), budget_seconds
+        )
+    except TimeoutError:
+        log.warning("triage_inline_timed_out", tenant_id=str(prepared.tenant.tenant_id))
+    except Exception:
+        log.exception("triage_inline_failed", tenant_id=str(prepared.tenant.tenant_id))
+    return None
+
+
+async def load_sources(session: AsyncSession, tenant_id: uuid.UUID) -> list[Source]:
+    """The tenant's articles (newest first) and its agents' replies on answered tickets."""
+    articles = await session.scalars(
+        select(KbArticle)
+        .where(KbArticle.tenant_id == tenant_id)
+        .order_by(KbArticle.updated_at.desc())
+        .limit(MAX_ARTICLES)
+    )
+    sources = [
+        Source(
+            kind="kb_article",
+            id=str(article.id),
+            title=article.title,
+            text=" ".join([article.title, article.title, *article.tags, article.body]),
+            reply=article.body,
+            category=article.category,
+        )
+        for article in articles
+    ]
+    replies = await session.execute(
+        select(
+            TriageFeedback.ticket_id,
+            TriageFeedback.agent_value,
+            TriageFeedback.ticket_text,
+            Ticket.subject,
+            Ticket.category,
+        )
+        .join(Ticket, Ticket.id == TriageFeedback.ticket_id)
+        .where(
+            TriageFeedback.tenant_id == tenant_id,
+            TriageFeedback.field == "ai_suggested_response",
+            TriageFeedback.agent_value.is_not(None),
+            Ticket.status.in_(ANSWERED_STATUSES),
+        )
+        .order_by(TriageFeedback.id.desc())
+        .limit(MAX_AGENT_REPLIES)
+    )
+    seen: set[uuid.UUID] = set()
+    for ticket_id, reply, text, subject, category in replies:
+        if ticket_id in seen:
+            continue  # the latest reply of a ticket is its answer
+        seen.add(ticket_id)
+        sources.append(Source("ticket", str(ticket_id), subject, text, reply or "", category))
+    return sources
+
+
+# -- routing and what triage writes -----------------------------------------------------
+
+
+def routed_status(tenant: TenantTriage, triage: Triage | None) -> str | None:
+    """The status auto-routing gives a new ticket, or None when it leaves it alone."""
+    if not tenant.auto_routing or triage is None:
+        return None
+    if triage.category in tenant.never_auto_resolve or triage.suggested_response is None:
+        return "pending_agent"
+    return "ai_resolved" if triage.confidence >= tenant.threshold else "pending_agent"
+
+
+def follow_up(triage: Triage, status: str | None) -> FollowUp:
+    fields: dict[str, Any] = triage.ticket_fields()
+    if status is not None:
+        fields["status"] = status
+    return FollowUp(EventType.TICKET_TRIAGED, ACTOR, fields, {"triage": triage.as_dict()})
+
+
+@dataclass(frozen=True, slots=True)
+class NewTicketPlan:
+    """What triage does to a ticket being created."""
+
+    tenant: TenantTriage
+    triaged: Triage | None
+    route: bool
+    routed_status: str | None
+
+    def follow_up(self) -> FollowUp | None:
+        return follow_up(self.triaged, self.routed_status) if self.triaged else None
+
+    def after_insert(self, session: AsyncSession, ticket: Ticket) -> None:
+        """Queue the background triage: the inline one failed, or the LLM refines it."""
+        if self.triaged is None or self.tenant.engine == LLM_ENGINE:
+            enqueue_background(session, ticket, engine=self.tenant.engine, route=self.route)
+
+
+async def plan_new_ticket(
+    prepared: Prepared, ticket: TicketText, *, route: bool, budget_seconds: float
+) -> NewTicketPlan:
+    triaged = await triage_inline(prepared, ticket, budget_seconds)
+    status = routed_status(prepared.tenant, triaged) if route else None
+    return NewTicketPlan(prepared.tenant, triaged, route, status)
+
+
+def enqueue_background(session: AsyncSession, ticket: Ticket, *, engine: str, route: bool) -> None:
+    """Triage the ticket in the worker: when the inline triage failed, or to refine it
+    with the LLM. `expect` is what the ticket holds now; an agent's change meanwhile wins."""
+    jobs.enqueue(
+        session,
+        tenant_id=ticket.tenant_id,
+        kind=JOB_KIND,
+        ordering_key=f"triage:{ticket.id}",
+        payload={
+            "ticket_id": str(ticket.id),
+            "engine": engine,
+            "route": route,
+            "expect": expected_state(ticket),
+        },
+    )
+
+
+def expected_state(ticket: Ticket) -> dict[str, Any]:
+    return {
+        "category": ticket.category,
+        "ai_suggested_response": ticket.ai_suggested_response,
+        "status": ticket.status,
+    }
