@@ -101,3 +101,28 @@ def test_a_tenant_list_the_model_does_not_know_gives_no_category() -> None:
     )
     assert result.category is None
     assert result.category_confidence == 0.0
+
+
+def test_knowledge_scores_are_sklearns_cosine_similarities() -> None:
+    import numpy as np
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.metrics.pairwise import cosine_similarity
+
+    from servicedesk.triage.text import normalise
+
+    sources = [VPN, PRINTER]
+    index = KnowledgeIndex(sources)
+    vectorizer = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, stop_words="english")
+    matrix = vectorizer.fit_transform([normalise(s.text) for s in sources])
+    query = "The VPN will not connect; printer fine"
+    expected = cosine_similarity(vectorizer.transform([normalise(query)]), matrix).ravel()
+    found = {m.source.id: m.score for m in index.matches(query, None, limit=2)}
+    for source, score in zip(sources, expected, strict=True):
+        if score >= 0.12:
+            assert np.isclose(found[source.id], score)
+
+
+def test_the_trained_models_take_the_fast_path() -> None:
+    starter = starter_models()
+    assert starter.category._fast is not None
+    assert starter.priority._fast is not None

@@ -16,6 +16,7 @@ import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from servicedesk.triage.text import normalise
+from servicedesk.triage.tfidf import SparseTfidf
 
 # Below this cosine similarity a source is not an answer to the ticket.
 MIN_MATCH_SCORE = 0.12
@@ -63,24 +64,28 @@ class KnowledgeIndex:
     def __init__(self, sources: Sequence[Source]) -> None:
         self.sources = list(sources)
         self._categories = np.array([source.category or "" for source in self.sources])
-        self._vectorizer: TfidfVectorizer | None = None
-        self._matrix: Any = None
+        self._query: SparseTfidf | None = None
+        # Terms × sources: a query's few terms select rows, which CSR slices cheaply.
+        self._by_term: Any = None
         texts = [normalise(source.text) for source in self.sources]
         if any(texts):
-            self._vectorizer = TfidfVectorizer(
+            vectorizer = TfidfVectorizer(
                 ngram_range=(1, 2), sublinear_tf=True, stop_words="english"
             )
             try:
-                self._matrix = self._vectorizer.fit_transform(texts)
+                self._by_term = vectorizer.fit_transform(texts).T.tocsr()
+                self._query = SparseTfidf.of(vectorizer)
             except ValueError:  # only stop words: nothing to match on
-                self._vectorizer = None
+                self._query = None
 
     def matches(self, text: str, category: str | None, limit: int = 3) -> list[Match]:
         """The best sources for the ticket text, best first, each above MIN_MATCH_SCORE."""
-        if self._vectorizer is None:
+        if self._query is None:
             return []
-        query = self._vectorizer.transform([normalise(text)])
-        scores = (self._matrix @ query.T).toarray().ravel()
+        terms, weights = self._query.vector(normalise(text))
+        if not len(terms):
+            return []
+        scores = np.asarray(self._by_term[terms].T @ weights).ravel()
         if category:
             elsewhere = (self._categories != "") & (self._categories != category)
             scores[elsewhere] *= OTHER_CATEGORY_FACTOR

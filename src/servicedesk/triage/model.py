@@ -24,7 +24,9 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import FeatureUnion, Pipeline, make_union
 from sklearn.svm import LinearSVC
 
+from servicedesk.triage import tfidf
 from servicedesk.triage.text import normalise
+from servicedesk.triage.tfidf import SparseTfidf
 
 MODEL_KIND = "tfidf-word12-char25-linearsvc-sigmoid"
 WORDS_MODEL_KIND = "tfidf-word12-linearsvc-sigmoid"
@@ -43,19 +45,18 @@ class CategoryModel:
     def __init__(self, pipeline: Pipeline, kind: str) -> None:
         self.pipeline = pipeline
         self.kind = kind
+        self._fast = _FastLinear.of(pipeline)
 
     @property
     def labels(self) -> list[str]:
         return [str(label) for label in self.pipeline.classes_]
 
     def probabilities(self, texts: Sequence[str]) -> np.ndarray[Any, Any]:
-        """Class probabilities, columns in `labels` order.
-
-        The same arithmetic as `pipeline.predict_proba`, minus its overheads: the
-        feature union's bookkeeping and sklearn's input re-validation (the input is
-        ours), which were 40% of the time for one ticket (4.3 → 2.8 ms p50).
-        """
+        """Class probabilities, columns in `labels` order: the arithmetic of
+        `pipeline.predict_proba` (tested equal), without its overheads (`_FastLinear`)."""
         normalised = [normalise(text) for text in texts]
+        if self._fast is not None:
+            return np.vstack([self._fast.probabilities(text) for text in normalised])
         with sklearn.config_context(assume_finite=True, skip_parameter_validation=True):
             result: np.ndarray[Any, Any] = self.pipeline.named_steps["classifier"].predict_proba(
                 self._features(normalised)
@@ -87,6 +88,65 @@ class CategoryModel:
         # Only models this service trained and stored itself are loaded (pickle format).
         stored = joblib.load(io.BytesIO(data))
         return cls(stored["pipeline"], stored["kind"])
+
+
+class _FastLinear:
+    """A calibrated linear SVM over TF-IDF blocks, evaluated directly for one text.
+
+    sklearn's `predict_proba` re-validates its input at every step (check_array and
+    dataframe detection were half the time for one ticket): this does the same sums —
+    term counts, sublinear tf, idf, l2 norm per block, the SVM's decision, each class's
+    sigmoid, the row normalisation — with numpy on the few features a ticket has.
+    """
+
+    def __init__(self, vectorizers: list[TfidfVectorizer], classifier: Any) -> None:
+        calibrated = classifier.calibrated_classifiers_[0]
+        self.blocks: list[tuple[SparseTfidf, int]] = []
+        offset = 0
+        for vectorizer in vectorizers:
+            self.blocks.append((SparseTfidf.of(vectorizer), offset))
+            offset += len(vectorizer.vocabulary_)
+        svm = calibrated.estimator
+        self.weights = np.ascontiguousarray(svm.coef_.T)
+        self.intercept = np.asarray(svm.intercept_, dtype=float)
+        self.a = np.array([calibrator.a_ for calibrator in calibrated.calibrators])
+        self.b = np.array([calibrator.b_ for calibrator in calibrated.calibrators])
+
+    @classmethod
+    def of(cls, pipeline: Pipeline) -> _FastLinear | None:
+        """The fast path for the model `train` makes; None for any other shape."""
+        features = pipeline.named_steps.get("features")
+        classifier = pipeline.named_steps.get("classifier")
+        vectorizers = (
+            [step for _, step in features.transformer_list]
+            if isinstance(features, FeatureUnion)
+            else [features]
+        )
+        usable = (
+            isinstance(classifier, CalibratedClassifierCV)
+            and len(getattr(classifier, "calibrated_classifiers_", [])) == 1
+            and classifier.method == "sigmoid"
+            and isinstance(classifier.calibrated_classifiers_[0].estimator, LinearSVC)
+            and len(classifier.classes_) > 2
+            and all(tfidf.supported(vectorizer) for vectorizer in vectorizers)
+        )
+        return cls(vectorizers, classifier) if usable else None
+
+    def probabilities(self, text: str) -> np.ndarray[Any, Any]:
+        indices: list[np.ndarray[Any, Any]] = []
+        values: list[np.ndarray[Any, Any]] = []
+        for block, offset in self.blocks:
+            found, weights = block.vector(text)
+            indices.append(found + offset)
+            values.append(weights)
+        decision = self.intercept.copy()
+        decision += np.concatenate(values) @ self.weights[np.concatenate(indices)]
+        probability = 1.0 / (1.0 + np.exp(self.a * decision + self.b))
+        total = probability.sum()
+        if total == 0:
+            return np.full_like(probability, 1.0 / len(probability))
+        result: np.ndarray[Any, Any] = probability / total
+        return result
 
 
 def _features() -> Any:
