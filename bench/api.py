@@ -200,6 +200,21 @@ def scenarios(base_url: str, key: str) -> list[tuple[str, str, str]]:
         ),
         ("list (offset=10000)", "/api/v1/tickets?offset=10000", lua_script("GET", None, key)),
         ("patch", "/api/v1/tickets", lua_script("PATCH", patch, key, ticket_ids=ids)),
+        # Full text over bench/seed.py's words: in 17% of tickets, 1.8%, 0.9%, two words
+        # that always come together (1.8%), two that rarely do, and two in 0.2% of tickets.
+        ("search printer", "/api/v1/tickets?search=printer", lua_script("GET", None, key)),
+        ("search toner", "/api/v1/tickets?search=toner", lua_script("GET", None, key)),
+        ("search fingerprint", "/api/v1/tickets?search=fingerprint", lua_script("GET", None, key)),
+        (
+            "search vpn disconnects",
+            "/api/v1/tickets?search=vpn%20disconnects",
+            lua_script("GET", None, key),
+        ),
+        (
+            "search jammed tray",
+            "/api/v1/tickets?search=jammed%20tray",
+            lua_script("GET", None, key),
+        ),
     ]
 
 

@@ -3,7 +3,7 @@
     python bench/seed.py --tickets 1000000 [--database-url postgresql://...] [--data-dir D]
 
 Prints the tenant's API key on the last line. PostgreSQL uses COPY; SQLite, batched
-executemany in one transaction. Ticket times spread over the last year.
+executemany in one transaction. Ticket times spread over the last year, in arrival order.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from servicedesk.config import Settings
 from servicedesk.db import migrate
 from servicedesk.db.session import Database
 from servicedesk.tickets.models import Ticket
+from servicedesk.triage.starter import examples
 
 STATUSES = ["open"] * 4 + [
     "pending",
@@ -35,7 +36,9 @@ STATUSES = ["open"] * 4 + [
     "pending_agent",
 ]
 PRIORITIES = ["low", "medium", "high", "urgent", None]
-SUBJECTS = ["VPN not connecting", "Printer jammed", "Password reset", "Laptop slow", "No email"]
+# Varied wording (the starter examples, as subject and as description) so that full-text
+# search meets a realistic spread: a common word is in a few percent of tickets.
+TEXTS = [example.text for example in examples()]
 BATCH = 20_000
 COLUMNS = [
     "id", "tenant_id", "subject", "description", "status", "priority", "requester_email",
@@ -43,17 +46,24 @@ COLUMNS = [
 ]  # fmt: skip
 
 
-def ticket_rows(tenant_id: uuid.UUID, count: int, rng: random.Random) -> list[dict[str, Any]]:
-    now = datetime.now(UTC)
+YEAR_SECONDS = 365 * 24 * 3600
+
+
+def ticket_rows(
+    tenant_id: uuid.UUID, count: int, rng: random.Random, *, first: int, total: int
+) -> list[dict[str, Any]]:
+    """Rows `first`… of `total`, spread over the last year in arrival order, as a real
+    table fills (so the heap's order follows created_at, as it does in use)."""
+    year_ago = datetime.now(UTC) - timedelta(seconds=YEAR_SECONDS)
     rows = []
-    for _ in range(count):
-        created = now - timedelta(seconds=rng.randrange(365 * 24 * 3600))
+    for index in range(first, first + count):
+        created = year_ago + timedelta(seconds=(index + rng.random()) * YEAR_SECONDS / total)
         rows.append(
             {
                 "id": uuid.UUID(int=rng.getrandbits(128), version=4),
                 "tenant_id": tenant_id,
-                "subject": rng.choice(SUBJECTS),
-                "description": "Seeded for benchmarks.",
+                "subject": rng.choice(TEXTS)[:255],
+                "description": f"{rng.choice(TEXTS)} {rng.choice(TEXTS)}",
                 "status": rng.choice(STATUSES),
                 "priority": rng.choice(PRIORITIES),
                 "requester_email": f"user{rng.randrange(5000)}@example.com",
@@ -99,7 +109,10 @@ async def seed(settings: Settings, tickets: int, tenant: str, others: int) -> st
         started = time.perf_counter()
         for target, count in [(owner, tickets), *((n, others) for n in neighbours)]:
             for start in range(0, count, BATCH):
-                await load(database, ticket_rows(target.id, min(BATCH, count - start), rng))
+                rows = ticket_rows(
+                    target.id, min(BATCH, count - start), rng, first=start, total=count
+                )
+                await load(database, rows)
         if not settings.is_sqlite:
             async with database.engine.connect() as connection:
                 await connection.exec_driver_sql("COMMIT")

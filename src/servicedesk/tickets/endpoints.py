@@ -30,7 +30,7 @@ from servicedesk.http import require_json_body
 from servicedesk.idempotency import service as idempotency
 from servicedesk.providers import service as providers
 from servicedesk.providers.base import OutboundTicket
-from servicedesk.tickets import service
+from servicedesk.tickets import repository, service
 from servicedesk.tickets.repository import TicketFilters
 from servicedesk.tickets.schemas import (
     SEED_TICKET_EXAMPLE,
@@ -42,6 +42,7 @@ from servicedesk.tickets.schemas import (
     TicketStatus,
     TicketUpdate,
     check_email,
+    storable_text,
 )
 from servicedesk.triage import feedback as triage_feedback
 from servicedesk.triage import service as triage
@@ -59,6 +60,7 @@ Writer = Annotated[Principal, Depends(require_scope(Scope.TICKETS_WRITE))]
 CF_PREFIX = "cf."
 # Offsets cost a scan of every skipped row; past this, `cursor` pages in constant time.
 MAX_OFFSET = 100_000
+SEARCH_MAX = 200
 
 _VALIDATION_422 = {"description": "Validation error (FastAPI/Pydantic body)"}
 _NOT_FOUND_404 = TicketNotFound.openapi_response()
@@ -245,6 +247,16 @@ def ticket_filters(
             "last sync (page with `cursor`)"
         ),
     ] = None,
+    search: Annotated[
+        str | None,
+        Query(
+            min_length=1,
+            max_length=SEARCH_MAX,
+            description="Full-text search over subject, description and notes: tickets with "
+            "all the words (stemmed: `printers` finds `printer`), best match first, then "
+            "newest. Pages with `offset` (no `next_cursor`).",
+        ),
+    ] = None,
 ) -> TicketFilters:
     created_from = (
         _parse_instant("start_date", start_date, end_of_day=False) if start_date else None
@@ -264,7 +276,18 @@ def ticket_filters(
             if updated_since
             else None
         ),
+        search=_search_filter(search) if search is not None else None,
     )
+
+
+def _search_filter(raw: str) -> str:
+    try:
+        text = storable_text(raw)
+    except ValueError as error:
+        raise _query_error("search", str(error), raw) from None
+    if not repository.search_words(text):
+        raise _query_error("search", "Search must contain at least one word", raw)
+    return text
 
 
 def _email_filter(raw: str) -> str:
@@ -333,6 +356,8 @@ async def list_tickets(
     """Requires `tickets:read`. Newest first (created_at, then id). Custom fields filter
     as `cf.<name>=value` (repeatable over names; a multi_select matches tickets whose
     list holds the value)."""
+    if cursor is not None and filters.search is not None:
+        raise _query_error("cursor", "A search is ranked: page it with offset, not cursor", cursor)
     wanted = _custom_field_params(request)
     if wanted:
         definitions = await custom_fields.definitions_of(session, principal.tenant_id)

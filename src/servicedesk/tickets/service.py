@@ -128,11 +128,23 @@ async def list_tickets(
     cursor: str | None,
 ) -> TicketPage:
     after = decode_cursor(cursor) if cursor else None
-    tickets = await repository.list_page(
-        session, tenant_id, filters, limit=limit, offset=offset, after=after
-    )
-    total = await repository.count(session, tenant_id, filters, exact_up_to=EXACT_COUNT_LIMIT)
-    next_cursor = encode_cursor(tickets[-1]) if len(tickets) == limit else None
+    if filters.search is not None:
+        # Counted first: how many match decides how the page is found.
+        total = await repository.count(
+            session, tenant_id, filters, exact_up_to=repository.SEARCH_DENSE
+        )
+        dense = total.estimated or total.value > repository.SEARCH_DENSE
+        tickets = await repository.list_page(
+            session, tenant_id, filters, limit=limit, offset=offset, dense_search=dense
+        )
+    else:
+        tickets = await repository.list_page(
+            session, tenant_id, filters, limit=limit, offset=offset, after=after
+        )
+        total = await repository.count(session, tenant_id, filters, exact_up_to=EXACT_COUNT_LIMIT)
+    # A ranked search has no stable position to resume from: it pages by offset.
+    resumable = len(tickets) == limit and filters.search is None
+    next_cursor = encode_cursor(tickets[-1]) if resumable else None
     return TicketPage(tickets=tickets, total=total, next_cursor=next_cursor)
 
 

@@ -25,6 +25,18 @@ def _render_item(type_: str, obj: Any, autogen_context: Any) -> str | Literal[Fa
     return False
 
 
+# Search structures kept by database triggers, outside the ORM (migration 0007).
+_UNMODELLED = {"search_vector", "ix_tickets_search", "ticket_search_ids", "sqlite_sequence"}
+
+
+def _include_object(
+    obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any
+) -> bool:
+    if reflected and compare_to is None and name is not None:
+        return name not in _UNMODELLED and not name.startswith("tickets_fts")
+    return True
+
+
 def _run(connection: Connection) -> None:
     context.configure(
         connection=connection,
@@ -32,6 +44,7 @@ def _run(connection: Connection) -> None:
         render_as_batch=True,
         compare_type=True,
         render_item=_render_item,
+        include_object=_include_object,
     )
     with context.begin_transaction():
         if connection.dialect.name == "postgresql":
