@@ -22,7 +22,6 @@ from servicedesk.config import Settings, get_settings
 from servicedesk.db import migrate
 from servicedesk.db.session import Database
 from servicedesk.errors import InvalidProviderConfig
-from servicedesk.jobs.setup import running_worker
 from servicedesk.logs import configure_logging
 from servicedesk.providers import service as providers
 from servicedesk.providers.schemas import ProviderConfigIn
@@ -98,6 +97,10 @@ def worker() -> None:
 
 
 async def _run_worker(settings: Settings) -> None:
+    # Imported here: the handlers pull in the triage engine (scikit-learn), which the
+    # other commands (keys, tenants, db) do not need to start quickly.
+    from servicedesk.jobs.setup import running_worker
+
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):
@@ -113,6 +116,7 @@ async def _run_worker(settings: Settings) -> None:
 @db_app.command("upgrade")
 def db_upgrade(revision: Annotated[str, typer.Argument()] = "head") -> None:
     """Migrate the database to REVISION (default: the newest)."""
+
     migrate.upgrade(get_settings(), revision)
     typer.echo(f"database at {revision}")
 

@@ -164,7 +164,9 @@ class WebhookDeliveryHandler:
         self, webhook: Webhook, delivery: WebhookDelivery, attempt: Attempt, now: datetime
     ) -> Outcome:
         error = attempt.error or "delivery failed"
-        webhook.failing_since = webhook.failing_since or attempt.attempted_at
+        # From when the first failure was recorded, not when its request began: a single
+        # slow failed attempt must never count as an endpoint failing for a while.
+        webhook.failing_since = webhook.failing_since or now
         failing_for = now - webhook.failing_since
         if attempt.status_code == 410:
             _deactivate(webhook, "The endpoint answered 410 Gone", now)
