@@ -24,7 +24,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from servicedesk.config import Settings
 from servicedesk.db.base import utcnow
 from servicedesk.db.session import Database
-from servicedesk.events import service as events
 from servicedesk.events.types import EventType
 from servicedesk.jobs import service as jobs
 from servicedesk.jobs.models import PENDING as JOB_PENDING
@@ -125,7 +124,7 @@ class ProviderSyncHandler:
         if job.kind == service.CREATE_JOB_KIND:
             await _synced(session, ticket, result, kind=attempted.kind)
         elif ticket.external_sync_error is not None:
-            await _change(session, ticket, {"external_sync_error": None}, actor=actor)
+            await tickets.change_ticket(session, ticket, {"external_sync_error": None}, actor=actor)
         return Done()
 
     async def _pause_tenant(
@@ -191,7 +190,7 @@ async def _later_update_queued(session: AsyncSession, job: ClaimedJob) -> bool:
 
 
 async def _synced(session: AsyncSession, ticket: Ticket, remote: RemoteTicket, kind: str) -> None:
-    await _change(
+    await tickets.change_ticket(
         session,
         ticket,
         {
@@ -209,28 +208,6 @@ async def _sync_failed(session: AsyncSession, ticket: Ticket, message: str, *, a
     fields: dict[str, str | None] = {"external_sync_error": message}
     if ticket.external_ticket_id is None:
         fields["external_sync_status"] = service.FAILED
-    await _change(session, ticket, fields, actor=actor, event=EventType.TICKET_SYNC_FAILED)
-
-
-async def _change(
-    session: AsyncSession,
-    ticket: Ticket,
-    fields: dict[str, str | None],
-    *,
-    actor: str,
-    event: EventType = EventType.TICKET_UPDATED,
-) -> None:
-    before = tickets.ticket_document(ticket)
-    for name, value in fields.items():
-        setattr(ticket, name, value)
-    ticket.updated_at = tickets.later_than(ticket.updated_at)
-    await session.flush()
-    await events.publish(
-        session,
-        tenant_id=ticket.tenant_id,
-        event_type=event,
-        actor=actor,
-        ticket_id=ticket.id,
-        data=tickets.ticket_document(ticket),
-        changes=tickets.changed_fields(before, tickets.ticket_document(ticket)),
+    await tickets.change_ticket(
+        session, ticket, fields, actor=actor, event_type=EventType.TICKET_SYNC_FAILED
     )

@@ -185,6 +185,40 @@ async def update_ticket(
     return ticket
 
 
+async def change_ticket(
+    session: AsyncSession,
+    ticket: Ticket,
+    fields: Mapping[str, Any],
+    *,
+    actor: str,
+    event_type: EventType = EventType.TICKET_UPDATED,
+    extra: Mapping[str, Any] | None = None,
+    on_change: Callable[[Ticket, dict[str, Any]], bool] | None = None,
+) -> None:
+    """A change to a stored ticket made by the system (triage, the provider sync), with
+    its event: `data` is the ticket as it now is (plus `extra`), `changes` what moved.
+    `on_change` as in `update_ticket`."""
+    before = ticket_document(ticket)
+    for field, value in fields.items():
+        setattr(ticket, field, value)
+    ticket.updated_at = later_than(ticket.updated_at)
+    after = ticket_document(ticket)
+    changed = changed_fields(before, after)
+    if changed and on_change is not None and on_change(ticket, changed):
+        after = ticket_document(ticket)
+        changed = changed_fields(before, after)
+    await session.flush()
+    await events.publish(
+        session,
+        tenant_id=ticket.tenant_id,
+        event_type=event_type,
+        actor=actor,
+        ticket_id=ticket.id,
+        data={**after, **(extra or {})},
+        changes=changed,
+    )
+
+
 async def _merged_custom_fields(
     session: AsyncSession, ticket: Ticket, patch: dict[str, Any] | None
 ) -> dict[str, Any]:

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from servicedesk.db.base import utcnow
 from servicedesk.tickets.models import Ticket
+from servicedesk.triage.engine import TicketText
 from servicedesk.triage.models import TriageFeedback
 
 LEARNED_FIELDS = ("category", "ai_suggested_response")
@@ -33,7 +34,7 @@ def record_overrides(
                     field=field,
                     previous_value=changed[field]["old"],
                     agent_value=changed[field]["new"],
-                    ticket_text=f"{ticket.subject}\n{ticket.description}",
+                    ticket_text=TicketText(ticket.subject, ticket.description).text,
                     actor=actor,
                     created_at=utcnow(),
                 )

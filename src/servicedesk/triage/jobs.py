@@ -18,8 +18,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from servicedesk.config import Settings
 from servicedesk.db.session import Database
-from servicedesk.events import service as events
-from servicedesk.events.types import EventType
 from servicedesk.jobs import service as jobs
 from servicedesk.jobs.service import ClaimedJob, Done, Fail, Outcome, Retry
 from servicedesk.logs import get_logger
@@ -102,22 +100,15 @@ class TriageJobHandler:
 
 async def apply(session: AsyncSession, ticket: Ticket, result: Triage, status: str | None) -> None:
     """Write a triage on a stored ticket, with its `ticket.triaged` event."""
-    before = tickets.ticket_document(ticket)
-    for field, value in service.follow_up(result, status).fields.items():
-        setattr(ticket, field, value)
-    ticket.updated_at = tickets.later_than(ticket.updated_at)
-    after = tickets.ticket_document(ticket)
-    changed = tickets.changed_fields(before, after)
-    if providers.after_update(session, ticket, changed):
-        after = tickets.ticket_document(ticket)
-        changed = tickets.changed_fields(before, after)
-    await session.flush()
-    await events.publish(
+    plan = service.follow_up(result, status)
+    await tickets.change_ticket(
         session,
-        tenant_id=ticket.tenant_id,
-        event_type=EventType.TICKET_TRIAGED,
-        actor=service.ACTOR,
-        ticket_id=ticket.id,
-        data={**after, "triage": result.as_dict()},
-        changes=changed,
+        ticket,
+        plan.fields,
+        actor=plan.actor,
+        event_type=plan.event_type,
+        extra=plan.extra,
+        on_change=lambda changed_ticket, changed: providers.after_update(
+            session, changed_ticket, changed
+        ),
     )

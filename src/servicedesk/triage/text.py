@@ -17,8 +17,3 @@ def normalise(text: str) -> str:
     folded = unicodedata.normalize("NFKD", text.lower())
     ascii_only = folded.encode("ascii", "ignore").decode()
     return _NOT_LETTERS.sub(" ", ascii_only).strip()
-
-
-def ticket_text(subject: str, description: str) -> str:
-    """The text a ticket is classified by: subject, then description."""
-    return normalise(f"{subject} {description}")

@@ -22,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from servicedesk.db.base import utcnow
 from servicedesk.tickets.models import Ticket
 from servicedesk.triage import model, service
+from servicedesk.triage.engine import TicketText
 from servicedesk.triage.models import TriageFeedback, TriageModelRecord
 from servicedesk.triage.starter import examples as starter_examples
 
@@ -92,7 +93,7 @@ async def collect(
     )
     for ticket_id, subject, description, category in closed:
         if ticket_id not in overridden and category:
-            found.add(f"{subject}\n{description}", category, "closed_tickets")
+            found.add(TicketText(subject, description).text, category, "closed_tickets")
     for text, label in imported:
         found.add(text, label, "csv")
     if with_starter:
