@@ -40,7 +40,7 @@ lint: install
 	$(BIN)/mypy
 
 test: lint
-	$(BIN)/pytest -n 2
+	$(BIN)/pytest -n 3 --maxschedchunk 1
 
 format: install
 	$(BIN)/ruff check --fix src tests bench

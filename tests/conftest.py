@@ -55,6 +55,13 @@ ALL_SCOPES = tuple(Scope)
 KeyFactory = Callable[..., Awaitable[str]]
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """End-to-end tests (real processes, seconds to minutes each) run first: the quick
+    ones then fill the other workers' time around them, instead of one long test
+    running alone at the end of the run."""
+    items.sort(key=lambda item: item.get_closest_marker("e2e") is None)
+
+
 def _service_url_or_skip(url: str | None, variable: str) -> str:
     """The URL of a server a test needs: skipped on a developer's machine without one,
     a failure under CI, so a missing server is never a silent pass there."""

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -14,7 +16,14 @@ from dataclasses import dataclass
 
 import httpx
 
+from servicedesk.auth import service as auth
+from servicedesk.auth.scopes import Scope
 from servicedesk.config import Settings
+from servicedesk.db import migrate
+from servicedesk.db.session import Database
+
+PREFIX = "SERVICEDESK_"
+_MIGRATING = threading.Lock()
 
 
 @dataclass
@@ -50,10 +59,37 @@ def cli(env: dict[str, str], *args: str) -> str:
     return result.stdout
 
 
+def settings_of(env: dict[str, str]) -> Settings:
+    """The settings a child process started with `env` reads."""
+    fields = {
+        name.removeprefix(PREFIX).lower(): value
+        for name, value in env.items()
+        if name.startswith(PREFIX)
+    }
+    return Settings(**{name: v for name, v in fields.items() if name in Settings.model_fields})
+
+
 def create_key(env: dict[str, str], tenant: str, *scopes: str) -> str:
-    cli(env, "tenants", "create", tenant, "--if-not-exists")
-    scope_args = [arg for scope in scopes for arg in ("--scope", scope)]
-    return cli(env, "keys", "create", "--tenant", tenant, *scope_args).splitlines()[-1]
+    """A key of `tenant` (made if missing) in the database `env` names. Made in this
+    process, as `servicedesk keys create` would (tested in tests/test_cli.py), because a
+    CLI process costs seconds of imports per call."""
+    settings = settings_of(env)
+    if settings.auto_migrate:
+        with _MIGRATING:  # Alembic's context is global: one migration at a time
+            migrate.upgrade(settings)
+
+    async def make() -> str:
+        database = Database(settings)
+        try:
+            async with database.write_sessions() as session, session.begin():
+                owner = await auth.get_or_create_tenant(session, tenant)
+                wanted = [Scope(scope) for scope in scopes]
+                _, plaintext = await auth.create_api_key(session, owner, wanted, "live test")
+                return plaintext
+        finally:
+            await database.dispose()
+
+    return asyncio.run(make())
 
 
 def start(env: dict[str, str], *, workers: int = 1, port: int | None = None) -> LiveServer:

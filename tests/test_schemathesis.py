@@ -8,6 +8,7 @@ we issued; start_date must not follow end_date). Every other built-in check runs
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -74,6 +75,7 @@ def test_every_operation_conforms_to_its_schema(live_api: LiveApi) -> None:
         "GET /api/v1/tickets/{ticket_id}",
         "PATCH /api/v1/tickets/{ticket_id}",
     }
+    keys = itertools.cycle(live_api.keys.values())
     for operation in found:
 
         @given(case=operation.as_strategy())
@@ -85,9 +87,10 @@ def test_every_operation_conforms_to_its_schema(live_api: LiveApi) -> None:
             suppress_health_check=list(HealthCheck),
         )
         def check(case: Case) -> None:
-            for key in live_api.keys.values():
-                case.call_and_validate(
-                    headers={"X-API-Key": key}, excluded_checks=[positive_data_acceptance]
-                )
+            # Each example with the next key in turn: every scope sees a third of them.
+            key = next(keys)
+            case.call_and_validate(
+                headers={"X-API-Key": key}, excluded_checks=[positive_data_acceptance]
+            )
 
         check()
