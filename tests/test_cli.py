@@ -8,9 +8,11 @@ import re
 import pytest
 from typer.testing import CliRunner
 
-from servicedesk.auth.service import Principal, authenticate
+from servicedesk.auth.service import Principal, authenticate, require_tenant
 from servicedesk.cli import app
 from servicedesk.config import Settings
+from servicedesk.custom_fields.schemas import CustomFieldCreate
+from servicedesk.custom_fields.service import create_definition
 from servicedesk.db.session import Database
 
 runner = CliRunner()
@@ -145,3 +147,30 @@ def test_provider_set_refuses_bad_settings(database: Database) -> None:
     missing = runner.invoke(app, ["provider", "show", "--tenant", "acme"])
     assert missing.exit_code == 1
     assert "has no provider" in missing.output
+
+
+def test_provider_set_maps_custom_fields(settings: Settings, database: Database) -> None:
+    runner.invoke(app, ["tenants", "create", "acme"])
+    args = ["provider", "set", "--tenant", "acme", "--kind", "freshservice", "--domain", "acme"]
+    env = {"SERVICEDESK_PROVIDER_API_KEY": "k"}
+    undefined = runner.invoke(app, [*args, "--custom-field", "department=cf_department"], env=env)
+    assert undefined.exit_code == 1
+    assert "no custom field named 'department'" in undefined.output
+    malformed = runner.invoke(app, [*args, "--custom-field", "department"], env=env)
+    assert malformed.exit_code == 1
+    assert "OURS=THEIRS" in malformed.output
+
+    async def define() -> None:
+        own = Database(settings)
+        try:
+            async with own.write_sessions() as session, session.begin():
+                tenant = await require_tenant(session, "acme")
+                definition = CustomFieldCreate(name="department", label="Department", type="text")
+                await create_definition(session, tenant.id, definition)
+        finally:
+            await own.dispose()
+
+    asyncio.run(define())
+    mapped = runner.invoke(app, [*args, "--custom-field", "department=cf_department"], env=env)
+    assert mapped.exit_code == 0, mapped.output
+    assert '"custom_field_map": {\n    "department": "cf_department"\n  }' in mapped.output

@@ -241,8 +241,18 @@ def provider_set(
     default_requester_email: Annotated[
         str | None, typer.Option(help="Requester of tickets created without one.")
     ] = None,
+    custom_field: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="OURS=THEIRS: our custom field OURS fills the provider's field THEIRS "
+            "(a Freshservice name, a Zendesk id); repeat for several."
+        ),
+    ] = None,
 ) -> None:
     """Connect TENANT to its ITSM provider (as PUT /api/v1/configuration/provider)."""
+    pairs = [entry.partition("=") for entry in custom_field or []]
+    if any(not ours or not theirs for ours, _, theirs in pairs):
+        raise _fail("--custom-field takes OURS=THEIRS")
     try:
         data = ProviderConfigIn.model_validate(
             {
@@ -251,6 +261,7 @@ def provider_set(
                 "api_key": api_key,
                 "agent_email": agent_email,
                 "default_requester_email": default_requester_email,
+                "custom_field_map": {ours: theirs for ours, _, theirs in pairs},
             }
         )
     except ValidationError as error:

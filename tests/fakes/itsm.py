@@ -210,6 +210,8 @@ def _basic(header: str) -> str:
 class FakeFreshservice(FakeITSM):
     kind: str = "freshservice"
     api_key: str = "fs-test-api-key"
+    # The account's custom ticket fields (GET /api/v2/ticket_fields names them).
+    custom_field_names: frozenset[str] = frozenset({"cf_department", "cf_seats", "cf_vip"})
 
     def authorized(self, header: str) -> bool:
         return _basic(header).split(":", 1)[0] == self.api_key
@@ -242,21 +244,32 @@ class FakeFreshservice(FakeITSM):
         if match and int(match.group(1)) in self.tickets:
             ticket = self.tickets[int(match.group(1))]
             if method == "PUT":
-                errors = _freshservice_errors(body or {}, creating=False)
+                body = body or {}
+                errors = _freshservice_errors(body, creating=False)
+                errors += self._custom_field_errors(body)
                 if errors:
                     return 400, {"description": "Validation failed", "errors": errors}, {}
-                ticket.update(body or {})
+                changes = {k: v for k, v in body.items() if k != "custom_fields"}
+                custom_fields = {**ticket.get("custom_fields", {}), **body.get("custom_fields", {})}
+                ticket.update(changes, custom_fields=custom_fields)
             return 200, {"ticket": ticket}, {}
         return 404, {"code": "not_found", "message": "Record not found"}, {}
 
     def _create(self, body: dict[str, Any]) -> tuple[int, Any, dict[str, str]]:
-        errors = _freshservice_errors(body, creating=True)
+        errors = _freshservice_errors(body, creating=True) + self._custom_field_errors(body)
         if errors:
             return 400, {"description": "Validation failed", "errors": errors}, {}
         ticket_id = self.new_id()
         self.tickets[ticket_id] = {"id": ticket_id, "tags": [], **body}
         location = f"{self.base_url}/api/v2/tickets/{ticket_id}"
         return 201, {"ticket": self.tickets[ticket_id]}, {"Location": location}
+
+    def _custom_field_errors(self, body: dict[str, Any]) -> list[dict[str, str]]:
+        return [
+            {"field": name, "message": INVALID_FIELD, "code": "invalid_field"}
+            for name in body.get("custom_fields", {})
+            if name not in self.custom_field_names
+        ]
 
     def _converse(
         self, ticket_id: int, kind: str, body: dict[str, Any]
@@ -335,6 +348,7 @@ def _freshservice_errors(body: dict[str, Any], *, creating: bool) -> list[dict[s
     return errors
 
 
+INVALID_FIELD = "Unexpected/invalid field in request"
 _ZENDESK_STATUSES = {"new", "open", "pending", "hold", "solved", "closed"}
 _ZENDESK_PRIORITIES = {"low", "normal", "high", "urgent"}
 
@@ -398,7 +412,9 @@ class FakeZendesk(FakeITSM):
                     ticket.setdefault("comments", []).append(
                         {"body": comment["body"], "public": comment.get("public", True)}
                     )
-                ticket.update(ticket_body)
+                changes = {k: v for k, v in ticket_body.items() if k != "custom_fields"}
+                fields = _merged(ticket["custom_fields"], ticket_body.get("custom_fields", []))
+                ticket.update(changes, custom_fields=fields)
             return 200, {"ticket": ticket}, {}
         return 404, {"error": "RecordNotFound", "description": "Not found"}, {}
 
@@ -423,12 +439,19 @@ class FakeZendesk(FakeITSM):
             return 422, errors, {}
         ticket_id = self.new_id()
         ticket = {"id": ticket_id, "status": "new", "priority": None, **body}
+        ticket["custom_fields"] = _merged([], body.get("custom_fields", []))
         ticket["description"] = body["comment"]["body"]
         ticket["url"] = f"{self.base_url}/api/v2/tickets/{ticket_id}.json"
         self.tickets[ticket_id] = ticket
         if idempotency_key:
             self.idempotency[idempotency_key] = (fingerprint, ticket_id)
         return 201, {"ticket": ticket}, {"x-idempotency-lookup": "miss"}
+
+
+def _merged(held: list[dict[str, Any]], changes: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Zendesk's `custom_fields`: one `{"id", "value"}` per field, a change replacing it."""
+    values = {entry["id"]: entry["value"] for entry in [*held, *changes]}
+    return [{"id": field_id, "value": value} for field_id, value in sorted(values.items())]
 
 
 def _record_invalid(field_name: str, message: str) -> dict[str, Any]:
@@ -448,4 +471,7 @@ def _zendesk_errors(body: dict[str, Any], *, creating: bool) -> dict[str, Any] |
         return _record_invalid("status", f"Status: {body['status']} is not valid")
     if "priority" in body and body["priority"] not in _ZENDESK_PRIORITIES:
         return _record_invalid("priority", f"Priority: {body['priority']} is not valid")
+    for entry in body.get("custom_fields", []):
+        if not isinstance(entry.get("id"), int) or "value" not in entry:
+            return _record_invalid("custom_fields", "Custom fields: each needs an id and a value")
     return None

@@ -16,6 +16,8 @@ FieldType = Literal[
 Label = Annotated[str, Field(min_length=1, max_length=255), Storable]
 Choice = Annotated[str, Field(min_length=1, max_length=255), Storable]
 
+NAME_PATTERN = r"^[a-z][a-z0-9_]{0,62}$"
+
 
 class _Rules(BaseModel):
     """What both create and PATCH check: choices belong to the select types, and a
@@ -62,7 +64,7 @@ class CustomFieldCreate(_Rules):
     )
 
     name: str = Field(
-        pattern=r"^[a-z][a-z0-9_]{0,62}$",
+        pattern=NAME_PATTERN,
         description="Machine name, unique in the tenant: the key in a ticket's `custom_fields`.",
     )
     label: Label

@@ -10,7 +10,7 @@ reached the vendor, so a retried create must first look for what it may have mad
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 import httpx
@@ -18,7 +18,8 @@ import httpx
 from servicedesk.http import retry_after_seconds
 
 ERROR_MAX_CHARS = 500
-SYNCED_FIELDS = ("subject", "description", "status", "priority")
+# `custom_fields` is pushed when the tenant mapped any (see ProviderConfig.custom_field_map).
+SYNCED_FIELDS = ("subject", "description", "status", "priority", "custom_fields")
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +32,8 @@ class OutboundTicket:
     status: str
     priority: str | None
     requester_email: str | None
+    # The provider's field name or id → value (None: no value), mapped fields only.
+    custom_fields: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)

@@ -62,6 +62,8 @@ class FreshserviceClient(TicketApiClient):
         }
         if ticket.requester_email:
             body["email"] = ticket.requester_email
+        if values := {name: v for name, v in ticket.custom_fields.items() if v is not None}:
+            body["custom_fields"] = values
         return await self._send("POST", "/api/v2/tickets", json=body)
 
     async def update(self, external_id: str, ticket: OutboundTicket) -> CallResult:
@@ -72,6 +74,8 @@ class FreshserviceClient(TicketApiClient):
         }
         if ticket.priority:
             body["priority"] = PRIORITIES[ticket.priority]
+        if ticket.custom_fields:
+            body["custom_fields"] = dict(ticket.custom_fields)  # None clears a value
         return await self._send("PUT", f"/api/v2/tickets/{external_id}", json=body)
 
     async def add_note(self, external_id: str, body: str, *, private: bool) -> CallResult:

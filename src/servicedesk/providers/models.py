@@ -5,10 +5,10 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Integer, String, Text, Uuid
+from sqlalchemy import ForeignKey, Integer, String, Text, Uuid, text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from servicedesk.db.base import Base, UTCDateTime
+from servicedesk.db.base import Base, JSONDocument, UTCDateTime
 
 
 class ProviderConfig(Base):
@@ -27,6 +27,10 @@ class ProviderConfig(Base):
     credentials_encrypted: Mapped[str] = mapped_column(Text)
     inbound_token: Mapped[str] = mapped_column(String(64), unique=True)
     inbound_secret_hash: Mapped[str] = mapped_column(String(64))
+    # Our custom field name → the provider's field (a Freshservice name, a Zendesk id).
+    custom_field_map: Mapped[dict[str, str]] = mapped_column(
+        JSONDocument, default=dict, server_default=text("'{}'")
+    )
     # The circuit breaker: after a failure nothing is sent until `paused_until`, and each
     # failed probe in a row doubles the pause (servicedesk.providers.sync).
     consecutive_failures: Mapped[int] = mapped_column(Integer, default=0)

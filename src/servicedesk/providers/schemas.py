@@ -4,15 +4,23 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationInfo, field_validator
 
+from servicedesk.custom_fields.schemas import NAME_PATTERN
 from servicedesk.tickets.schemas import Email, storable_text
 
 ProviderKind = Literal["freshservice", "zendesk"]
 _VENDOR_SUFFIXES = (".freshservice.com", ".zendesk.com")
 _SUBDOMAIN = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
+# Freshservice names its custom ticket fields like `cf_department`; Zendesk numbers them.
+_PROVIDER_FIELD = {
+    "freshservice": (re.compile(r"^[A-Za-z0-9_]{1,100}$"), "a Freshservice field name"),
+    "zendesk": (re.compile(r"^[1-9][0-9]{0,18}$"), "a Zendesk ticket field id"),
+}
+CustomFieldName = Annotated[str, Field(pattern=NAME_PATTERN)]
+CUSTOM_FIELD_MAP_MAX = 100
 
 
 class ProviderConfigIn(BaseModel):
@@ -58,6 +66,29 @@ class ProviderConfigIn(BaseModel):
     default_requester_email: Email | None = Field(
         default=None, description="The requester of tickets created without one."
     )
+    custom_field_map: dict[CustomFieldName, str] = Field(
+        default_factory=dict,
+        max_length=CUSTOM_FIELD_MAP_MAX,
+        description="Which of the provider's custom ticket fields each of our custom fields "
+        'fills: `{"department": "cf_department"}` (a Freshservice field name) or '
+        '`{"department": "360001234567"}` (a Zendesk ticket field id). Unmapped '
+        "fields stay here. Replaced whole by each PUT.",
+        examples=[{"department": "cf_department"}],
+    )
+
+    @field_validator("custom_field_map")
+    @classmethod
+    def _provider_fields(cls, value: dict[str, str], info: ValidationInfo) -> dict[str, str]:
+        kind = info.data.get("kind")
+        if kind is None:
+            return value  # `kind` itself is reported
+        pattern, what = _PROVIDER_FIELD[kind]
+        for ours, theirs in value.items():
+            if not pattern.match(theirs):
+                raise ValueError(f"{ours!r} must map to {what}, not {theirs!r}")
+        if len(set(value.values())) < len(value):
+            raise ValueError("two of our fields map to one provider field")
+        return value
 
     @field_validator("api_key")
     @classmethod
@@ -83,6 +114,7 @@ class ProviderConfigOut(BaseModel):
     base_url: str = Field(description="Where the provider's API is called.")
     agent_email: str | None
     default_requester_email: str | None
+    custom_field_map: dict[str, str]
     inbound_url: str = Field(
         description="Where the provider's automation posts ticket changes "
         "(with `Authorization: Bearer <inbound_secret>`)."

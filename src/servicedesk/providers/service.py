@@ -12,7 +12,7 @@ from __future__ import annotations
 import hmac
 import secrets
 import uuid
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, replace
 from datetime import timedelta
 from typing import Any
@@ -24,6 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from servicedesk.auth.keys import hash_key
 from servicedesk.config import Settings
 from servicedesk.crypto import secret_box
+from servicedesk.custom_fields import service as custom_fields
 from servicedesk.db.base import utcnow
 from servicedesk.errors import InvalidProviderConfig, ProviderNotConfigured, ProviderRejected
 from servicedesk.jobs import service as jobs
@@ -91,6 +92,7 @@ async def put_config(
         raise InvalidProviderConfig("api_key is required for a new provider account")
     if data.kind == zendesk.KIND and data.agent_email is None:
         raise InvalidProviderConfig("agent_email is required for zendesk")
+    field_map = await _checked_field_map(session, tenant_id, data.custom_field_map)
     now = utcnow()
     new_secret = None
     if config is None:
@@ -107,12 +109,24 @@ async def put_config(
     config.domain = data.domain
     config.agent_email = data.agent_email if data.kind == zendesk.KIND else None
     config.default_requester_email = data.default_requester_email
+    config.custom_field_map = field_map
     if data.api_key is not None:
         config.credentials_encrypted = secret_box(settings).encrypt(data.api_key.get_secret_value())
     config.consecutive_failures, config.paused_until = 0, None  # new settings: try at once
     config.updated_at = now
     await session.flush()
     return config, new_secret
+
+
+async def _checked_field_map(
+    session: AsyncSession, tenant_id: uuid.UUID, mapping: dict[str, str]
+) -> dict[str, str]:
+    """The map, if every key names one of the tenant's custom fields."""
+    defined = await custom_fields.definitions_of(session, tenant_id)
+    for name in mapping:
+        if name not in defined:
+            raise InvalidProviderConfig(f"custom_field_map: no custom field named {name!r}")
+    return dict(mapping)
 
 
 async def rotate_inbound_secret(
@@ -143,6 +157,7 @@ def config_out(
         base_url=base_url(config, settings),
         agent_email=config.agent_email,
         default_requester_email=config.default_requester_email,
+        custom_field_map=config.custom_field_map or {},
         inbound_url=inbound_path(config),
         inbound_secret=inbound_secret,
         created_at=config.created_at,
@@ -200,7 +215,19 @@ def outbound(ticket: Ticket, config: ProviderConfig) -> OutboundTicket:
         status=ticket.status,
         priority=ticket.priority,
         requester_email=ticket.requester_email or config.default_requester_email,
+        custom_fields=mapped_custom_fields(config, ticket.custom_fields or {}),
     )
+
+
+def mapped_custom_fields(
+    config: ProviderConfig | None, values: Mapping[str, Any]
+) -> dict[str, Any]:
+    """The ticket's custom field values under the provider's field names, for the fields
+    the tenant mapped; a mapped field without a value is None (a create leaves it out,
+    an update clears it)."""
+    if config is None:
+        return {}
+    return {theirs: values.get(ours) for ours, theirs in (config.custom_field_map or {}).items()}
 
 
 # --- create and update ---------------------------------------------------------------

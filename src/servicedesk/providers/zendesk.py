@@ -71,6 +71,8 @@ class ZendeskClient(TicketApiClient):
                 "email": ticket.requester_email,
                 "name": ticket.requester_email.split("@")[0],
             }
+        if values := _custom_fields(ticket, including_empty=False):
+            body["custom_fields"] = values
         headers = {"Idempotency-Key": str(ticket.ticket_id)}
         return await self._send(
             "POST", "/api/v2/tickets.json", json={"ticket": body}, headers=headers
@@ -81,6 +83,8 @@ class ZendeskClient(TicketApiClient):
         body: dict[str, Any] = {"subject": ticket.subject, "status": STATUSES[ticket.status]}
         if ticket.priority:
             body["priority"] = PRIORITIES[ticket.priority]
+        if values := _custom_fields(ticket, including_empty=True):
+            body["custom_fields"] = values
         return await self._send("PUT", f"/api/v2/tickets/{external_id}.json", json={"ticket": body})
 
     async def add_note(self, external_id: str, body: str, *, private: bool) -> CallResult:
@@ -97,6 +101,15 @@ class ZendeskClient(TicketApiClient):
 
     def validation_message(self, response: httpx.Response) -> str | None:
         return _validation_message(response)
+
+
+def _custom_fields(ticket: OutboundTicket, *, including_empty: bool) -> list[dict[str, Any]]:
+    """Zendesk's form: `[{"id": <ticket field id>, "value": ...}]`; null clears a value."""
+    return [
+        {"id": int(field_id), "value": value}
+        for field_id, value in ticket.custom_fields.items()
+        if including_empty or value is not None
+    ]
 
 
 def parse_inbound(payload: dict[str, object]) -> InboundChange | None:

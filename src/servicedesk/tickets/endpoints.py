@@ -140,6 +140,7 @@ async def create_ticket(
                 plan.routed_status or data.status,
                 data.priority,
                 data.requester_email,
+                providers.mapped_custom_fields(provider, values),
             ),
         )
 
