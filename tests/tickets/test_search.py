@@ -158,12 +158,13 @@ async def test_only_the_newest_matches_are_ranked(
 async def test_a_dense_search_finds_the_same_window(
     client: httpx.AsyncClient, headers: Headers, monkeypatch: pytest.MonkeyPatch, probe_rows: int
 ) -> None:
-    """Many matches (here: more than 1): the window is looked for among the newest
-    tickets first (PostgreSQL), and if the probe comes up short, through the index."""
+    """Many matches (by the planner's estimate; here any is many): the window is looked
+    for among the newest tickets first (PostgreSQL), and if the probe comes up short,
+    through the index."""
     from servicedesk.tickets import repository
 
     monkeypatch.setattr(repository, "SEARCH_WINDOW", 2)
-    monkeypatch.setattr(repository, "SEARCH_DENSE", 1)
+    monkeypatch.setattr(repository, "SEARCH_DENSE", 0)
     monkeypatch.setattr(repository, "DENSE_PROBE_ROWS", probe_rows)
     await create(client, headers, "Toner old", "Toner.")
     newer = await create(client, headers, "Toner newer", "Toner.")
@@ -171,4 +172,21 @@ async def test_a_dense_search_finds_the_same_window(
     newest = await create(client, headers, "Toner newest", "Toner again.")
     page = await search(client, headers, search="toner")
     assert {t["id"] for t in page["tickets"]} == {newer, newest}
-    assert page["total"] >= 2  # past SEARCH_DENSE, PostgreSQL's total is an estimate
+    assert page["total"] >= 2  # a full window of a dense search: PostgreSQL estimates
+
+
+async def test_a_search_total_is_exact_below_the_dense_bound(
+    client: httpx.AsyncClient, headers: Headers, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A window holding every match is the count; a full one is counted (warm pages)."""
+    from servicedesk.tickets import repository
+
+    monkeypatch.setattr(repository, "SEARCH_WINDOW", 2)
+    for n in range(3):
+        await create(client, headers, f"Toner {n}", "Toner empty.")
+    await create(client, headers, "Unrelated", "Nothing here.")
+    for query, expected in (("toner", 3), ("toner 1", 1)):
+        response = await client.get("/api/v1/tickets", params={"search": query}, headers=headers)
+        assert response.status_code == 200
+        assert response.json()["total"] == expected
+        assert "Total-Is-Estimate" not in response.headers

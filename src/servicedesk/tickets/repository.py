@@ -136,9 +136,10 @@ def _search_matches(search: str, dialect: str) -> TextClause:
 
 
 def _ranked_by_search(
-    conditions: list[ColumnElement[bool] | TextClause], search: str, dialect: str
+    conditions: list[ColumnElement[bool] | TextClause], search: str
 ) -> Select[Any]:
-    """The newest SEARCH_WINDOW tickets that match, best match first, then newest.
+    """SQLite: the newest SEARCH_WINDOW tickets that match, best match first, then newest
+    (PostgreSQL: `search_page`).
 
     Ranking every match of a common word costs a read of each one (at a million
     tickets, "printer" matched 167,000 and took 760 ms): the window bounds the work,
@@ -146,15 +147,6 @@ def _ranked_by_search(
     narrowing the search (more words, dates, status).
     """
     newest_first = (Ticket.created_at.desc(), Ticket.id.desc())
-    if dialect == "postgresql":
-        window = (
-            select(Ticket.id)
-            .where(*conditions, _search_matches(search, dialect))
-            .order_by(*newest_first)
-            .limit(SEARCH_WINDOW)
-            .subquery("window")
-        )
-        return _ranked_postgres(select(Ticket).join(window, window.c.id == Ticket.id), search)
     fts = (
         text(_FTS_RANKED)
         .bindparams(bindparam("search", _fts_query(search), unique=True))
@@ -249,28 +241,57 @@ async def list_page(
     limit: int,
     offset: int = 0,
     after: Position | None = None,
-    dense_search: bool = False,
 ) -> Sequence[Ticket]:
-    """A page of tickets; `dense_search`: the search matches more than SEARCH_DENSE."""
+    """A page of tickets, newest first (or, with a search on SQLite, best match first)."""
     dialect = session.get_bind().dialect.name
     conditions = _conditions(tenant_id, filters, dialect, search=False)
     if after is not None:
         conditions.append(_after(after))
-    window = None
-    if filters.search is not None and dense_search and dialect == "postgresql":
-        window = await _dense_window(session, conditions, filters.search)
-    if window is not None and filters.search is not None:
-        query = _ranked_postgres(select(Ticket).where(Ticket.id.in_(window)), filters.search)
-    elif filters.search is not None:
-        query = _ranked_by_search(conditions, filters.search, dialect)
+    if filters.search is not None:
+        query = _ranked_by_search(conditions, filters.search)
     else:
         query = (
             select(Ticket).where(*conditions).order_by(Ticket.created_at.desc(), Ticket.id.desc())
         )
-    query = query.limit(limit).offset(offset)
-    result = await session.execute(query)
+    result = await session.execute(query.limit(limit).offset(offset))
     tickets: Sequence[Ticket] = result.scalars().all()
     return tickets
+
+
+async def search_page(
+    session: AsyncSession, tenant_id: uuid.UUID, filters: TicketFilters, *, limit: int, offset: int
+) -> tuple[Sequence[Ticket], Count]:
+    """A page of a search's ranked window, and how many tickets match.
+
+    On PostgreSQL the planner's estimate of the matches (its statistics know how common
+    each word is) picks the way to the window before any row is read: more than
+    SEARCH_DENSE → walk the newest tickets (`_dense_window`), else the GIN index. The
+    total is exact when the window holds every match, else counted exactly up to
+    SEARCH_DENSE (after the window's read, so on warm pages), else the estimate. A dense
+    search is never counted: that would read a thousand pages the page does not need.
+    """
+    assert filters.search is not None
+    dialect = session.get_bind().dialect
+    if dialect.name != "postgresql":
+        total = await count(session, tenant_id, filters, exact_up_to=SEARCH_DENSE)
+        return await list_page(session, tenant_id, filters, limit=limit, offset=offset), total
+    conditions = _conditions(tenant_id, filters, dialect.name, search=False)
+    matching = select(Ticket.id).where(*conditions, _search_matches(filters.search, dialect.name))
+    estimate = await _planner_estimate(session, dialect, matching)
+    dense = estimate > SEARCH_DENSE
+    window = await _dense_window(session, conditions, filters.search) if dense else None
+    if window is None:
+        newest = matching.order_by(Ticket.created_at.desc(), Ticket.id.desc())
+        window = list(await session.scalars(newest.limit(SEARCH_WINDOW)))
+    ranked = _ranked_postgres(select(Ticket).where(Ticket.id.in_(window)), filters.search)
+    page = (await session.scalars(ranked.limit(limit).offset(offset))).all()
+    if len(window) < SEARCH_WINDOW:
+        total = Count(len(window), estimated=False)
+    elif dense:
+        total = Count(max(estimate, SEARCH_WINDOW), estimated=True)
+    else:
+        total = await count(session, tenant_id, filters, exact_up_to=SEARCH_DENSE)
+    return page, total
 
 
 @dataclass(frozen=True, slots=True)

@@ -129,13 +129,8 @@ async def list_tickets(
 ) -> TicketPage:
     after = decode_cursor(cursor) if cursor else None
     if filters.search is not None:
-        # Counted first: how many match decides how the page is found.
-        total = await repository.count(
-            session, tenant_id, filters, exact_up_to=repository.SEARCH_DENSE
-        )
-        dense = total.estimated or total.value > repository.SEARCH_DENSE
-        tickets = await repository.list_page(
-            session, tenant_id, filters, limit=limit, offset=offset, dense_search=dense
+        tickets, total = await repository.search_page(
+            session, tenant_id, filters, limit=limit, offset=offset
         )
     else:
         tickets = await repository.list_page(
