@@ -9,11 +9,9 @@ PIP := $(BIN)/python -m pip --disable-pip-version-check --quiet
 
 .PHONY: install run test lint format lock clean
 
-# --no-compile: bytecode is written on first import, only for the modules used (the
-# install takes half the time).
 $(STAMP): pyproject.toml requirements.lock
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(PIP) install --no-compile -r requirements.lock
+	$(PIP) install -r requirements.lock
 	$(PIP) install --no-deps -e .
 	@touch $@
 
