@@ -9,6 +9,7 @@ import httpx
 
 from servicedesk.config import Settings
 from servicedesk.db.session import Database
+from servicedesk.http import tls_context
 from servicedesk.jobs.worker import JobHandler, Worker
 from servicedesk.providers import service as providers
 from servicedesk.providers.service import new_http_client as new_provider_client
@@ -25,7 +26,7 @@ async def running_worker(database: Database, settings: Settings) -> AsyncIterato
     async with (
         new_http_client(settings) as webhook_client,
         new_provider_client(settings.provider_timeout_seconds) as provider_client,
-        httpx.AsyncClient() as llm_client,
+        httpx.AsyncClient(verify=tls_context()) as llm_client,
     ):
         provider_sync = ProviderSyncHandler(database, settings, provider_client)
         handlers: dict[str, JobHandler] = {

@@ -27,6 +27,7 @@ from servicedesk.crypto import secret_box
 from servicedesk.custom_fields import service as custom_fields
 from servicedesk.db.base import utcnow
 from servicedesk.errors import InvalidProviderConfig, ProviderNotConfigured, ProviderRejected
+from servicedesk.http import tls_context
 from servicedesk.jobs import service as jobs
 from servicedesk.logs import get_logger
 from servicedesk.providers import freshservice, zendesk
@@ -57,6 +58,7 @@ INBOUND_PATH = "/api/v1/integrations/{kind}/events/{token}"
 def new_http_client(timeout: float) -> httpx.AsyncClient:
     return httpx.AsyncClient(
         timeout=timeout,
+        verify=tls_context(),
         follow_redirects=False,
         trust_env=False,
         headers={"Accept": "application/json"},

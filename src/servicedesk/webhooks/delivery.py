@@ -24,7 +24,7 @@ from servicedesk.crypto import secret_box
 from servicedesk.db.base import utcnow
 from servicedesk.db.session import Database
 from servicedesk.events.models import Event
-from servicedesk.http import retry_after_seconds
+from servicedesk.http import retry_after_seconds, tls_context
 from servicedesk.jobs import service as jobs
 from servicedesk.jobs.service import ClaimedJob, Done, Fail, Outcome, Retry
 from servicedesk.webhooks import repository, urls
@@ -76,6 +76,7 @@ def new_http_client(settings: Settings) -> httpx.AsyncClient:
     return httpx.AsyncClient(
         follow_redirects=False,
         trust_env=False,
+        verify=tls_context(),
         timeout=settings.webhook_timeout_seconds,
         headers={"User-Agent": USER_AGENT},
         limits=httpx.Limits(max_connections=100, max_keepalive_connections=20),
