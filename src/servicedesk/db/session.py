@@ -33,8 +33,11 @@ class Database:
         self.read_sessions = async_sessionmaker(self.engine, expire_on_commit=False)
         writer = self.engine.execution_options(**{SQLITE_BEGIN_OPTION: "IMMEDIATE"})
         self.write_sessions = async_sessionmaker(writer, expire_on_commit=False)
-        # Single-statement lookups (the API key) need no transaction: on PostgreSQL,
-        # autocommit saves the BEGIN and ROLLBACK round trips on every request.
+        # Reads of a request (the API key, then what the endpoint reads) need no
+        # transaction: on PostgreSQL, autocommit saves a BEGIN and a ROLLBACK round trip
+        # each. A read endpoint's statements then each see the latest commit (a page and
+        # its total may straddle a write), which no read here depends on. Never for a
+        # write: each statement would commit on its own.
         self.lookup_sessions = (
             self.read_sessions
             if settings.is_sqlite
@@ -58,7 +61,7 @@ def get_database(request: Request) -> Database:
 
 
 async def _read_session(request: Request) -> AsyncIterator[AsyncSession]:
-    async with get_database(request).read_sessions() as session:
+    async with get_database(request).lookup_sessions() as session:
         yield session
 
 
