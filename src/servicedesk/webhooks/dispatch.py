@@ -4,6 +4,8 @@ per endpoint, written in the event's own transaction."""
 from __future__ import annotations
 
 import secrets
+import uuid
+from collections.abc import Sequence
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -15,6 +17,7 @@ from servicedesk.webhooks import repository
 from servicedesk.webhooks.models import Webhook, WebhookDelivery
 from servicedesk.webhooks.repository import DELIVERY_JOB_KIND
 
+_ACTIVE_WEBHOOKS = "servicedesk.active_webhooks"
 PENDING = "pending"
 SUCCEEDED = "succeeded"
 FAILED = "failed"
@@ -29,9 +32,20 @@ def subscribes_to(webhook: Webhook, event_type: str) -> bool:
 async def enqueue_deliveries(session: AsyncSession, event: Event) -> None:
     if event.type == EventType.WEBHOOK_TEST:
         return
-    for webhook in await repository.active_webhooks(session, event.tenant_id):
+    for webhook in await _active_webhooks(session, event.tenant_id):
         if subscribes_to(webhook, event.type):
             enqueue_delivery(session, webhook, event)
+
+
+async def _active_webhooks(session: AsyncSession, tenant_id: uuid.UUID) -> Sequence[Webhook]:
+    """The tenant's active webhooks, read once per session: a create publishes two
+    events (created, triaged) in one transaction. Sessions live for one request or one
+    job, and no request both changes webhooks and publishes ticket events."""
+    key = (_ACTIVE_WEBHOOKS, tenant_id)
+    if key not in session.info:
+        session.info[key] = await repository.active_webhooks(session, tenant_id)
+    found: Sequence[Webhook] = session.info[key]
+    return found
 
 
 def enqueue_delivery(session: AsyncSession, webhook: Webhook, event: Event) -> WebhookDelivery:
