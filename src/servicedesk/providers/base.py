@@ -18,7 +18,8 @@ import httpx
 from servicedesk.http import retry_after_seconds
 
 ERROR_MAX_CHARS = 500
-# `custom_fields` is pushed when the tenant mapped any (see ProviderConfig.custom_field_map).
+# A change of any of these queues an update; of `custom_fields`, only the mapped ones are
+# sent (ProviderConfig.custom_field_map).
 SYNCED_FIELDS = ("subject", "description", "status", "priority", "custom_fields")
 
 
