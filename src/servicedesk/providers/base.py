@@ -36,6 +36,11 @@ class OutboundTicket:
     # The provider's field name or id → value (None: no value), mapped fields only.
     custom_fields: dict[str, Any] = field(default_factory=dict)
 
+    def custom_fields_with_values(self) -> dict[str, Any]:
+        """What a create sends: the mapped fields that hold a value (an update sends them
+        all, None clearing the provider's value)."""
+        return {name: value for name, value in self.custom_fields.items() if value is not None}
+
 
 @dataclass(frozen=True, slots=True)
 class RemoteTicket:

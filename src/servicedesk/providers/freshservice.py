@@ -62,7 +62,7 @@ class FreshserviceClient(TicketApiClient):
         }
         if ticket.requester_email:
             body["email"] = ticket.requester_email
-        if values := {name: v for name, v in ticket.custom_fields.items() if v is not None}:
+        if values := ticket.custom_fields_with_values():
             body["custom_fields"] = values
         return await self._send("POST", "/api/v2/tickets", json=body)
 

@@ -71,7 +71,7 @@ class ZendeskClient(TicketApiClient):
                 "email": ticket.requester_email,
                 "name": ticket.requester_email.split("@")[0],
             }
-        if values := _custom_fields(ticket, including_empty=False):
+        if values := _custom_fields(ticket.custom_fields_with_values()):
             body["custom_fields"] = values
         headers = {"Idempotency-Key": str(ticket.ticket_id)}
         return await self._send(
@@ -83,7 +83,7 @@ class ZendeskClient(TicketApiClient):
         body: dict[str, Any] = {"subject": ticket.subject, "status": STATUSES[ticket.status]}
         if ticket.priority:
             body["priority"] = PRIORITIES[ticket.priority]
-        if values := _custom_fields(ticket, including_empty=True):
+        if values := _custom_fields(ticket.custom_fields):
             body["custom_fields"] = values
         return await self._send("PUT", f"/api/v2/tickets/{external_id}.json", json={"ticket": body})
 
@@ -103,13 +103,9 @@ class ZendeskClient(TicketApiClient):
         return _validation_message(response)
 
 
-def _custom_fields(ticket: OutboundTicket, *, including_empty: bool) -> list[dict[str, Any]]:
+def _custom_fields(values: dict[str, Any]) -> list[dict[str, Any]]:
     """Zendesk's form: `[{"id": <ticket field id>, "value": ...}]`; null clears a value."""
-    return [
-        {"id": int(field_id), "value": value}
-        for field_id, value in ticket.custom_fields.items()
-        if including_empty or value is not None
-    ]
+    return [{"id": int(field_id), "value": value} for field_id, value in values.items()]
 
 
 def parse_inbound(payload: dict[str, object]) -> InboundChange | None:
