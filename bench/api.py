@@ -188,6 +188,8 @@ def scenarios(base_url: str, key: str) -> list[tuple[str, str, str]]:
     patch = '{"priority": "low"}'
     return [
         ("healthz", "/healthz", lua_script("GET", None, key)),
+        # One database round trip (SELECT 1) and no key: the floor under every endpoint.
+        ("readyz", "/readyz", lua_script("GET", None, key)),
         ("create", "/api/v1/tickets", lua_script("POST", BODY, key)),
         ("create + Idempotency-Key", "/api/v1/tickets", lua_script("POST", BODY, key, True)),
         ("get", "/api/v1/tickets", lua_script("GET", None, key, ticket_ids=ids)),
@@ -240,7 +242,7 @@ def main() -> None:
         results = [
             run_wrk(base_url, name, path, script, args)
             for name, path, script in scenarios(base_url, args.key)
-            if args.only is None or args.only in name or name == "healthz"
+            if args.only is None or args.only in name or name in ("healthz", "readyz")
         ]
     finally:
         process.terminate()

@@ -9,6 +9,7 @@ from collections.abc import AsyncIterator
 from fastapi import FastAPI
 
 from servicedesk import __version__
+from servicedesk.auth.cache import PrincipalCache
 from servicedesk.config import Settings, get_settings
 from servicedesk.custom_fields.endpoints import router as custom_fields_router
 from servicedesk.db.session import Database
@@ -85,6 +86,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.settings = settings
+    app.state.principal_cache = PrincipalCache(settings.api_key_cache_seconds)
     app.add_middleware(RequestTimeoutMiddleware, seconds=settings.request_timeout_seconds)
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(RequestContextMiddleware)

@@ -49,6 +49,14 @@ class Settings(BaseSettings):
     idempotency_ttl_seconds: int = Field(default=3600, ge=1)
     max_body_bytes: int = Field(default=1024 * 1024, ge=1024)
 
+    api_key_cache_seconds: float = Field(
+        default=2.0,
+        ge=0,
+        le=60,
+        description="How long a server process remembers an authenticated key, so a "
+        "revoked key can work that long in it; 0 looks every request's key up.",
+    )
+
     rate_limit_enabled: bool = True
     rate_limit_per_key: str = Field(
         default="6000/minute", description="Requests per API key, in `limits` notation."

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import httpx
 import pytest
 
 from servicedesk.auth import service as auth
-from servicedesk.auth.keys import KEY_PREFIX, hash_key
+from servicedesk.auth.keys import KEY_PREFIX, display_prefix, generate_key, hash_key, new_key_id
 from servicedesk.auth.models import ApiKey
 from servicedesk.auth.scopes import Scope
+from servicedesk.db.base import utcnow
 from servicedesk.db.session import Database
-from tests.conftest import SEED_CREATE, KeyFactory, new_uuid
+from tests.conftest import SEED_CREATE, ClientFactory, KeyFactory, new_uuid
 
 UNAUTHORIZED = {"error": "unauthorized", "message": "Invalid or missing API key"}
 
@@ -74,19 +76,65 @@ async def test_401_comes_before_body_validation_and_404(client: httpx.AsyncClien
     assert missing.status_code == 401
 
 
-async def test_revoked_key_is_401_at_once(
-    client: httpx.AsyncClient, database: Database, api_key: str, headers: dict[str, str]
+async def test_revoked_key_is_401_at_once_without_the_key_cache(
+    client_with: ClientFactory, database: Database, api_key: str, headers: dict[str, str]
 ) -> None:
-    assert (await client.get("/api/v1/tickets", headers=headers)).status_code == 200
-    async with database.write_sessions() as session, session.begin():
-        key = await session.get(ApiKey, await _key_id(database, api_key))
-        assert key is not None
-        assert await auth.revoke_api_key(session, key.id)
+    async with client_with(api_key_cache_seconds=0) as client:
+        assert (await client.get("/api/v1/tickets", headers=headers)).status_code == 200
+        await _revoke(database, api_key)
 
-    response = await client.get("/api/v1/tickets", headers=headers)
+        response = await client.get("/api/v1/tickets", headers=headers)
 
     assert response.status_code == 401
     assert response.json() == UNAUTHORIZED
+
+
+async def test_revoked_key_stops_once_the_key_cache_forgets_it(
+    client_with: ClientFactory, database: Database, api_key: str, headers: dict[str, str]
+) -> None:
+    async with client_with(api_key_cache_seconds=0.5) as client:
+        assert (await client.get("/api/v1/tickets", headers=headers)).status_code == 200
+        await _revoke(database, api_key)
+        remembered = await client.get("/api/v1/tickets", headers=headers)
+        await asyncio.sleep(0.6)
+
+        forgotten = await client.get("/api/v1/tickets", headers=headers)
+
+    assert remembered.status_code == 200
+    assert forgotten.status_code == 401
+    assert forgotten.json() == UNAUTHORIZED
+
+
+async def test_a_key_refused_once_works_as_soon_as_it_exists(
+    client: httpx.AsyncClient, database: Database, api_key: str
+) -> None:
+    """Refusals are never cached: an unknown key is looked up again every time."""
+    plaintext = generate_key()
+    refused = await client.get("/api/v1/tickets", headers={"X-API-Key": plaintext})
+    async with database.write_sessions() as session, session.begin():
+        key = await session.get(ApiKey, await _key_id(database, api_key))
+        assert key is not None
+        session.add(
+            ApiKey(
+                id=new_key_id(),
+                tenant_id=key.tenant_id,
+                name="made after the refusal",
+                key_hash=hash_key(plaintext),
+                display_prefix=display_prefix(plaintext),
+                scopes=[Scope.TICKETS_READ.value],
+                created_at=utcnow(),
+            )
+        )
+
+    accepted = await client.get("/api/v1/tickets", headers={"X-API-Key": plaintext})
+
+    assert refused.status_code == 401
+    assert accepted.status_code == 200
+
+
+async def _revoke(database: Database, plaintext: str) -> None:
+    async with database.write_sessions() as session, session.begin():
+        assert await auth.revoke_api_key(session, await _key_id(database, plaintext))
 
 
 async def _key_id(database: Database, plaintext: str) -> str:

@@ -9,8 +9,9 @@ import structlog
 from fastapi import Depends, Request, Security
 from fastapi.security import APIKeyHeader
 
+from servicedesk.auth.cache import PrincipalCache
 from servicedesk.auth.scopes import Scope
-from servicedesk.auth.service import Principal, authenticate
+from servicedesk.auth.service import Principal, presented_key_hash, principal_for_hash
 from servicedesk.db.session import get_database
 from servicedesk.errors import Forbidden, RateLimited, Unauthorized
 from servicedesk.ratelimit.service import RateLimiter
@@ -25,14 +26,27 @@ api_key_header = APIKeyHeader(
 async def current_principal(
     request: Request, api_key: Annotated[str | None, Security(api_key_header)]
 ) -> Principal:
-    async with get_database(request).lookup_sessions() as session:
-        principal = await authenticate(session, api_key)
+    principal = await _authenticate(request, api_key)
     if principal is None:
         raise Unauthorized()
     await _enforce_rate_limit(request, principal)
     structlog.contextvars.bind_contextvars(
         tenant_id=str(principal.tenant_id), api_key_id=principal.key_id
     )
+    return principal
+
+
+async def _authenticate(request: Request, api_key: str | None) -> Principal | None:
+    key_hash = presented_key_hash(api_key)
+    if key_hash is None:
+        return None
+    cache: PrincipalCache = request.app.state.principal_cache
+    principal = cache.get(key_hash)
+    if principal is None:
+        async with get_database(request).lookup_sessions() as session:
+            principal = await principal_for_hash(session, key_hash)
+        if principal is not None:
+            cache.put(key_hash, principal)
     return principal
 
 

@@ -87,11 +87,21 @@ async def revoke_api_key(session: AsyncSession, key_id: str) -> bool:
     return await repository.revoke_key(session, key_id, utcnow())
 
 
-async def authenticate(session: AsyncSession, plaintext: str | None) -> Principal | None:
-    """The principal behind a presented key, or None for a missing, unknown or revoked one."""
+def presented_key_hash(plaintext: str | None) -> str | None:
+    """The hash to look a presented key up by; None for a missing or oversized one."""
     if not plaintext or len(plaintext) > MAX_KEY_LENGTH:
         return None
-    key = await repository.get_active_key_by_hash(session, hash_key(plaintext))
+    return hash_key(plaintext)
+
+
+async def authenticate(session: AsyncSession, plaintext: str | None) -> Principal | None:
+    """The principal behind a presented key, or None for a missing, unknown or revoked one."""
+    key_hash = presented_key_hash(plaintext)
+    return None if key_hash is None else await principal_for_hash(session, key_hash)
+
+
+async def principal_for_hash(session: AsyncSession, key_hash: str) -> Principal | None:
+    key = await repository.get_active_key_by_hash(session, key_hash)
     if key is None:
         return None
     return Principal(tenant_id=key.tenant_id, key_id=key.id, scopes=frozenset(key.scopes))

@@ -48,8 +48,9 @@ class Database:
         )
 
     async def ping(self) -> None:
-        async with self.engine.connect() as connection:
-            await connection.execute(text("SELECT 1"))
+        """One `SELECT 1` (in autocommit on PostgreSQL: one round trip, no BEGIN)."""
+        async with self.lookup_sessions() as session:
+            await session.execute(text("SELECT 1"))
 
     async def dispose(self) -> None:
         await self.engine.dispose()
