@@ -69,6 +69,21 @@ async def test_patch_changes_only_the_given_fields(
     assert empty.status_code == 400
 
 
+@pytest.mark.parametrize("field", ["title", "body", "tags"])
+async def test_patch_refuses_null_for_a_required_field_and_changes_nothing(
+    client: httpx.AsyncClient, headers: Headers, field: str
+) -> None:
+    article = await create(client, headers)
+
+    response = await client.patch(
+        f"{URL}/{article['id']}", json={field: None, "category": "Other"}, headers=headers
+    )
+
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"] == ["body", field]
+    assert (await client.get(f"{URL}/{article['id']}", headers=headers)).json() == article
+
+
 async def test_delete_removes_it(client: httpx.AsyncClient, headers: Headers) -> None:
     article = await create(client, headers)
     assert (await client.delete(f"{URL}/{article['id']}", headers=headers)).status_code == 204

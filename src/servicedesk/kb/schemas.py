@@ -47,7 +47,8 @@ class ArticleCreate(BaseModel):
 
 
 class ArticleUpdate(BaseModel):
-    """PATCH: omitted fields stay; `category: null` clears it."""
+    """PATCH: omitted fields stay; `category: null` clears it; title, body and tags
+    cannot be null (422), as on create."""
 
     title: Title | None = None
     body: Body | None = None
@@ -55,6 +56,14 @@ class ArticleUpdate(BaseModel):
     tags: Annotated[list[Tag], Field(max_length=MAX_TAGS)] | None = None
 
     _unique_tags = field_validator("tags")(_unique)
+
+    @field_validator("title", "body", "tags")
+    @classmethod
+    def _not_null(cls, value: object) -> object:
+        # Runs only for fields the body names: omitted ones keep their None default.
+        if value is None:
+            raise ValueError("may be omitted, but not null")
+        return value
 
 
 class ArticleOut(BaseModel):

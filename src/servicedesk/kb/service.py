@@ -77,9 +77,6 @@ async def update_article(
     session: AsyncSession, tenant_id: uuid.UUID, article_id: uuid.UUID, patch: ArticleUpdate
 ) -> KbArticle:
     changes = patch.model_dump(exclude_unset=True)
-    required = {"title", "body", "tags"}
-    # title, body and tags cannot be null; category can (it clears it)
-    changes = {k: v for k, v in changes.items() if v is not None or k not in required}
     if not changes:
         raise NoValidFields()
     article = await get_article(session, tenant_id, article_id, for_update=True)
