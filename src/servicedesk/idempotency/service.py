@@ -17,8 +17,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import delete, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from servicedesk.db.base import utcnow
@@ -53,41 +54,61 @@ async def run_once(
 ) -> StoredResponse:
     """Run `operation` unless `key` already holds a live response; then replay that."""
     now = utcnow()
-    existing = await _get(session, tenant_id, key)
-    if existing is not None and existing.expires_at > now:
-        return _replay(existing, request_fingerprint)
-    if existing is not None:
-        await session.delete(existing)
-        await session.flush()
-
-    record = IdempotencyRecord(
-        tenant_id=tenant_id,
-        key=key,
-        request_fingerprint=request_fingerprint,
-        status_code=0,
-        response_body=None,
-        created_at=now,
-        expires_at=now + ttl,
-    )
-    try:
-        async with session.begin_nested():
-            session.add(record)
-    except IntegrityError:
-        winner = await _get(session, tenant_id, key)
-        if winner is None or winner.status_code == 0:
-            raise IdempotencyKeyInProgress() from None
-        return _replay(winner, request_fingerprint)
+    claim = {
+        "tenant_id": tenant_id,
+        "key": key,
+        "request_fingerprint": request_fingerprint,
+        "status_code": 0,
+        "response_body": None,
+        "created_at": now,
+        "expires_at": now + ttl,
+    }
+    for _ in range(2):
+        if await _claim(session, claim):
+            break
+        holder = await _get(session, tenant_id, key)
+        if holder is not None and holder.expires_at > now:
+            return _replay(holder, request_fingerprint)
+        # Expired (or purged a moment ago): free the key and claim it again.
+        await session.execute(
+            delete(IdempotencyRecord).where(
+                IdempotencyRecord.tenant_id == tenant_id,
+                IdempotencyRecord.key == key,
+                IdempotencyRecord.expires_at <= now,
+            )
+        )
+    else:
+        raise IdempotencyKeyInProgress()
 
     response = await operation()
-    record.status_code = response.status_code
-    record.response_body = response.body
-    await session.flush()
+    await session.execute(
+        update(IdempotencyRecord)
+        .where(IdempotencyRecord.tenant_id == tenant_id, IdempotencyRecord.key == key)
+        .values(status_code=response.status_code, response_body=response.body)
+    )
     return response
+
+
+async def _claim(session: AsyncSession, values: dict[str, Any]) -> bool:
+    """Insert the key's record unless one exists; whether this request now holds it.
+
+    On PostgreSQL an insert that meets another transaction's uncommitted record waits
+    for it to end: a commit leaves that record to replay, a rollback lets this insert in.
+    SQLite's write lock queues whole transactions, so there is nothing to wait for.
+    One statement, where a SAVEPOINT and a caught IntegrityError took three."""
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    statement = (
+        insert(IdempotencyRecord)
+        .values(**values)
+        .on_conflict_do_nothing(index_elements=["tenant_id", "key"])
+        .returning(IdempotencyRecord.key)
+    )
+    return (await session.execute(statement)).first() is not None
 
 
 async def is_live(database: Database, tenant_id: uuid.UUID, key: str) -> bool:
     """Whether `key` holds a live record now (read outside the request's transaction)."""
-    async with database.read_sessions() as session:
+    async with database.lookup_sessions() as session:
         record = await _get(session, tenant_id, key)
     return record is not None and record.expires_at > utcnow()
 
@@ -110,6 +131,8 @@ async def _get(session: AsyncSession, tenant_id: uuid.UUID, key: str) -> Idempot
 
 
 def _replay(record: IdempotencyRecord, request_fingerprint: str) -> StoredResponse:
+    if record.status_code == 0:
+        raise IdempotencyKeyInProgress()  # a holder's claim, seen before its response
     if record.request_fingerprint != request_fingerprint:
         raise IdempotencyKeyReused()
     return StoredResponse(record.status_code, record.response_body, replayed=True)
