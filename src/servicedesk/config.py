@@ -43,7 +43,7 @@ class Settings(BaseSettings):
     auto_migrate: bool = Field(
         default=True, description="`servicedesk serve` upgrades the schema before serving."
     )
-    db_pool_size: int = Field(default=10, ge=1, le=200)
+    db_pool_size: int = Field(default=20, ge=1, le=200)
     sqlite_busy_timeout_ms: int = Field(default=15_000, ge=0)
 
     idempotency_ttl_seconds: int = Field(default=3600, ge=1)

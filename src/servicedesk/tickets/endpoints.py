@@ -110,7 +110,7 @@ async def create_ticket(
     database = get_database(request)
     settings = request.app.state.settings
     # Checked before the provider hears of the ticket: a 422 must not leave a mirror.
-    async with database.read_sessions() as read:
+    async with database.lookup_sessions() as read:
         definitions = await custom_fields.definitions_of(read, tenant_id)
         provider = await providers.get_config(read, tenant_id)
         prepared = await triage.prepare(read, await triage.load_settings(read, tenant_id), settings)
