@@ -295,6 +295,35 @@ async def test_totals_past_the_exact_limit_are_estimated_on_postgres_only(
         assert response.json()["total"] == 8
 
 
+async def test_an_estimated_total_is_remembered_for_seconds_an_exact_one_never(
+    client: httpx.AsyncClient,
+    headers: dict[str, str],
+    database: Database,
+    backend: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from servicedesk.tickets import repository, service
+
+    monkeypatch.setattr(service, "EXACT_COUNT_LIMIT", 5)
+    await insert_tickets(database, [BASE + timedelta(seconds=i) for i in range(8)])
+    counted: list[repository.TicketFilters] = []
+    real_count = repository.count
+
+    async def counting(*args: Any, **kwargs: Any) -> repository.Count:
+        counted.append(args[2])
+        return await real_count(*args, **kwargs)
+
+    monkeypatch.setattr(repository, "count", counting)
+    for _ in range(3):
+        await list_tickets(client, headers, limit=3)
+        await list_tickets(client, headers, status="closed")
+
+    unfiltered = [f for f in counted if f.status is None]
+    closed = [f for f in counted if f.status == "closed"]
+    assert len(closed) == 3
+    assert len(unfiltered) == (1 if backend == "postgres" else 3)
+
+
 async def test_exact_totals_carry_no_estimate_header(
     client: httpx.AsyncClient, headers: dict[str, str], create_ticket: Any
 ) -> None:
