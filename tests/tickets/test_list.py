@@ -270,17 +270,21 @@ async def test_list_never_shows_another_tenants_tickets(
     assert body["total"] == 0
 
 
-async def test_totals_past_the_exact_limit_are_estimated_on_postgres_only(
-    client: httpx.AsyncClient,
-    headers: dict[str, str],
-    database: Database,
-    backend: str,
-    monkeypatch: pytest.MonkeyPatch,
+@pytest.fixture
+async def eight_tickets_over_a_limit_of_five(
+    database: Database, headers: dict[str, str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """Eight tickets of the tenant behind `headers`, with totals exact only up to five."""
     from servicedesk.tickets import service
 
     monkeypatch.setattr(service, "EXACT_COUNT_LIMIT", 5)
     await insert_tickets(database, [BASE + timedelta(seconds=i) for i in range(8)])
+
+
+@pytest.mark.usefixtures("eight_tickets_over_a_limit_of_five")
+async def test_totals_past_the_exact_limit_are_estimated_on_postgres_only(
+    client: httpx.AsyncClient, headers: dict[str, str], backend: str
+) -> None:
     under = (await list_tickets(client, headers, status="closed")).json()
 
     response = await list_tickets(client, headers, limit=3)
@@ -295,17 +299,15 @@ async def test_totals_past_the_exact_limit_are_estimated_on_postgres_only(
         assert response.json()["total"] == 8
 
 
+@pytest.mark.usefixtures("eight_tickets_over_a_limit_of_five")
 async def test_an_estimated_total_is_remembered_for_seconds_an_exact_one_never(
     client: httpx.AsyncClient,
     headers: dict[str, str],
-    database: Database,
     backend: str,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from servicedesk.tickets import repository, service
+    from servicedesk.tickets import repository
 
-    monkeypatch.setattr(service, "EXACT_COUNT_LIMIT", 5)
-    await insert_tickets(database, [BASE + timedelta(seconds=i) for i in range(8)])
     counted: list[repository.TicketFilters] = []
     real_count = repository.count
 
