@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 from collections.abc import AsyncIterator
 
 from fastapi import FastAPI
@@ -60,6 +61,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.database = database
         # Trained before the first request, so the first ticket is triaged inline too.
         await asyncio.to_thread(starter_models)
+        if settings.environment != "test":
+            _freeze_startup_objects()
         app.state.rate_limiter = RateLimiter(settings) if settings.rate_limit_enabled else None
         background = [asyncio.create_task(_purge_idempotency_records(database))]
         async with contextlib.AsyncExitStack() as stack:
@@ -102,6 +105,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(provider_config_router)
     app.include_router(provider_inbound_router)
     return app
+
+
+def _freeze_startup_objects() -> None:
+    """Leave what startup made (modules, models: ~95,000 objects) out of every later
+    garbage collection. A full collection walked them all: 60-80 ms pauses that set the
+    p99 of allocation-heavy requests (search p99 80-93 ms → 9-10 ms at one connection).
+    Not in tests, where each test's app would be frozen too and never freed."""
+    gc.collect()
+    gc.freeze()
 
 
 async def _purge_idempotency_records(database: Database) -> None:

@@ -1,0 +1,26 @@
+"""The app's startup: what it leaves out of garbage collection."""
+
+from __future__ import annotations
+
+import gc
+
+import pytest
+
+from servicedesk.app import create_app
+from servicedesk.config import Settings
+
+
+@pytest.mark.usefixtures("database")
+@pytest.mark.parametrize(("environment", "frozen"), [("production", True), ("test", False)])
+async def test_startup_objects_are_frozen_out_of_collection_except_in_tests(
+    settings: Settings, environment: str, frozen: bool
+) -> None:
+    application = create_app(settings.model_copy(update={"environment": environment}))
+    gc.unfreeze()
+    try:
+        async with application.router.lifespan_context(application):
+            count = gc.get_freeze_count()
+    finally:
+        gc.unfreeze()  # the test process must not keep this test's objects forever
+
+    assert (count > 10_000) is frozen
