@@ -140,13 +140,19 @@ async def test_unusable_searches_are_422(
     assert isinstance(response.json()["detail"], list)
 
 
+@pytest.mark.parametrize("matches_first", [20_000, 0], ids=["matches-first", "newest-first"])
 async def test_only_the_newest_matches_are_ranked(
-    client: httpx.AsyncClient, headers: Headers, monkeypatch: pytest.MonkeyPatch
+    client: httpx.AsyncClient,
+    headers: Headers,
+    monkeypatch: pytest.MonkeyPatch,
+    matches_first: int,
 ) -> None:
-    """The window bounds the work: the oldest match, however good, is past it."""
+    """The window bounds the work: the oldest match, however good, is past it. On SQLite
+    both ways to the window (FTS5's matches first, or the newest tickets first) agree."""
     from servicedesk.tickets import repository
 
     monkeypatch.setattr(repository, "SEARCH_WINDOW", 2)
+    monkeypatch.setattr(repository, "SQLITE_MATCHES_FIRST", matches_first)
     best_but_oldest = await create(client, headers, "Toner toner", "Toner empty.")
     newer = await create(client, headers, "Printer", "Needs toner.")
     newest = await create(client, headers, "Copier", "Toner low.")
