@@ -153,15 +153,17 @@ async def list_tickets(
 
 
 async def _total(session: AsyncSession, tenant_id: uuid.UUID, filters: TicketFilters) -> Count:
+    key: tuple[uuid.UUID, TicketFilters] | None = (tenant_id, filters)
     try:
-        remembered = _estimated_totals.get((tenant_id, filters))
-    except TypeError:  # a custom-field value that cannot be a key: count every time
-        return await repository.count(session, tenant_id, filters, exact_up_to=EXACT_COUNT_LIMIT)
+        hash(key)
+    except TypeError:  # a custom-field value that cannot be a key: counted every time
+        key = None
+    remembered = _estimated_totals.get(key) if key is not None else None
     if remembered is not None:
         return remembered
     total = await repository.count(session, tenant_id, filters, exact_up_to=EXACT_COUNT_LIMIT)
-    if total.estimated:
-        _estimated_totals.put((tenant_id, filters), total)
+    if total.estimated and key is not None:
+        _estimated_totals.put(key, total)
     return total
 
 
