@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import inspect
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -12,10 +13,19 @@ from servicedesk.db.base import Base
 
 async def insert_or_ignore(
     session: AsyncSession, model: type[Base], values: dict[str, Any]
-) -> None:
-    """Insert `values` unless a row with the same primary key (or unique key) exists.
+) -> bool:
+    """Insert `values` unless a row with the same primary key (or unique key) exists;
+    whether this statement inserted it.
 
-    Unlike get-then-add, two transactions doing this at once never collide."""
+    Unlike get-then-add, two transactions doing this at once never collide: on
+    PostgreSQL the second waits for the first to end, then inserts only if it rolled
+    back."""
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    await session.execute(insert(model).values(**values).on_conflict_do_nothing())
+    statement = (
+        insert(model)
+        .values(**values)
+        .on_conflict_do_nothing()
+        .returning(*inspect(model).primary_key)
+    )
+    return (await session.execute(statement)).first() is not None

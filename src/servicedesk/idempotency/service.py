@@ -18,12 +18,11 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import delete, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from servicedesk.db.base import utcnow
 from servicedesk.db.session import Database
+from servicedesk.db.upsert import insert_or_ignore
 from servicedesk.errors import IdempotencyKeyInProgress, IdempotencyKeyReused
 from servicedesk.idempotency.models import IdempotencyRecord
 
@@ -64,7 +63,8 @@ async def run_once(
         "expires_at": now + ttl,
     }
     for _ in range(2):
-        if await _claim(session, claim):
+        # A concurrent twin's uncommitted claim makes this wait for its end (PostgreSQL).
+        if await insert_or_ignore(session, IdempotencyRecord, claim):
             break
         holder = await _get(session, tenant_id, key)
         if holder is not None and holder.expires_at > now:
@@ -87,23 +87,6 @@ async def run_once(
         .values(status_code=response.status_code, response_body=response.body)
     )
     return response
-
-
-async def _claim(session: AsyncSession, values: dict[str, Any]) -> bool:
-    """Insert the key's record unless one exists; whether this request now holds it.
-
-    On PostgreSQL an insert that meets another transaction's uncommitted record waits
-    for it to end: a commit leaves that record to replay, a rollback lets this insert in.
-    SQLite's write lock queues whole transactions, so there is nothing to wait for.
-    One statement, where a SAVEPOINT and a caught IntegrityError took three."""
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    statement = (
-        insert(IdempotencyRecord)
-        .values(**values)
-        .on_conflict_do_nothing(index_elements=["tenant_id", "key"])
-        .returning(IdempotencyRecord.key)
-    )
-    return (await session.execute(statement)).first() is not None
 
 
 async def is_live(database: Database, tenant_id: uuid.UUID, key: str) -> bool:
