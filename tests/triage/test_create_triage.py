@@ -4,7 +4,10 @@ engine never fails or slows the create."""
 
 from __future__ import annotations
 
+import asyncio
+import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import httpx
@@ -181,6 +184,37 @@ async def test_a_failing_or_slow_engine_never_fails_or_slows_the_create(
     assert seen["status"] == "ai_resolved"
     events = await history(client, headers, ticket["id"])
     assert [event["type"] for event in events] == ["ticket.created", "ticket.triaged"]
+
+
+async def test_engines_holding_every_triage_thread_do_not_slow_later_creates(
+    client_with: Any, headers: Headers, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Hung engines keep their threads past the budget; with all of them held, a create
+    skips the inline triage at once instead of waiting its budget for a thread."""
+    release = threading.Event()
+
+    def hung(prepared: Any, ticket: TicketText) -> Triage:
+        release.wait(30)
+        raise RuntimeError("hung")
+
+    monkeypatch.setattr(triage_service, "run_local", hung)
+    # Threads of their own: an earlier test's slow engine may still hold a shared one.
+    threads = triage_service.INLINE_THREADS
+    monkeypatch.setattr(triage_service, "_INLINE_POOL", ThreadPoolExecutor(threads))
+    monkeypatch.setattr(triage_service, "_INLINE_SLOTS", threading.BoundedSemaphore(threads))
+    try:
+        async with client_with(triage_inline_timeout_seconds=2.0, worker_embedded=False) as client:
+            holding = [create(client, headers) for _ in range(threads)]
+            await asyncio.gather(*holding)  # each waited its 2 s budget
+            started = time.monotonic()
+            ticket = await create(client, headers)
+            elapsed = time.monotonic() - started
+    finally:
+        release.set()
+
+    assert elapsed < 1.5
+    assert ticket["category"] is None
+    assert ticket["confidence_score"] is None
 
 
 async def test_an_agents_change_before_the_background_triage_wins(
