@@ -186,6 +186,17 @@ async def test_a_failing_or_slow_engine_never_fails_or_slows_the_create(
     assert [event["type"] for event in events] == ["ticket.created", "ticket.triaged"]
 
 
+async def test_more_concurrent_creates_than_triage_threads_are_all_triaged_inline(
+    client_with: Any, headers: Headers
+) -> None:
+    """Busy threads are not held ones: a create waits its turn within the budget."""
+    async with client_with(worker_embedded=False) as client:
+        many = [create(client, headers) for _ in range(3 * triage_service.INLINE_THREADS)]
+        tickets = await asyncio.gather(*many)
+
+    assert all(ticket["category"] is not None for ticket in tickets)
+
+
 async def test_engines_holding_every_triage_thread_do_not_slow_later_creates(
     client_with: Any, headers: Headers, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -201,7 +212,7 @@ async def test_engines_holding_every_triage_thread_do_not_slow_later_creates(
     # Threads of their own: an earlier test's slow engine may still hold a shared one.
     threads = triage_service.INLINE_THREADS
     monkeypatch.setattr(triage_service, "_INLINE_POOL", ThreadPoolExecutor(threads))
-    monkeypatch.setattr(triage_service, "_INLINE_SLOTS", threading.BoundedSemaphore(threads))
+    monkeypatch.setattr(triage_service, "_INLINE_OVERDUE", triage_service._Overdue())
     try:
         async with client_with(triage_inline_timeout_seconds=2.0, worker_embedded=False) as client:
             holding = [create(client, headers) for _ in range(threads)]

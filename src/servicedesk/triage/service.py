@@ -14,7 +14,7 @@ import threading
 import time
 import uuid
 from collections import OrderedDict
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -55,7 +55,6 @@ MODEL_CACHE_SIZE = 32
 # Threads for the inline triage of creates (about 1-2 ms of CPU each).
 INLINE_THREADS = 4
 _INLINE_POOL = ThreadPoolExecutor(INLINE_THREADS, thread_name_prefix="triage-inline")
-_INLINE_SLOTS = threading.BoundedSemaphore(INLINE_THREADS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -302,33 +301,50 @@ async def triage_inline(
     """The local triage within `budget_seconds`, or None: a failing or slow engine
     never fails or slows the create (the ticket is then triaged in the background).
 
-    It runs on its own threads, never the event loop's default executor (which DNS
-    lookups for webhooks also need). An engine past its budget keeps its thread, so
-    with every thread held by one the create does not wait its budget too: it skips
-    the inline triage at once."""
-    slots = _INLINE_SLOTS
-    if not slots.acquire(blocking=False):
+    It runs on threads of its own, never the event loop's default executor (which DNS
+    lookups for webhooks also need), queueing briefly when they are busy. An engine
+    past its budget keeps its thread; once every thread is held by one, a create skips
+    the inline triage at once instead of waiting its budget in the queue."""
+    overdue = _INLINE_OVERDUE
+    if overdue.count() >= INLINE_THREADS:
         log.warning("triage_inline_saturated", tenant_id=str(prepared.tenant.tenant_id))
         return None
-    work = _INLINE_POOL.submit(_run_local_in_slot, slots, prepared, ticket)
-    # Cancelled before it started (the budget ran out in the queue): it never ran.
-    work.add_done_callback(lambda done: slots.release() if done.cancelled() else None)
+    work = _INLINE_POOL.submit(run_local, prepared, ticket)
     try:
         return await asyncio.wait_for(asyncio.wrap_future(work), budget_seconds)
     except TimeoutError:
+        # Cancelled if it was still queued; a running engine holds its thread on.
+        overdue.hold(work)
         log.warning("triage_inline_timed_out", tenant_id=str(prepared.tenant.tenant_id))
     except Exception:
         log.exception("triage_inline_failed", tenant_id=str(prepared.tenant.tenant_id))
     return None
 
 
-def _run_local_in_slot(
-    slots: threading.BoundedSemaphore, prepared: Prepared, ticket: TicketText
-) -> Triage:
-    try:
-        return run_local(prepared, ticket)
-    finally:
-        slots.release()
+class _Overdue:
+    """The inline runs still holding a thread after their create gave up on them."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._runs: set[Future[Triage]] = set()
+
+    def count(self) -> int:
+        with self._lock:
+            return len(self._runs)
+
+    def hold(self, work: Future[Triage]) -> None:
+        with self._lock:
+            if work.done():
+                return
+            self._runs.add(work)
+        work.add_done_callback(self._release)
+
+    def _release(self, work: Future[Triage]) -> None:
+        with self._lock:
+            self._runs.discard(work)
+
+
+_INLINE_OVERDUE = _Overdue()
 
 
 async def load_sources(session: AsyncSession, tenant_id: uuid.UUID) -> list[Source]:
