@@ -18,12 +18,15 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import insert
+from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.orm import Session
 
 from servicedesk.auth import service as auth
+from servicedesk.auth.models import Tenant
 from servicedesk.auth.scopes import Scope
 from servicedesk.config import Settings
 from servicedesk.db import migrate
-from servicedesk.db.session import Database
+from servicedesk.db.database import Database
 from servicedesk.tickets.models import Ticket
 from servicedesk.triage.starter import examples
 
@@ -76,7 +79,9 @@ def ticket_rows(
 
 
 async def copy_into_postgres(database: Database, rows: list[dict[str, Any]]) -> None:
-    async with database.engine.connect() as connection:
+    engine = database.engine
+    assert isinstance(engine, AsyncEngine)
+    async with engine.connect() as connection:
         raw = await connection.get_raw_connection()
         driver = raw.driver_connection
         assert driver is not None
@@ -91,20 +96,23 @@ async def copy_into_postgres(database: Database, rows: list[dict[str, Any]]) -> 
 
 
 async def insert_into_sqlite(database: Database, rows: list[dict[str, Any]]) -> None:
-    async with database.write_sessions() as session, session.begin():
-        await session.execute(insert(Ticket), rows)
+    await database.write(lambda session: session.execute(insert(Ticket), rows))
 
 
 async def seed(settings: Settings, tickets: int, tenant: str, others: int) -> str:
     database = Database(settings)
     rng = random.Random(tenant)
     try:
-        async with database.write_sessions() as session, session.begin():
-            owner = await auth.get_or_create_tenant(session, tenant)
-            _, key = await auth.create_api_key(session, owner, list(Scope), name="bench")
+
+        def tenants(session: Session) -> tuple[str, Tenant, list[Tenant]]:
+            owner = auth.get_or_create_tenant(session, tenant)
+            _, key = auth.create_api_key(session, owner, list(Scope), name="bench")
             neighbours = [
-                await auth.get_or_create_tenant(session, f"{tenant}-other-{i}") for i in range(2)
+                auth.get_or_create_tenant(session, f"{tenant}-other-{i}") for i in range(2)
             ]
+            return key, owner, neighbours
+
+        key, owner, neighbours = await database.write(tenants)
         load = copy_into_postgres if not settings.is_sqlite else insert_into_sqlite
         started = time.perf_counter()
         for target, count in [(owner, tickets), *((n, others) for n in neighbours)]:
@@ -113,7 +121,7 @@ async def seed(settings: Settings, tickets: int, tenant: str, others: int) -> st
                     target.id, min(BATCH, count - start), rng, first=start, total=count
                 )
                 await load(database, rows)
-        if not settings.is_sqlite:
+        if isinstance(database.engine, AsyncEngine):
             async with database.engine.connect() as connection:
                 await connection.exec_driver_sql("COMMIT")
                 await connection.exec_driver_sql("VACUUM ANALYZE tickets")

@@ -20,15 +20,21 @@ from typing import Any
 import httpx
 import pytest
 from fastapi import FastAPI
-from sqlalchemy import make_url, text
+from sqlalchemy import func, make_url, select, text
 from sqlalchemy.ext.asyncio import create_async_engine
+from sqlalchemy.orm import Session
 
 from servicedesk.app import create_app
 from servicedesk.auth import service as auth
 from servicedesk.auth.scopes import Scope
-from servicedesk.config import Settings, async_database_url
+from servicedesk.composition import running_worker, ticket_service
+from servicedesk.config import Settings, driver_database_url
 from servicedesk.db import migrate
-from servicedesk.db.session import Database
+from servicedesk.db.base import utcnow
+from servicedesk.db.database import Database
+from servicedesk.jobs.models import JobState, OutboxJob
+from servicedesk.jobs.worker import Worker
+from servicedesk.providers.service import new_http_client as new_provider_client
 
 POSTGRES_URL = os.environ.get("SERVICEDESK_TEST_POSTGRES_URL")
 REDIS_URL = os.environ.get("SERVICEDESK_TEST_REDIS_URL")
@@ -103,7 +109,7 @@ def postgres_migrated() -> str:
 
 
 async def _worker_database(base_url: str, worker: str) -> str:
-    base = make_url(async_database_url(base_url))
+    base = make_url(driver_database_url(base_url))
     name = f"{base.database}_{worker}"
     engine = create_async_engine(base, isolation_level="AUTOCOMMIT")
     try:
@@ -141,8 +147,9 @@ async def database(settings: Settings) -> AsyncIterator[Database]:
         yield database
     finally:
         if not settings.is_sqlite:
-            async with database.engine.begin() as connection:
-                await connection.execute(text(f"TRUNCATE {', '.join(TABLES)} CASCADE"))
+            await database.write(
+                lambda session: session.execute(text(f"TRUNCATE {', '.join(TABLES)} CASCADE"))
+            )
         await database.dispose()
 
 
@@ -184,10 +191,11 @@ def make_key(database: Database) -> KeyFactory:
     """`await make_key(tenant="acme", scopes=[...])` → a plaintext key for that tenant."""
 
     async def factory(tenant: str = "acme", scopes: tuple[Scope, ...] = ALL_SCOPES) -> str:
-        async with database.write_sessions() as session, session.begin():
-            owner = await auth.get_or_create_tenant(session, tenant)
-            _, plaintext = await auth.create_api_key(session, owner, scopes, name="test")
-        return plaintext
+        def make(session: Session) -> str:
+            owner = auth.get_or_create_tenant(session, tenant)
+            return auth.create_api_key(session, owner, scopes, name="test")[1]
+
+        return await database.write(make)
 
     return factory
 
@@ -208,6 +216,45 @@ async def ticket_count(client: httpx.AsyncClient, headers: dict[str, str]) -> in
     assert response.status_code == 200
     total: int = response.json()["total"]
     return total
+
+
+@contextlib.asynccontextmanager
+async def worker_on(database: Database, settings: Settings) -> AsyncIterator[Worker]:
+    """A worker with every handler, on a test's database (as `servicedesk worker` runs)."""
+    async with new_provider_client(settings.provider_create_timeout_seconds) as http:
+        tickets = ticket_service(database, settings, http)
+        async with running_worker(database, settings, tickets) as worker:
+            yield worker
+
+
+async def pending_jobs(database: Database) -> int:
+    """Jobs due now or running: what a drained outbox has none of."""
+    due = (
+        select(func.count())
+        .select_from(OutboxJob)
+        .where(OutboxJob.state == JobState.PENDING, OutboxJob.run_after <= utcnow())
+    )
+    return int(await database.read(lambda session: session.scalar(due)) or 0)
+
+
+Drain = Callable[[], Awaitable[None]]
+
+
+@pytest.fixture
+def drained(database: Database, settings: Settings) -> Drain:
+    """`await drained()`: run every job that is due (and those they queue) to the end,
+    with a worker of the test's own beside any embedded one. A check that something
+    did *not* happen comes after this, never after a sleep."""
+
+    async def drain(within: float = 30.0) -> None:
+        deadline = asyncio.get_running_loop().time() + within
+        async with worker_on(database, settings) as worker:
+            while await worker.drain_once() or await pending_jobs(database):
+                if asyncio.get_running_loop().time() > deadline:
+                    raise AssertionError(f"jobs still due after {within} s")
+                await asyncio.sleep(0.02)
+
+    return drain
 
 
 def new_uuid() -> str:

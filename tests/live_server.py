@@ -15,12 +15,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 import httpx
+from sqlalchemy.orm import Session
 
 from servicedesk.auth import service as auth
 from servicedesk.auth.scopes import Scope
 from servicedesk.config import Settings
 from servicedesk.db import migrate
-from servicedesk.db.session import Database
+from servicedesk.db.database import Database
 
 PREFIX = "SERVICEDESK_"
 _MIGRATING = threading.Lock()
@@ -81,11 +82,13 @@ def create_key(env: dict[str, str], tenant: str, *scopes: str) -> str:
     async def make() -> str:
         database = Database(settings)
         try:
-            async with database.write_sessions() as session, session.begin():
-                owner = await auth.get_or_create_tenant(session, tenant)
-                wanted = [Scope(scope) for scope in scopes]
-                _, plaintext = await auth.create_api_key(session, owner, wanted, "live test")
-                return plaintext
+            wanted = [Scope(scope) for scope in scopes]
+
+            def write(session: Session) -> str:
+                owner = auth.get_or_create_tenant(session, tenant)
+                return auth.create_api_key(session, owner, wanted, "live test")[1]
+
+            return await database.write(write)
         finally:
             await database.dispose()
 

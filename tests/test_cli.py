@@ -13,7 +13,7 @@ from servicedesk.cli import app
 from servicedesk.config import Settings
 from servicedesk.custom_fields.schemas import CustomFieldCreate
 from servicedesk.custom_fields.service import create_definition
-from servicedesk.db.session import Database
+from servicedesk.db.database import Database
 
 runner = CliRunner()
 KEY_FORMAT = re.compile(r"^itsm_sk_live_[A-Za-z0-9_-]{43}$")
@@ -30,8 +30,7 @@ def principal_of(settings: Settings, plaintext: str) -> Principal | None:
     async def look_up() -> Principal | None:
         database = Database(settings)
         try:
-            async with database.read_sessions() as session:
-                return await authenticate(session, plaintext)
+            return await database.read(lambda session: authenticate(session, plaintext))
         finally:
             await database.dispose()
 
@@ -163,10 +162,9 @@ def test_provider_set_maps_custom_fields(settings: Settings, database: Database)
     async def define() -> None:
         own = Database(settings)
         try:
-            async with own.write_sessions() as session, session.begin():
-                tenant = await require_tenant(session, "acme")
-                definition = CustomFieldCreate(name="department", label="Department", type="text")
-                await create_definition(session, tenant.id, definition)
+            tenant = await own.read(lambda session: require_tenant(session, "acme"))
+            definition = CustomFieldCreate(name="department", label="Department", type="text")
+            await create_definition(own, tenant.id, definition)
         finally:
             await own.dispose()
 

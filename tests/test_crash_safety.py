@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 from servicedesk.config import Settings
-from servicedesk.db.session import Database
+from servicedesk.db.database import Database
 from tests import live_server
 
 pytestmark = pytest.mark.e2e

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from typing import Any
 
 import httpx
+import pytest
 from fastapi import FastAPI
 
 
@@ -63,16 +65,16 @@ async def test_an_unexpected_error_is_a_bare_500(
     async def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("SELECT secret FROM somewhere")
 
-    from servicedesk.tickets import service
+    from servicedesk.tickets.service import TicketService
 
-    original = service.list_tickets
-    service.list_tickets = broken  # type: ignore[assignment]
+    original = TicketService.list_page
+    TicketService.list_page = broken  # type: ignore[assignment]
     try:
         transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
         async with httpx.AsyncClient(transport=transport, base_url="http://test") as raw:
             response = await raw.get("/api/v1/tickets", headers=headers)
     finally:
-        service.list_tickets = original
+        TicketService.list_page = original  # type: ignore[method-assign]
 
     assert response.status_code == 500
     assert response.json() == {"detail": "Internal server error"}
@@ -81,28 +83,51 @@ async def test_an_unexpected_error_is_a_bare_500(
 
 
 async def test_a_request_past_its_time_limit_is_503_and_writes_nothing(
-    client_with: Any, headers: dict[str, str]
+    client_with: Any, headers: dict[str, str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from servicedesk.tickets import service
+    from servicedesk.triage.service import TriageStep
 
-    original = service.create_ticket
+    original = TriageStep.__call__
 
-    async def slow_create(*args: Any, **kwargs: Any) -> Any:
-        ticket = await original(*args, **kwargs)
+    async def slow_triage(self: TriageStep, *args: Any) -> Any:
         await asyncio.sleep(5)
-        return ticket
+        return await original(self, *args)
 
-    service.create_ticket = slow_create  # type: ignore[assignment]
-    try:
-        async with client_with(request_timeout_seconds=0.2) as client:
-            response = await client.post(
-                "/api/v1/tickets", json={"subject": "s", "description": "d"}, headers=headers
-            )
-    finally:
-        service.create_ticket = original
+    monkeypatch.setattr(TriageStep, "__call__", slow_triage)
+    async with client_with(request_timeout_seconds=0.2) as client:
+        response = await client.post(
+            "/api/v1/tickets", json={"subject": "s", "description": "d"}, headers=headers
+        )
+    monkeypatch.setattr(TriageStep, "__call__", original)
     async with client_with() as client:
         total = (await client.get("/api/v1/tickets", headers=headers)).json()["total"]
 
     assert response.status_code == 503
     assert response.json() == {"detail": "Request timed out"}
     assert total == 0
+
+
+async def test_a_request_whose_write_committed_is_never_answered_503(
+    client_with: Any, headers: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from servicedesk.tickets.service import TicketService
+
+    original = TicketService._store_new
+
+    def slow_store(self: TicketService, *args: Any) -> Any:
+        stored = original(self, *args)
+        time.sleep(0.6)  # the transaction is still open past the deadline, then commits
+        return stored
+
+    monkeypatch.setattr(TicketService, "_store_new", slow_store)
+    async with client_with(request_timeout_seconds=0.3) as client:
+        response = await client.post(
+            "/api/v1/tickets", json={"subject": "s", "description": "d"}, headers=headers
+        )
+    monkeypatch.setattr(TicketService, "_store_new", original)
+    async with client_with() as client:
+        listed = (await client.get("/api/v1/tickets", headers=headers)).json()
+
+    assert listed["total"] == 1
+    assert response.status_code == 201
+    assert response.json()["id"] == listed["tickets"][0]["id"]

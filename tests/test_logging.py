@@ -10,7 +10,7 @@ import pytest
 
 from servicedesk.app import create_app
 from servicedesk.config import Settings
-from servicedesk.db.session import Database
+from servicedesk.db.database import Database
 from tests.conftest import SEED_CREATE
 
 

@@ -21,7 +21,7 @@ from schemathesis.schemas import APIOperation
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from servicedesk.config import Settings
-from servicedesk.db.session import Database
+from servicedesk.db.database import Database
 from tests import live_server
 
 pytestmark = pytest.mark.e2e

@@ -13,7 +13,7 @@ import httpx
 import pytest
 
 from servicedesk.config import Settings
-from servicedesk.db.session import Database
+from servicedesk.db.database import Database
 from tests import live_server
 from tests.conftest import SEED_CREATE
 

@@ -11,22 +11,17 @@ from fastapi import FastAPI
 
 from servicedesk import __version__
 from servicedesk.auth.cache import PrincipalCache
+from servicedesk.composition import running_worker, ticket_service
 from servicedesk.config import Settings, get_settings
 from servicedesk.custom_fields.endpoints import router as custom_fields_router
-from servicedesk.db.session import Database
+from servicedesk.db.database import Database
 from servicedesk.errors import install_error_handlers
 from servicedesk.events.history import router as history_router
 from servicedesk.health.endpoints import router as health_router
 from servicedesk.idempotency.service import purge_expired
-from servicedesk.jobs.setup import running_worker
 from servicedesk.kb.endpoints import router as kb_router
 from servicedesk.logs import configure_logging, get_logger
-from servicedesk.middleware import (
-    BodySizeLimitMiddleware,
-    RequestContextMiddleware,
-    RequestTimeoutMiddleware,
-)
-from servicedesk.notes.endpoints import router as notes_router
+from servicedesk.middleware import RequestMiddleware
 from servicedesk.providers.endpoints import inbound_router as provider_inbound_router
 from servicedesk.providers.endpoints import router as provider_config_router
 from servicedesk.providers.service import new_http_client as new_provider_client
@@ -66,11 +61,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.rate_limiter = RateLimiter(settings) if settings.rate_limit_enabled else None
         background = [asyncio.create_task(_purge_idempotency_records(database))]
         async with contextlib.AsyncExitStack() as stack:
-            app.state.provider_http = await stack.enter_async_context(
+            provider_http = await stack.enter_async_context(
                 new_provider_client(settings.provider_create_timeout_seconds)
             )
+            app.state.tickets = ticket_service(database, settings, provider_http)
             if settings.worker_embedded:
-                worker = await stack.enter_async_context(running_worker(database, settings))
+                worker = await stack.enter_async_context(
+                    running_worker(database, settings, app.state.tickets)
+                )
                 background.append(asyncio.create_task(worker.run()))
             try:
                 yield
@@ -90,13 +88,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.principal_cache = PrincipalCache(settings.api_key_cache_seconds)
-    app.add_middleware(RequestTimeoutMiddleware, seconds=settings.request_timeout_seconds)
-    app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
-    app.add_middleware(RequestContextMiddleware)
+    app.add_middleware(
+        RequestMiddleware,
+        max_body_bytes=settings.max_body_bytes,
+        timeout_seconds=settings.request_timeout_seconds,
+    )
     install_error_handlers(app)
     app.include_router(health_router)
     app.include_router(tickets_router)
-    app.include_router(notes_router)
     app.include_router(history_router)
     app.include_router(custom_fields_router)
     app.include_router(webhooks_router)
@@ -119,8 +118,7 @@ def _freeze_startup_objects() -> None:
 async def _purge_idempotency_records(database: Database) -> None:
     while True:
         try:
-            async with database.write_sessions() as session, session.begin():
-                purged = await purge_expired(session)
+            purged = await database.write(purge_expired)
             if purged:
                 log.info("idempotency_records_purged", count=purged)
         except Exception:

@@ -13,17 +13,16 @@ from typing import Annotated, Any, TypeVar
 import typer
 import uvicorn
 from pydantic import ValidationError
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
 
 from servicedesk.auth import repository as auth_repository
 from servicedesk.auth import service as auth
 from servicedesk.auth.scopes import Scope
 from servicedesk.config import Settings, get_settings
 from servicedesk.db import migrate
-from servicedesk.db.session import Database
-from servicedesk.errors import InvalidProviderConfig
+from servicedesk.db.database import Database
+from servicedesk.errors import ApiError
 from servicedesk.logs import configure_logging
-from servicedesk.providers import service as providers
 from servicedesk.providers.schemas import ProviderConfigIn
 
 app = typer.Typer(help="servicedesk: IT service desk API.", no_args_is_help=True)
@@ -41,8 +40,13 @@ app.add_typer(provider_app, name="provider", no_args_is_help=True)
 T = TypeVar("T")
 
 
-def _in_transaction(work: Callable[[AsyncSession], Awaitable[T]]) -> T:
+def _in_transaction(work: Callable[[Session], T]) -> T:
     """Run `work` in one committed transaction on the configured database."""
+    return _with_database(lambda database: database.write(work))
+
+
+def _with_database(use: Callable[[Database], Awaitable[T]]) -> T:
+    """Run `use` on the configured database (migrated first, unless switched off)."""
     settings = get_settings()
     if settings.auto_migrate:
         migrate.upgrade(settings)
@@ -50,8 +54,7 @@ def _in_transaction(work: Callable[[AsyncSession], Awaitable[T]]) -> T:
     async def run() -> T:
         database = Database(settings)
         try:
-            async with database.write_sessions() as session, session.begin():
-                return await work(session)
+            return await use(database)
         finally:
             await database.dispose()
 
@@ -99,18 +102,17 @@ def worker() -> None:
 async def _run_worker(settings: Settings) -> None:
     # Imported here: the handlers pull in the triage engine (scikit-learn), which the
     # other commands (keys, tenants, db) do not need to start quickly.
-    from servicedesk.jobs.setup import running_worker
+    from servicedesk.composition import assembled, running_worker
 
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(signum, stop.set)
-    database = Database(settings)
-    try:
-        async with running_worker(database, settings) as job_worker:
-            await job_worker.run(stop)
-    finally:
-        await database.dispose()
+    async with (
+        assembled(settings) as (database, tickets),
+        running_worker(database, settings, tickets) as job_worker,
+    ):
+        await job_worker.run(stop)
 
 
 @db_app.command("upgrade")
@@ -137,11 +139,11 @@ def tenants_create(
 ) -> None:
     """Create the tenant NAME."""
 
-    async def work(session: AsyncSession) -> str:
+    def work(session: Session) -> str:
         if if_not_exists:
-            tenant = await auth.get_or_create_tenant(session, name)
+            tenant = auth.get_or_create_tenant(session, name)
         else:
-            tenant = await auth.create_tenant(session, name)
+            tenant = auth.create_tenant(session, name)
         return str(tenant.id)
 
     try:
@@ -155,8 +157,8 @@ def tenants_create(
 def tenants_list() -> None:
     """List the tenants."""
 
-    async def work(session: AsyncSession) -> list[str]:
-        return [f"{t.name}\t{t.id}" for t in await auth_repository.list_tenants(session)]
+    def work(session: Session) -> list[str]:
+        return [f"{t.name}\t{t.id}" for t in auth_repository.list_tenants(session)]
 
     for line in _in_transaction(work):
         typer.echo(line)
@@ -170,9 +172,9 @@ def keys_create(
 ) -> None:
     """Create a key; its plaintext is printed alone on the last line, once."""
 
-    async def work(session: AsyncSession) -> tuple[str, str]:
-        owner = await auth.require_tenant(session, tenant)
-        key, plaintext = await auth.create_api_key(session, owner, scope, name)
+    def work(session: Session) -> tuple[str, str]:
+        owner = auth.require_tenant(session, tenant)
+        key, plaintext = auth.create_api_key(session, owner, scope, name)
         return key.id, plaintext
 
     try:
@@ -189,8 +191,8 @@ def keys_create(
 def keys_list(tenant: Annotated[str, typer.Option(help="Tenant name.")]) -> None:
     """List a tenant's keys (never their secrets)."""
 
-    async def work(session: AsyncSession) -> list[str]:
-        owner = await auth.require_tenant(session, tenant)
+    def work(session: Session) -> list[str]:
+        owner = auth.require_tenant(session, tenant)
         return [
             "\t".join(
                 [
@@ -202,7 +204,7 @@ def keys_list(tenant: Annotated[str, typer.Option(help="Tenant name.")]) -> None
                     key.name,
                 ]
             )
-            for key in await auth.list_api_keys(session, owner)
+            for key in auth.list_api_keys(session, owner)
         ]
 
     try:
@@ -266,18 +268,20 @@ def provider_set(
         )
     except ValidationError as error:
         raise _fail("; ".join(e["msg"] for e in error.errors())) from None
+    from servicedesk.providers import service as providers
+
     settings = get_settings()
 
-    async def work(session: AsyncSession) -> dict[str, Any]:
-        owner = await auth.require_tenant(session, tenant)
-        config, secret = await providers.put_config(session, settings, owner.id, data)
+    async def put(database: Database) -> dict[str, Any]:
+        owner = await database.read(lambda session: auth.require_tenant(session, tenant))
+        config, secret = await providers.put_config(database, settings, owner.id, data)
         return providers.config_out(config, settings, secret).model_dump(mode="json")
 
     try:
-        shown = _in_transaction(work)
+        shown = _with_database(put)
     except auth.UnknownTenant:
         raise _fail(f"no tenant named {tenant!r}") from None
-    except InvalidProviderConfig as error:
+    except ApiError as error:
         raise _fail(error.detail) from None
     typer.echo(json.dumps(shown, indent=2))
 
@@ -285,12 +289,15 @@ def provider_set(
 @provider_app.command("show")
 def provider_show(tenant: Annotated[str, typer.Option(help="Tenant name.")]) -> None:
     """Print TENANT's provider settings (never the credential)."""
+    from servicedesk.providers.models import ProviderConfig
+    from servicedesk.providers.service import config_out
+
     settings = get_settings()
 
-    async def work(session: AsyncSession) -> dict[str, Any] | None:
-        owner = await auth.require_tenant(session, tenant)
-        config = await providers.get_config(session, owner.id)
-        return providers.config_out(config, settings).model_dump(mode="json") if config else None
+    def work(session: Session) -> dict[str, Any] | None:
+        owner = auth.require_tenant(session, tenant)
+        config = session.get(ProviderConfig, owner.id)
+        return config_out(config, settings).model_dump(mode="json") if config else None
 
     try:
         shown = _in_transaction(work)
@@ -317,7 +324,6 @@ def triage_train(
     tickets and an optional CSV; store it as the next version and use it at once (no
     restart)."""
     from servicedesk.triage import datasets, training
-    from servicedesk.triage import service as triage
 
     imported: list[tuple[str, str]] = []
     if from_csv is not None:
@@ -327,11 +333,10 @@ def triage_train(
             raise _fail(str(error)) from None
         imported = list(zip(texts, labels, strict=True))
 
-    async def work(session: AsyncSession) -> dict[str, Any]:
-        owner = await auth.require_tenant(session, tenant)
-        settings = await triage.load_settings(session, owner.id)
-        record, used = await training.train_and_activate(
-            session, settings, imported=imported, with_starter=starter
+    async def train(database: Database) -> dict[str, Any]:
+        owner = await database.read(lambda session: auth.require_tenant(session, tenant))
+        record, used, settings = await training.train_and_activate(
+            database, owner.id, imported=imported, with_starter=starter
         )
         outside = sorted(set(record.labels) - set(settings.categories))
         return {
@@ -345,7 +350,7 @@ def triage_train(
         }
 
     try:
-        shown = _in_transaction(work)
+        shown = _with_database(train)
     except auth.UnknownTenant:
         raise _fail(f"no tenant named {tenant!r}") from None
     except training.TrainingError as error:
@@ -372,11 +377,11 @@ def triage_use(
 
     wanted = None if version == "starter" else _model_version(version)
 
-    async def work(session: AsyncSession) -> bool:
-        owner = await auth.require_tenant(session, tenant)
-        if wanted is not None and not await triage.has_model(session, owner.id, wanted):
+    def work(session: Session) -> bool:
+        owner = auth.require_tenant(session, tenant)
+        if wanted is not None and triage.model_record(session, owner.id, wanted) is None:
             return False
-        await triage.activate_model(session, owner.id, wanted)
+        triage.activate_model(session, owner.id, wanted)
         return True
 
     try:
@@ -467,9 +472,9 @@ def _model_in_use(tenant: str | None) -> tuple[Any, int]:
     if tenant is None:
         return starter.category, starter.n_train
 
-    async def work(session: AsyncSession) -> tuple[bytes, int] | None:
-        owner = await auth.require_tenant(session, tenant)
-        record = await triage.active_model_record(session, owner.id)
+    def work(session: Session) -> tuple[bytes, int] | None:
+        owner = auth.require_tenant(session, tenant)
+        record = triage.active_model_record(session, owner.id)
         return (record.model, record.n_train) if record else None
 
     try:

@@ -13,12 +13,12 @@ _DRIVERS = {
     "postgres://": "postgresql+asyncpg://",
     "postgresql://": "postgresql+asyncpg://",
     "postgresql+psycopg://": "postgresql+asyncpg://",
-    "sqlite://": "sqlite+aiosqlite://",
+    "sqlite://": "sqlite+pysqlite://",
 }
 
 
-def async_database_url(url: str) -> str:
-    """Return `url` with the async driver this project uses (asyncpg, aiosqlite)."""
+def driver_database_url(url: str) -> str:
+    """Return `url` with the driver this project uses (asyncpg, the stdlib's sqlite3)."""
     for prefix, replacement in _DRIVERS.items():
         if url.startswith(prefix):
             return replacement + url[len(prefix) :]
@@ -45,6 +45,16 @@ class Settings(BaseSettings):
     )
     db_pool_size: int = Field(default=20, ge=1, le=200)
     sqlite_busy_timeout_ms: int = Field(default=15_000, ge=0)
+    write_queue_timeout_seconds: float = Field(
+        default=5.0,
+        gt=0,
+        description="A write that waited this long for its turn (SQLite's one writer, or "
+        "a PostgreSQL connection under a burst) is refused with 503 and Retry-After, "
+        "having written nothing.",
+    )
+    sqlite_write_batch: int = Field(
+        default=64, ge=1, le=1000, description="Transactions one SQLite commit may hold."
+    )
 
     idempotency_ttl_seconds: int = Field(default=3600, ge=1)
     max_body_bytes: int = Field(default=1024 * 1024, ge=1024)
@@ -159,14 +169,22 @@ class Settings(BaseSettings):
 
     @cached_property
     def sqlalchemy_url(self) -> str:
-        """The async SQLAlchemy URL to connect to."""
+        """The SQLAlchemy URL to connect to, with its driver."""
         if self.database_url:
-            return async_database_url(self.database_url)
-        return f"sqlite+aiosqlite:///{(self.data_dir / 'servicedesk.db').resolve()}"
+            return driver_database_url(self.database_url)
+        return f"sqlite+pysqlite:///{(self.data_dir / 'servicedesk.db').resolve()}"
 
     @property
     def is_sqlite(self) -> bool:
         return self.sqlalchemy_url.startswith("sqlite")
+
+    @property
+    def sqlite_path(self) -> Path | None:
+        """The SQLite file, if the database is one (None for PostgreSQL or in memory)."""
+        if not self.is_sqlite:
+            return None
+        path = self.sqlalchemy_url.split(":///", 1)[-1] if ":///" in self.sqlalchemy_url else ""
+        return Path(path) if path and path != ":memory:" else None
 
 
 def get_settings() -> Settings:

@@ -11,6 +11,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from servicedesk.db.fair import QueueTimeout
 from servicedesk.logs import get_logger
 
 log = get_logger(__name__)
@@ -190,6 +191,35 @@ class ServiceUnavailable(ApiError):
     status_code = 503
     description = "Service unavailable"
 
+    def __init__(self, detail: str | None = None, retry_after: int = 1) -> None:
+        super().__init__(detail)
+        self.headers = {"Retry-After": str(retry_after)}
+
+
+class Overloaded(ServiceUnavailable):
+    """A write that could not get its turn in time; nothing of it was written."""
+
+    description = "Too many writes are waiting; retry shortly"
+
+
+class ValidationFailed(ApiError):
+    """422 with the FastAPI/Pydantic validation body, for checks that run after the body
+    parsed (custom fields against the tenant's definitions, query values)."""
+
+    status_code = 422
+    description = "Validation error (FastAPI/Pydantic body)"
+
+    def __init__(self, errors: list[dict[str, Any]] | None = None) -> None:
+        super().__init__()
+        self.errors = errors or []
+
+    @classmethod
+    def at(cls, loc: tuple[str, ...], message: str) -> ValidationFailed:
+        return cls([{"type": "value_error", "loc": list(loc), "msg": message}])
+
+    def body(self) -> dict[str, Any]:
+        return {"detail": [{**error, "loc": list(error["loc"])} for error in self.errors]}
+
 
 def _render(error: ApiError) -> JSONResponse:
     return JSONResponse(error.body(), status_code=error.status_code, headers=error.headers)
@@ -220,6 +250,11 @@ def _public_validation_error(error: Any) -> dict[str, Any]:
     return public
 
 
+async def _queue_timeout_handler(request: Request, exc: Exception) -> JSONResponse:
+    log.warning("write_refused_overloaded", path=request.url.path, reason=str(exc))
+    return _render(Overloaded())
+
+
 async def _unhandled_error_handler(request: Request, exc: Exception) -> JSONResponse:
     log.exception("unhandled_error", path=request.url.path, method=request.method)
     return JSONResponse({"detail": "Internal server error"}, status_code=500)
@@ -230,4 +265,5 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(ApiError, _api_error_handler)
     app.add_exception_handler(StarletteHTTPException, _http_error_handler)
     app.add_exception_handler(RequestValidationError, _validation_error_handler)
+    app.add_exception_handler(QueueTimeout, _queue_timeout_handler)
     app.add_exception_handler(Exception, _unhandled_error_handler)

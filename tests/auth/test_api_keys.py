@@ -12,7 +12,7 @@ from servicedesk.auth import service as auth
 from servicedesk.auth.keys import KEY_PREFIX, generate_key, hash_key
 from servicedesk.auth.models import ApiKey
 from servicedesk.auth.scopes import Scope
-from servicedesk.db.session import Database
+from servicedesk.db.database import Database
 from tests.conftest import SEED_CREATE, ClientFactory, KeyFactory, new_uuid
 
 UNAUTHORIZED = {"error": "unauthorized", "message": "Invalid or missing API key"}
@@ -121,22 +121,21 @@ async def test_a_key_refused_once_works_as_soon_as_it_exists(
 
 
 async def _revoke(database: Database, plaintext: str) -> None:
-    async with database.write_sessions() as session, session.begin():
-        assert await auth.revoke_api_key(session, await _key_id(database, plaintext))
+    key_id = await _key_id(database, plaintext)
+    assert await database.write(lambda session: auth.revoke_api_key(session, key_id))
 
 
 async def _key_id(database: Database, plaintext: str) -> str:
     from servicedesk.auth.repository import get_active_key_by_hash
 
-    async with database.read_sessions() as session:
-        key = await get_active_key_by_hash(session, hash_key(plaintext))
+    key = await database.read(lambda session: get_active_key_by_hash(session, hash_key(plaintext)))
     assert key is not None
     return key.id
 
 
 async def test_only_a_hash_of_the_key_is_stored(database: Database, api_key: str) -> None:
-    async with database.read_sessions() as session:
-        key = await session.get(ApiKey, await _key_id(database, api_key))
+    key_id = await _key_id(database, api_key)
+    key = await database.read(lambda session: session.get(ApiKey, key_id))
     assert key is not None
     stored = [str(value) for value in vars(key).values()]
     assert all(api_key not in value for value in stored)

@@ -4,13 +4,22 @@ refused and forced deletes, scopes and tenants."""
 
 from __future__ import annotations
 
+import time
+import uuid
 from typing import Any
 
 import httpx
 import pytest
+from sqlalchemy.orm import Session
 
+from servicedesk.auth.repository import get_tenant_by_name
 from servicedesk.auth.scopes import Scope
-from tests.conftest import SEED_CREATE
+from servicedesk.db.base import utcnow
+from servicedesk.db.database import Database
+from servicedesk.tickets.models import Ticket
+from servicedesk.tickets.repository import TicketRepository
+from servicedesk.tickets.service import REMOVAL_BATCH
+from tests.conftest import SEED_CREATE, Drain
 
 URL = "/api/v1/custom-fields"
 
@@ -232,7 +241,7 @@ async def test_validate_checks_without_writing(
 
 
 async def test_a_field_in_use_is_deleted_only_with_force_and_its_values_with_it(
-    client: httpx.AsyncClient, headers: dict[str, str]
+    client: httpx.AsyncClient, headers: dict[str, str], drained: Drain
 ) -> None:
     field = await define(client, headers, "asset_tag", "text")
     ids = []
@@ -255,6 +264,7 @@ async def test_a_field_in_use_is_deleted_only_with_force_and_its_values_with_it(
 
     forced = await client.delete(f"{URL}/{field['id']}", params={"force": "true"}, headers=headers)
     assert forced.status_code == 204
+    await drained()  # the values go in the background
     for ticket_id in ids:
         ticket = (await client.get(f"/api/v1/tickets/{ticket_id}", headers=headers)).json()
         assert ticket["custom_fields"] == {}
@@ -341,3 +351,50 @@ async def test_the_list_filters_by_custom_fields(
         response = await client.get("/api/v1/tickets", params=params, headers=headers)
         assert response.status_code == 422, params
         assert response.json()["detail"][0]["loc"] == ["query", next(iter(params))]
+
+
+async def test_a_force_delete_of_a_field_held_by_many_tickets_answers_at_once(
+    client: httpx.AsyncClient, headers: dict[str, str], database: Database, drained: Drain
+) -> None:
+    field = await define(client, headers, "asset_tag", "text")
+    await client.post("/api/v1/tickets", json=SEED_CREATE, headers=headers)  # the tenant's id
+    holders = 2 * REMOVAL_BATCH + 50
+
+    def insert(session: Session) -> None:
+        tenant = get_tenant_by_name(session, "acme")
+        assert tenant is not None
+        now = utcnow()
+        session.add_all(
+            Ticket(
+                id=uuid.uuid4(),
+                tenant_id=tenant.id,
+                subject="s",
+                description="d",
+                status="open",
+                metadata_={},
+                custom_fields={"asset_tag": f"LT-{n}"},
+                created_at=now,
+                updated_at=now,
+            )
+            for n in range(holders)
+        )
+
+    await database.write(insert)
+    started = time.monotonic()
+    forced = await client.delete(f"{URL}/{field['id']}", params={"force": "true"}, headers=headers)
+    assert forced.status_code == 204
+    assert time.monotonic() - started < 2  # the request does not remove the values itself
+
+    await drained()
+    left = await client.get("/api/v1/tickets", params={"limit": 100}, headers=headers)
+    assert all(ticket["custom_fields"] == {} for ticket in left.json()["tickets"])
+    assert await _holding(database, "asset_tag") == 0
+
+
+async def _holding(database: Database, name: str) -> int:
+    def count(session: Session) -> int:
+        tenant = get_tenant_by_name(session, "acme")
+        assert tenant is not None
+        return TicketRepository(session, tenant.id).count_holding_custom_field(name)
+
+    return await database.read(count)

@@ -12,7 +12,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from servicedesk.config import Settings, async_database_url
+from servicedesk.config import Settings, driver_database_url
 from servicedesk.db import migrate
 from tests.conftest import POSTGRES_URL, _postgres_or_skip
 
@@ -47,7 +47,7 @@ def test_sqlite_database_runs_in_wal_mode(tmp_path: Path) -> None:
 
 async def _admin(statement: str) -> None:
     assert POSTGRES_URL is not None
-    engine = create_async_engine(async_database_url(POSTGRES_URL), isolation_level="AUTOCOMMIT")
+    engine = create_async_engine(driver_database_url(POSTGRES_URL), isolation_level="AUTOCOMMIT")
     try:
         async with engine.connect() as connection:
             await connection.execute(text(statement))
@@ -63,7 +63,7 @@ def scratch_postgres_database() -> Iterator[str]:
     asyncio.run(_admin(f'CREATE DATABASE "{name}"'))
     try:
         yield (
-            make_url(async_database_url(base_url))
+            make_url(driver_database_url(base_url))
             .set(database=name)
             .render_as_string(hide_password=False)
         )

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import update
 
 from servicedesk.db.base import utcnow
-from servicedesk.db.session import Database
+from servicedesk.db.database import Database
 from servicedesk.idempotency.models import IdempotencyRecord
 from servicedesk.idempotency.service import purge_expired
 from tests.conftest import SEED_CREATE, KeyFactory, ticket_count
@@ -109,10 +109,11 @@ async def test_expired_key_creates_a_new_ticket(
     client: httpx.AsyncClient, headers: dict[str, str], database: Database
 ) -> None:
     first = await create(client, headers, "idem_old")
-    async with database.write_sessions() as session, session.begin():
-        await session.execute(
+    await database.write(
+        lambda session: session.execute(
             update(IdempotencyRecord).values(expires_at=utcnow() - timedelta(seconds=1))
         )
+    )
 
     second = await create(client, headers, "idem_old", {**SEED_CREATE, "priority": "low"})
 
@@ -127,8 +128,10 @@ async def test_records_live_for_the_configured_ttl(
     before = utcnow()
     await create(client, headers, "idem_ttl")
 
-    async with database.read_sessions() as session:
-        record = await session.get(IdempotencyRecord, (await _tenant_id(database), "idem_ttl"))
+    tenant_id = await _tenant_id(database)
+    record = await database.read(
+        lambda session: session.get(IdempotencyRecord, (tenant_id, "idem_ttl"))
+    )
     assert record is not None
     lifetime = record.expires_at - before
     assert timedelta(minutes=59) < lifetime <= timedelta(hours=1, seconds=5)
@@ -137,8 +140,7 @@ async def test_records_live_for_the_configured_ttl(
 async def _tenant_id(database: Database) -> object:
     from servicedesk.auth.repository import get_tenant_by_name
 
-    async with database.read_sessions() as session:
-        tenant = await get_tenant_by_name(session, "acme")
+    tenant = await database.read(lambda session: get_tenant_by_name(session, "acme"))
     assert tenant is not None
     return tenant.id
 
@@ -148,15 +150,15 @@ async def test_purge_removes_only_expired_records(
 ) -> None:
     await create(client, headers, "keep")
     await create(client, headers, "drop", {**SEED_CREATE, "subject": "other"})
-    async with database.write_sessions() as session, session.begin():
-        await session.execute(
+    await database.write(
+        lambda session: session.execute(
             update(IdempotencyRecord)
             .where(IdempotencyRecord.key == "drop")
             .values(expires_at=utcnow() - timedelta(seconds=1))
         )
+    )
 
-    async with database.write_sessions() as session, session.begin():
-        purged = await purge_expired(session)
+    purged = await database.write(purge_expired)
 
     assert purged == 1
     assert (await create(client, headers, "keep")).headers.get("Idempotent-Replayed") == "true"

@@ -10,23 +10,26 @@ from collections import defaultdict
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
 
 from servicedesk.auth import service as auth
 from servicedesk.config import Settings
-from servicedesk.db.session import Database
+from servicedesk.db.database import Database
 from servicedesk.jobs import service as jobs
 from servicedesk.jobs.models import OutboxJob
-from servicedesk.jobs.service import ClaimedJob, Done, Fail, Outcome, Retry
+from servicedesk.jobs.service import Backoff, ClaimedJob, Done, Fail, JobSpec, Outcome, Retry
 from servicedesk.jobs.worker import Worker
 
 
 class Recorder:
     """A handler that notes every run and answers from a script (default: Done)."""
 
-    def __init__(self, script: dict[int, list[Any]] | None = None) -> None:
+    def __init__(
+        self, script: dict[int, list[Any]] | None = None, backoff: Backoff = Backoff(5, 3600)
+    ) -> None:
         self.runs: list[ClaimedJob] = []
         self.script = script or {}
+        self.backoff = backoff
 
     async def perform(self, job: ClaimedJob) -> Any:
         self.runs.append(job)
@@ -37,27 +40,28 @@ class Recorder:
             raise answer
         return answer
 
-    async def record(self, session: AsyncSession, job: ClaimedJob, result: Any) -> Outcome:
+    def record(self, session: Session, job: ClaimedJob, result: Any) -> Outcome:
         outcome: Outcome = result
         return outcome
 
 
 async def _tenant(database: Database) -> uuid.UUID:
-    async with database.write_sessions() as session, session.begin():
-        return (await auth.get_or_create_tenant(session, "jobs")).id
+    return await database.write(lambda session: auth.get_or_create_tenant(session, "jobs").id)
 
 
 async def _enqueue(database: Database, tenant_id: uuid.UUID, keys: list[str]) -> None:
-    async with database.write_sessions() as session, session.begin():
-        for n, key in enumerate(keys):
-            jobs.enqueue(
-                session, tenant_id=tenant_id, kind="test", ordering_key=key, payload={"n": n}
-            )
+    specs = [JobSpec("test", key, {"n": n}) for n, key in enumerate(keys)]
+    await database.write(lambda session: jobs.enqueue(session, tenant_id, *specs))
 
 
 async def _remaining(database: Database) -> list[OutboxJob]:
-    async with database.read_sessions() as session:
-        return list((await session.scalars(select(OutboxJob).order_by(OutboxJob.id))).all())
+    return await database.read(
+        lambda session: list(session.scalars(select(OutboxJob).order_by(OutboxJob.id)).all())
+    )
+
+
+def _claim(worker_id: str, lease: float) -> Any:
+    return lambda session: jobs.claim(session, worker_id=worker_id, lease_seconds=lease, limit=10)
 
 
 async def _drain(*workers: Worker, rounds: int = 500) -> None:
@@ -101,18 +105,14 @@ async def test_a_job_whose_worker_died_is_claimed_again_after_its_lease(
 ) -> None:
     tenant_id = await _tenant(database)
     await _enqueue(database, tenant_id, ["only"])
-    async with database.write_sessions() as session, session.begin():
-        (dead,) = await jobs.claim(session, worker_id="dead", lease_seconds=0.3, limit=10)
-    async with database.write_sessions() as session, session.begin():
-        assert await jobs.claim(session, worker_id="alive", lease_seconds=30, limit=10) == []
+    (dead,) = await database.write(_claim("dead", 0.3))
+    assert await database.write(_claim("alive", 30)) == []
     await asyncio.sleep(0.4)
-    async with database.write_sessions() as session, session.begin():
-        (again,) = await jobs.claim(session, worker_id="alive", lease_seconds=30, limit=10)
+    (again,) = await database.write(_claim("alive", 30))
     assert again.id == dead.id
     assert (dead.attempt, again.attempt) == (1, 2)
-    async with database.write_sessions() as session, session.begin():
-        assert not await jobs.still_owned(session, dead.id, "dead")
-        assert await jobs.still_owned(session, dead.id, "alive")
+    assert not await database.write(lambda session: jobs.still_owned(session, dead.id, "dead"))
+    assert await database.write(lambda session: jobs.still_owned(session, dead.id, "alive"))
 
 
 async def test_a_later_job_of_a_key_waits_for_the_earlier_ones_retries(
@@ -120,12 +120,10 @@ async def test_a_later_job_of_a_key_waits_for_the_earlier_ones_retries(
 ) -> None:
     tenant_id = await _tenant(database)
     await _enqueue(database, tenant_id, ["k", "k", "other"])
-    recorder = Recorder({0: [Retry(0.2, "busy"), RuntimeError("boom")]})
-    worker = Worker(
-        database,
-        _fast(settings, webhook_retry_base_seconds=0.1, webhook_retry_max_seconds=0.1),
-        {"test": recorder},
-    )
+    # The retry after an exception follows the job kind's own backoff, not the webhooks'.
+    recorder = Recorder({0: [Retry(0.2, "busy"), RuntimeError("boom")]}, Backoff(0.1, 0.1))
+    webhooks_slow = _fast(settings, webhook_retry_base_seconds=3600, webhook_retry_max_seconds=3600)
+    worker = Worker(database, webhooks_slow, {"test": recorder})
     deadline = time.monotonic() + 10
     while await _remaining(database) and time.monotonic() < deadline:
         await worker.drain_once()
@@ -141,8 +139,7 @@ async def test_failed_and_unknown_jobs_stay_failed_with_their_error(
 ) -> None:
     tenant_id = await _tenant(database)
     await _enqueue(database, tenant_id, ["a", "a"])
-    async with database.write_sessions() as session, session.begin():
-        jobs.enqueue(session, tenant_id=tenant_id, kind="mystery", ordering_key="b", payload={})
+    await database.write(lambda session: jobs.enqueue(session, tenant_id, JobSpec("mystery", "b")))
     recorder = Recorder({0: [Fail("rejected for good")]})
     worker = Worker(database, _fast(settings), {"test": recorder})
     await _drain(worker)

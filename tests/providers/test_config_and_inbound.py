@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import text
 
 from servicedesk.auth.scopes import Scope
-from servicedesk.db.session import Database
+from servicedesk.db.database import Database
 from tests.conftest import SEED_CREATE
 from tests.fakes.itsm import FakeITSM
 from tests.providers.conftest import provider_body
@@ -249,10 +249,11 @@ async def test_credentials_never_appear_in_logs_responses_or_the_database(
 
 async def _dump_everything(database: Database) -> str:
     tables = ["provider_configs", "tickets", "events", "outbox_jobs"]
-    async with database.read_sessions() as session:
-        rows = [
+    rows = await database.read(
+        lambda session: [
             str(row)
             for table in tables
-            for row in (await session.execute(text(f"SELECT * FROM {table}"))).all()
+            for row in session.execute(text(f"SELECT * FROM {table}")).all()
         ]
+    )
     return "\n".join(rows)

@@ -27,7 +27,7 @@ import pytest
 from sqlalchemy import text
 
 from servicedesk.config import Settings
-from servicedesk.db.session import Database
+from servicedesk.db.database import Database
 from servicedesk.providers import freshservice, zendesk
 from tests import live_server
 from tests.conftest import POSTGRES_URL, TABLES
@@ -139,14 +139,11 @@ def _backlog(scenario: Scenario) -> str:
             database_url=env.get("SERVICEDESK_DATABASE_URL"),
         )
         database = Database(settings)
-        async with database.read_sessions() as session:
-            rows = await session.execute(
-                text(
-                    "SELECT kind, state, count(*), max(attempts), max(last_error), "
-                    "min(run_after), max(locked_until) FROM outbox_jobs GROUP BY kind, state"
-                )
-            )
-            found = list(rows.all())
+        query = text(
+            "SELECT kind, state, count(*), max(attempts), max(last_error), "
+            "min(run_after), max(locked_until) FROM outbox_jobs GROUP BY kind, state"
+        )
+        found = await database.read(lambda session: list(session.execute(query).all()))
         await database.dispose()
         return found
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx
 
 from servicedesk.config import Settings
-from servicedesk.db.session import Database
+from servicedesk.db.database import Database
 from tests import live_server
 from tests.conftest import redis_or_skip
 

@@ -8,9 +8,10 @@ from typing import Any
 
 import httpx
 import pytest
+from sqlalchemy.orm import Session
 
 from servicedesk.auth.repository import get_tenant_by_name
-from servicedesk.db.session import Database
+from servicedesk.db.database import Database
 from servicedesk.tickets.models import Ticket
 from tests.conftest import KeyFactory
 
@@ -21,8 +22,9 @@ async def insert_tickets(
     database: Database, created: list[datetime], *, tenant: str = "acme", status: str = "open"
 ) -> list[str]:
     """Tickets with chosen creation times, written straight to the database."""
-    async with database.write_sessions() as session, session.begin():
-        owner = await get_tenant_by_name(session, tenant)
+
+    def write(session: Session) -> list[str]:
+        owner = get_tenant_by_name(session, tenant)
         assert owner is not None
         tickets = [
             Ticket(
@@ -38,7 +40,9 @@ async def insert_tickets(
             for i, when in enumerate(created)
         ]
         session.add_all(tickets)
-    return [str(t.id) for t in tickets]
+        return [str(t.id) for t in tickets]
+
+    return await database.write(write)
 
 
 async def list_tickets(
@@ -306,16 +310,16 @@ async def test_an_estimated_total_is_remembered_for_seconds_an_exact_one_never(
     backend: str,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from servicedesk.tickets import repository
+    from servicedesk.tickets.repository import Count, TicketFilters, TicketRepository
 
-    counted: list[repository.TicketFilters] = []
-    real_count = repository.count
+    counted: list[TicketFilters] = []
+    real_count = TicketRepository.count
 
-    async def counting(*args: Any, **kwargs: Any) -> repository.Count:
-        counted.append(args[2])
-        return await real_count(*args, **kwargs)
+    def counting(self: TicketRepository, filters: TicketFilters, **kwargs: Any) -> Count:
+        counted.append(filters)
+        return real_count(self, filters, **kwargs)
 
-    monkeypatch.setattr(repository, "count", counting)
+    monkeypatch.setattr(TicketRepository, "count", counting)
     for _ in range(3):
         await list_tickets(client, headers, limit=3)
         await list_tickets(client, headers, status="closed")

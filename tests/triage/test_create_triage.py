@@ -13,9 +13,9 @@ from typing import Any
 import httpx
 import pytest
 
-from servicedesk.jobs.setup import running_worker
 from servicedesk.triage import service as triage_service
 from servicedesk.triage.engine import TicketText, Triage
+from tests.conftest import worker_on
 from tests.triage.conftest import (
     VPN_ARTICLE,
     VPN_TICKET,
@@ -242,7 +242,7 @@ async def test_an_agents_change_before_the_background_triage_wins(
             f"/api/v1/tickets/{ticket['id']}", json={"category": "Hardware"}, headers=headers
         )
         assert response.status_code == 200
-        async with running_worker(database, settings) as worker:
+        async with worker_on(database, settings) as worker:
             assert await worker.drain_once() == 1
         got = (await client.get(f"/api/v1/tickets/{ticket['id']}", headers=headers)).json()
         assert got["category"] == "Hardware"

@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 
 from servicedesk.cli import app
 from servicedesk.config import Settings
-from servicedesk.db.session import Database
+from servicedesk.db.database import Database
 from servicedesk.triage.models import TriageFeedback
 from tests.triage.conftest import VPN_TICKET, put_triage
 
@@ -56,8 +56,9 @@ async def cli(*args: str) -> Any:
 
 
 async def feedback_rows(database: Database) -> list[TriageFeedback]:
-    async with database.read_sessions() as session:
-        return list(await session.scalars(select(TriageFeedback).order_by(TriageFeedback.id)))
+    return await database.read(
+        lambda session: list(session.scalars(select(TriageFeedback).order_by(TriageFeedback.id)))
+    )
 
 
 async def test_a_patch_that_overrides_category_or_reply_is_recorded_as_feedback(

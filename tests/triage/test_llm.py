@@ -14,7 +14,7 @@ from pydantic import SecretStr
 from sqlalchemy import func, select
 
 from servicedesk.config import Settings
-from servicedesk.db.session import Database
+from servicedesk.db.database import Database
 from servicedesk.jobs.models import OutboxJob
 from tests.fakes.llm import API_KEY, FakeLLM
 from tests.triage.conftest import (
@@ -82,12 +82,13 @@ async def settled(
     """Waits until no triage job is left; returns the ticket's triaged events."""
 
     async def no_job_left() -> bool:
-        async with database.read_sessions() as session:
-            left = await session.scalar(
+        left = await database.read(
+            lambda session: session.scalar(
                 select(func.count())
                 .select_from(OutboxJob)
                 .where(OutboxJob.kind == "triage.run", OutboxJob.state == "pending")
             )
+        )
         return left == 0
 
     await eventually(no_job_left, "the triage job to finish")

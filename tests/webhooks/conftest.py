@@ -9,12 +9,13 @@ import httpx
 import pytest
 
 from servicedesk.config import Settings
-from servicedesk.events.types import SUBSCRIBABLE, EventType
+from servicedesk.tickets.events import TicketEventType
+from servicedesk.webhooks.events import SUBSCRIBABLE
 from tests.fakes.webhook_receiver import WebhookReceiver
 
 # Delivery tests follow the lifecycle a client drives; every create is also triaged, and
 # `ticket.triaged` has its own test (test_delivery.py).
-LIFECYCLE_EVENTS = [event.value for event in SUBSCRIBABLE if event is not EventType.TICKET_TRIAGED]
+LIFECYCLE_EVENTS = [event.value for event in SUBSCRIBABLE if event is not TicketEventType.TRIAGED]
 
 FAST_DELIVERY = {
     "webhook_allow_private_urls": True,

@@ -12,7 +12,7 @@ from sqlalchemy import text
 from servicedesk.auth.scopes import Scope
 from servicedesk.config import Settings
 from servicedesk.crypto import secret_box
-from servicedesk.db.session import Database
+from servicedesk.db.database import Database
 from servicedesk.webhooks import urls
 from tests.conftest import ClientFactory, KeyFactory
 from tests.fakes.webhook_receiver import WebhookReceiver
@@ -282,7 +282,8 @@ async def test_the_secret_is_stored_encrypted_only(
     database: Database, settings: Settings, subscribe: Any, receiver: WebhookReceiver
 ) -> None:
     created = await subscribe(receiver)
-    async with database.read_sessions() as session:
-        row = (await session.execute(text("SELECT * FROM webhooks"))).mappings().one()
+    row = await database.read(
+        lambda session: dict(session.execute(text("SELECT * FROM webhooks")).mappings().one())
+    )
     assert created["secret"] not in str(dict(row))
     assert secret_box(settings).decrypt(row["secret_encrypted"]) == created["secret"]

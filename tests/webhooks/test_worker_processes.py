@@ -15,7 +15,7 @@ import httpx
 import pytest
 
 from servicedesk.config import Settings
-from servicedesk.db.session import Database
+from servicedesk.db.database import Database
 from tests import live_server
 from tests.fakes.webhook_receiver import Received, WebhookReceiver, verify_standard
 from tests.webhooks.conftest import LIFECYCLE_EVENTS

@@ -43,8 +43,9 @@ async def _authenticate(request: Request, api_key: str | None) -> Principal | No
     cache: PrincipalCache = request.app.state.principal_cache
     principal = cache.get(key_hash)
     if principal is None:
-        async with get_database(request).lookup_sessions() as session:
-            principal = await principal_for_hash(session, key_hash)
+        principal = await get_database(request).read(
+            lambda session: principal_for_hash(session, key_hash)
+        )
         if principal is not None:
             cache.put(key_hash, principal)
     return principal
@@ -56,7 +57,7 @@ async def _enforce_rate_limit(request: Request, principal: Principal) -> None:
         return
     decision = await limiter.check(principal)
     if decision.budget is not None:
-        # Added to the response, whatever it is, by RequestContextMiddleware.
+        # Added to the response, whatever it is, by servicedesk.middleware.
         request.state.rate_limit_headers = decision.budget.headers()
     if not decision.allowed:
         assert decision.budget is not None

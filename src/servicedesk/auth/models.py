@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, Uuid
+from sqlalchemy import ForeignKey, Integer, String, Uuid, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from servicedesk.db.base import Base, JSONDocument, UTCDateTime, utcnow
@@ -19,6 +19,8 @@ class Tenant(Base):
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
     name: Mapped[str] = mapped_column(String(100), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Moves with every change of the tenant's configuration (servicedesk.tenant_config).
+    config_version: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
 
 
 class ApiKey(Base):

@@ -6,7 +6,7 @@ import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
 
 from servicedesk.auth import repository
 from servicedesk.auth.keys import (
@@ -38,29 +38,29 @@ class Principal:
     scopes: frozenset[str]
 
 
-async def create_tenant(session: AsyncSession, name: str) -> Tenant:
-    if await repository.get_tenant_by_name(session, name) is not None:
+def create_tenant(session: Session, name: str) -> Tenant:
+    if repository.get_tenant_by_name(session, name) is not None:
         raise TenantExists(name)
     tenant = Tenant(id=uuid.uuid4(), name=name, created_at=utcnow())
     session.add(tenant)
-    await session.flush()
+    session.flush()
     return tenant
 
 
-async def get_or_create_tenant(session: AsyncSession, name: str) -> Tenant:
-    existing = await repository.get_tenant_by_name(session, name)
-    return existing if existing is not None else await create_tenant(session, name)
+def get_or_create_tenant(session: Session, name: str) -> Tenant:
+    existing = repository.get_tenant_by_name(session, name)
+    return existing if existing is not None else create_tenant(session, name)
 
 
-async def require_tenant(session: AsyncSession, name: str) -> Tenant:
-    tenant = await repository.get_tenant_by_name(session, name)
+def require_tenant(session: Session, name: str) -> Tenant:
+    tenant = repository.get_tenant_by_name(session, name)
     if tenant is None:
         raise UnknownTenant(name)
     return tenant
 
 
-async def create_api_key(
-    session: AsyncSession, tenant: Tenant, scopes: Iterable[Scope], name: str = ""
+def create_api_key(
+    session: Session, tenant: Tenant, scopes: Iterable[Scope], name: str = ""
 ) -> tuple[ApiKey, str]:
     """Make a key for `tenant`; the plaintext is returned here and never again."""
     plaintext = generate_key()
@@ -74,17 +74,17 @@ async def create_api_key(
         created_at=utcnow(),
     )
     session.add(key)
-    await session.flush()
+    session.flush()
     return key, plaintext
 
 
-async def list_api_keys(session: AsyncSession, tenant: Tenant) -> Sequence[ApiKey]:
-    return await repository.list_keys(session, tenant.id)
+def list_api_keys(session: Session, tenant: Tenant) -> Sequence[ApiKey]:
+    return repository.list_keys(session, tenant.id)
 
 
-async def revoke_api_key(session: AsyncSession, key_id: str) -> bool:
+def revoke_api_key(session: Session, key_id: str) -> bool:
     """Revoke a key; False when no active key has that id."""
-    return await repository.revoke_key(session, key_id, utcnow())
+    return repository.revoke_key(session, key_id, utcnow())
 
 
 def presented_key_hash(plaintext: str | None) -> str | None:
@@ -94,14 +94,14 @@ def presented_key_hash(plaintext: str | None) -> str | None:
     return hash_key(plaintext)
 
 
-async def authenticate(session: AsyncSession, plaintext: str | None) -> Principal | None:
+def authenticate(session: Session, plaintext: str | None) -> Principal | None:
     """The principal behind a presented key, or None for a missing, unknown or revoked one."""
     key_hash = presented_key_hash(plaintext)
-    return None if key_hash is None else await principal_for_hash(session, key_hash)
+    return None if key_hash is None else principal_for_hash(session, key_hash)
 
 
-async def principal_for_hash(session: AsyncSession, key_hash: str) -> Principal | None:
-    key = await repository.get_active_key_by_hash(session, key_hash)
+def principal_for_hash(session: Session, key_hash: str) -> Principal | None:
+    key = repository.get_active_key_by_hash(session, key_hash)
     if key is None:
         return None
     return Principal(tenant_id=key.tenant_id, key_id=key.id, scopes=frozenset(key.scopes))

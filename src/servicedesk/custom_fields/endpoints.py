@@ -19,7 +19,8 @@ from servicedesk.custom_fields.schemas import (
     ValuesIn,
     ValuesOk,
 )
-from servicedesk.db.session import ReadSession, WriteSession
+from servicedesk.custom_fields.service import DEFINITIONS
+from servicedesk.db.session import DatabaseDep
 from servicedesk.errors import (
     Conflict,
     CustomFieldNotFound,
@@ -28,8 +29,7 @@ from servicedesk.errors import (
     Unauthorized,
 )
 from servicedesk.http import JSON_BODY_ERRORS, Responses, require_json_body
-from servicedesk.tickets import service as tickets
-from servicedesk.tickets.schemas import TicketUpdate
+from servicedesk.tickets.dependencies import TicketsDep
 
 router = APIRouter(
     prefix="/api/v1/custom-fields",
@@ -47,9 +47,9 @@ _NOT_FOUND: Responses = {404: CustomFieldNotFound.openapi_response()}
 
 
 @router.get("", response_model=CustomFieldList)
-async def list_custom_fields(session: ReadSession, principal: Reader) -> CustomFieldList:
+async def list_custom_fields(database: DatabaseDep, principal: Reader) -> CustomFieldList:
     """Requires `config:read`. Oldest first."""
-    found = await service.list_definitions(session, principal.tenant_id)
+    found = await service.list_definitions(database, principal.tenant_id)
     return CustomFieldList(custom_fields=[CustomFieldOut.model_validate(d) for d in found])
 
 
@@ -64,11 +64,11 @@ async def list_custom_fields(session: ReadSession, principal: Reader) -> CustomF
     },
 )
 async def create_custom_field(
-    data: CustomFieldCreate, session: WriteSession, principal: Writer
+    data: CustomFieldCreate, database: DatabaseDep, principal: Writer
 ) -> CustomFieldOut:
     """Requires `config:write`. `choices` for dropdown and multi_select only; a
     `default_value` must be a valid value; `name` is unique in the tenant (409)."""
-    definition = await service.create_definition(session, principal.tenant_id, data)
+    definition = await service.create_definition(database, principal.tenant_id, data)
     return CustomFieldOut.model_validate(definition)
 
 
@@ -78,20 +78,20 @@ async def create_custom_field(
     dependencies=[Depends(require_json_body)],
     responses=JSON_BODY_ERRORS,
 )
-async def validate_values(data: ValuesIn, session: ReadSession, principal: Creator) -> ValuesOk:
+async def validate_values(data: ValuesIn, tickets: TicketsDep, principal: Creator) -> ValuesOk:
     """Requires `tickets:write`. Checks `custom_fields` as a create would (unknown names,
     types, choices, required fields) and writes nothing: 200 with the values a create
     would store (defaults filled in), or the 422 a create would get."""
-    definitions = await service.definitions_of(session, principal.tenant_id)
-    return ValuesOk(custom_fields=service.resolve_or_422(definitions, data.custom_fields))
+    config = await tickets.config_of(principal.tenant_id)
+    return ValuesOk(custom_fields=service.resolve(config[DEFINITIONS], data.custom_fields))
 
 
 @router.get("/{field_id}", response_model=CustomFieldOut, responses=_NOT_FOUND)
 async def get_custom_field(
-    field_id: str, session: ReadSession, principal: Reader
+    field_id: str, database: DatabaseDep, principal: Reader
 ) -> CustomFieldOut:
     """Requires `config:read`."""
-    definition = await service.get_definition(session, principal.tenant_id, field_id)
+    definition = await service.get_definition(database, principal.tenant_id, field_id)
     return CustomFieldOut.model_validate(definition)
 
 
@@ -102,10 +102,10 @@ async def get_custom_field(
     responses={**_NOT_FOUND, 400: InvalidCustomField.openapi_response(), **JSON_BODY_ERRORS},
 )
 async def update_custom_field(
-    field_id: str, patch: CustomFieldUpdate, session: WriteSession, principal: Writer
+    field_id: str, patch: CustomFieldUpdate, database: DatabaseDep, principal: Writer
 ) -> CustomFieldOut:
     """Requires `config:write`. Values already on tickets are kept as they are."""
-    definition = await service.update_definition(session, principal.tenant_id, field_id, patch)
+    definition = await service.update_definition(database, principal.tenant_id, field_id, patch)
     return CustomFieldOut.model_validate(definition)
 
 
@@ -124,35 +124,17 @@ async def update_custom_field(
 )
 async def delete_custom_field(
     field_id: str,
-    session: WriteSession,
+    tickets: TicketsDep,
     principal: Writer,
     force: Annotated[
         bool, Query(description="Also remove the field's values from tickets")
     ] = False,
 ) -> Response:
     """Requires `config:write`. Refused (409, with the count) while tickets hold values
-    for the field, unless `force=true`: then each such ticket loses the value in a
-    recorded change (`ticket.updated`, in its history)."""
-    definition = await service.get_definition(
-        session, principal.tenant_id, field_id, for_update=True
+    for the field, unless `force=true`: then the values are removed from those tickets in
+    the background, within seconds, each removal a recorded change (`ticket.updated`, in
+    its history) that also reaches the ITSM provider."""
+    await tickets.delete_custom_field(
+        principal.tenant_id, field_id, force=force, actor=principal.key_id
     )
-    holding = await service.tickets_holding(session, principal.tenant_id, definition.name)
-    if holding and not force:
-        count = len(holding)
-        noun = "ticket holds" if count == 1 else "tickets hold"
-        raise Conflict(
-            f"{count} {noun} a value for {definition.name}; DELETE with ?force=true removes "
-            "the values too"
-        )
-    name = definition.name
-    await session.delete(definition)
-    await session.flush()
-    for ticket_id in holding:
-        await tickets.update_ticket(
-            session,
-            principal.tenant_id,
-            ticket_id,
-            TicketUpdate(custom_fields={name: None}),
-            actor=principal.key_id,
-        )
     return Response(status_code=204)

@@ -8,7 +8,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from servicedesk.custom_fields.values import CHOICE_TYPES, CustomFieldError, check_value
-from servicedesk.tickets.schemas import Storable
+from servicedesk.validation import Storable
 
 FieldType = Literal[
     "text", "textarea", "number", "dropdown", "multi_select", "checkbox", "date", "url"

@@ -21,11 +21,16 @@ _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 class Definition(Protocol):
-    name: str
-    type: str
-    required: bool
-    choices: list[str] | None
-    default_value: Any
+    @property
+    def name(self) -> str: ...
+    @property
+    def type(self) -> str: ...
+    @property
+    def required(self) -> bool: ...
+    @property
+    def choices(self) -> list[str] | None: ...
+    @property
+    def default_value(self) -> Any: ...
 
 
 class CustomFieldError(ValueError):

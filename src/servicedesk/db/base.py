@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, MetaData
+from sqlalchemy import JSON, BigInteger, DateTime, Integer, MetaData
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase
@@ -51,6 +51,8 @@ class UTCDateTime(TypeDecorator[datetime]):
 
 
 JSONDocument: Any = JSON().with_variant(JSONB(), "postgresql")
+# SQLite only auto-increments an INTEGER PRIMARY KEY.
+AutoIncrementId: Any = BigInteger().with_variant(Integer(), "sqlite")
 
 
 def utcnow() -> datetime:

@@ -1,11 +1,13 @@
-"""Creating the async engine, with the SQLite settings that make it safe to share."""
+"""Creating the engines: asyncpg for PostgreSQL, the standard library's sqlite3 for the
+embedded SQLite file, each with the settings that make it safe to share."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import create_engine as create_sync_engine
 from sqlalchemy import event
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from servicedesk.config import Settings
@@ -16,13 +18,9 @@ from servicedesk.config import Settings
 SQLITE_BEGIN_OPTION = "servicedesk_sqlite_begin"
 
 
-def create_engine(settings: Settings) -> AsyncEngine:
-    """The engine for `settings.sqlalchemy_url`; the SQLite file's folder is created."""
-    url = settings.sqlalchemy_url
-    if url.startswith("sqlite"):
-        return _create_sqlite_engine(settings)
+def create_postgres_engine(settings: Settings) -> AsyncEngine:
     return create_async_engine(
-        url,
+        settings.sqlalchemy_url,
         pool_size=settings.db_pool_size,
         # Connections past the pool are closed when returned: a pool smaller than a
         # process's usual concurrency opens and closes one per request (bench: p99 of
@@ -46,19 +44,23 @@ def create_engine(settings: Settings) -> AsyncEngine:
     )
 
 
-def _create_sqlite_engine(settings: Settings) -> AsyncEngine:
+def create_sqlite_engine(settings: Settings) -> Engine:
+    """The engine of the SQLite file (its folder created). Statements run synchronously
+    in the caller's thread: `servicedesk.db.database` decides which thread that is."""
     if settings.database_url is None:
         settings.data_dir.mkdir(parents=True, exist_ok=True)
-    engine = create_async_engine(
+    engine = create_sync_engine(
         settings.sqlalchemy_url,
         pool_size=settings.db_pool_size,
         max_overflow=settings.db_pool_size,
+        connect_args={"check_same_thread": False},
     )
     busy_timeout = settings.sqlite_busy_timeout_ms
 
-    @event.listens_for(engine.sync_engine, "connect")
+    @event.listens_for(engine, "connect")
     def _configure_connection(dbapi_connection: Any, _: Any) -> None:
-        # Hand transaction control to SQLAlchemy's "begin" event below.
+        # Hand transaction control to SQLAlchemy's "begin" event below (the sqlite3
+        # module's own would break savepoints).
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute(f"PRAGMA busy_timeout = {int(busy_timeout)}")
@@ -68,7 +70,7 @@ def _create_sqlite_engine(settings: Settings) -> AsyncEngine:
         cursor.execute("PRAGMA foreign_keys = ON")
         cursor.close()
 
-    @event.listens_for(engine.sync_engine, "begin")
+    @event.listens_for(engine, "begin")
     def _begin(connection: Connection) -> None:
         mode = connection.get_execution_options().get(SQLITE_BEGIN_OPTION, "DEFERRED")
         connection.exec_driver_sql(f"BEGIN {mode}")

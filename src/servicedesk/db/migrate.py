@@ -1,4 +1,4 @@
-"""Running Alembic from code: upgrade, downgrade and drift check, sync or on a connection."""
+"""Running Alembic from code: upgrade, downgrade and drift check."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy.ext.asyncio import AsyncEngine
 
 from servicedesk.config import Settings
 
@@ -35,11 +34,3 @@ def downgrade(settings: Settings, revision: str) -> None:
 def check(settings: Settings) -> None:
     """Raise if the models and the migrated schema disagree."""
     command.check(alembic_config(settings))
-
-
-async def upgrade_engine(engine: AsyncEngine, settings: Settings, revision: str = "head") -> None:
-    """Upgrade from inside a running event loop (tests, embedded start-up)."""
-    async with engine.begin() as connection:
-        await connection.run_sync(
-            lambda sync: command.upgrade(alembic_config(settings, sync), revision)
-        )

@@ -7,9 +7,8 @@ from servicedesk.events.models import Event
 from servicedesk.idempotency.models import IdempotencyRecord
 from servicedesk.jobs.models import OutboxJob
 from servicedesk.kb.models import KbArticle
-from servicedesk.notes.models import TicketNote
 from servicedesk.providers.models import ProviderConfig
-from servicedesk.tickets.models import Ticket
+from servicedesk.tickets.models import Ticket, TicketNote
 from servicedesk.triage.models import TriageFeedback, TriageModelRecord, TriageSettings
 from servicedesk.webhooks.models import Webhook, WebhookAttempt, WebhookDelivery
 

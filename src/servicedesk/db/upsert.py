@@ -6,14 +6,12 @@ from typing import Any
 
 from sqlalchemy import inspect
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
 
 from servicedesk.db.base import Base
 
 
-async def insert_or_ignore(
-    session: AsyncSession, model: type[Base], values: dict[str, Any]
-) -> bool:
+def insert_or_ignore(session: Session, model: type[Base], values: dict[str, Any]) -> bool:
     """Insert `values` unless a row with the same primary key (or unique key) exists;
     whether this statement inserted it.
 
@@ -28,4 +26,4 @@ async def insert_or_ignore(
         .on_conflict_do_nothing()
         .returning(*inspect(model).primary_key)
     )
-    return (await session.execute(statement)).first() is not None
+    return session.execute(statement).first() is not None

@@ -11,16 +11,17 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends
 from pydantic import BaseModel, Field
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
 
 from servicedesk.auth.dependencies import require_scope
 from servicedesk.auth.scopes import Scope
 from servicedesk.auth.service import Principal
-from servicedesk.db.session import ReadSession
+from servicedesk.db.database import Database
+from servicedesk.db.session import DatabaseDep
 from servicedesk.errors import Forbidden, TicketNotFound, Unauthorized
 from servicedesk.events.models import Event
-from servicedesk.events.types import EventType
-from servicedesk.tickets import repository as tickets_repository
+from servicedesk.tickets.events import TicketEventType
+from servicedesk.tickets.repository import TicketRepository
 
 # A bound on the work of one request; a ticket with more events shows its first ones.
 MAX_EVENTS = 10_000
@@ -72,35 +73,39 @@ Reader = Annotated[Principal, Depends(require_scope(Scope.TICKETS_READ))]
     summary="A ticket's history",
     responses={404: TicketNotFound.openapi_response()},
 )
-async def ticket_history(ticket_id: uuid.UUID, session: ReadSession, principal: Reader) -> History:
+async def ticket_history(ticket_id: uuid.UUID, database: DatabaseDep, principal: Reader) -> History:
     """Requires `tickets:read`. Oldest first: creation, every field change (old and new
     value), notes, triage results and provider sync outcomes, each with its actor."""
-    if await tickets_repository.get(session, principal.tenant_id, ticket_id) is None:
-        raise TicketNotFound()
-    events = await _events_of(session, principal.tenant_id, ticket_id)
-    entries = [_entry(event) for event in events]
-    _creation_before_triage(entries)
-    return History(events=entries)
+    return await history_of(database, principal.tenant_id, ticket_id)
+
+
+async def history_of(database: Database, tenant_id: uuid.UUID, ticket_id: uuid.UUID) -> History:
+    def read(session: Session) -> History:
+        if TicketRepository(session, tenant_id).get(ticket_id) is None:
+            raise TicketNotFound()
+        entries = [_entry(event) for event in _events_of(session, tenant_id, ticket_id)]
+        _creation_before_triage(entries)
+        return History(events=entries)
+
+    return await database.read(read)
 
 
 def _creation_before_triage(entries: list[HistoryEvent]) -> None:
     """A ticket triaged on create is stored once, and `ticket.created` carries it as
     stored (as its webhook does); the history shows the creation as the creator sent it,
     so that the triage entry after it changes from exactly those values."""
-    if len(entries) < 2 or entries[0].type != EventType.TICKET_CREATED:
+    if len(entries) < 2 or entries[0].type != TicketEventType.CREATED:
         return
     created, following = entries[0], entries[1]
-    if following.type != EventType.TICKET_TRIAGED or not created.changes:
+    if following.type != TicketEventType.TRIAGED or not created.changes:
         return
     for field, change in (following.changes or {}).items():
         if field in created.changes:
             created.changes[field] = Change(old=None, new=change.old)
 
 
-async def _events_of(
-    session: AsyncSession, tenant_id: uuid.UUID, ticket_id: uuid.UUID
-) -> Sequence[Event]:
-    result = await session.scalars(
+def _events_of(session: Session, tenant_id: uuid.UUID, ticket_id: uuid.UUID) -> Sequence[Event]:
+    result = session.scalars(
         select(Event)
         .where(Event.tenant_id == tenant_id, Event.ticket_id == ticket_id)
         .order_by(Event.seq)
@@ -112,15 +117,15 @@ async def _events_of(
 def _entry(event: Event) -> HistoryEvent:
     changes = event.changes
     note = None
-    if event.type == EventType.TICKET_CREATED:
+    if event.type == TicketEventType.CREATED:
         changes = {
             field: {"old": None, "new": value}
             for field, value in event.data.items()
             if field not in _NOT_FIELDS
         }
-    elif event.type == EventType.TICKET_NOTE_ADDED:
+    elif event.type == TicketEventType.NOTE_ADDED:
         note = event.data.get("note")
-    triage = event.data.get("triage") if event.type == EventType.TICKET_TRIAGED else None
+    triage = event.data.get("triage") if event.type == TicketEventType.TRIAGED else None
     return HistoryEvent.model_validate(
         {
             "id": event.id,

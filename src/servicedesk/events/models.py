@@ -9,8 +9,7 @@ from typing import Any
 from sqlalchemy import ForeignKey, Index, String, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
-from servicedesk.db.base import Base, JSONDocument, UTCDateTime
-from servicedesk.jobs.models import AutoIncrementId
+from servicedesk.db.base import AutoIncrementId, Base, JSONDocument, UTCDateTime
 
 
 class Event(Base):

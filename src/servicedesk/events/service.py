@@ -1,47 +1,64 @@
-"""Publish a domain event: record it and hand it to everyone who must hear of it.
+"""Recording events: the append-only rows that history shows and webhooks deliver.
 
-Called inside the transaction of the change, so the event, the change and the outbox
-jobs that deliver it commit together or not at all.
+A ticket event is recorded by `record_ticket_event`, the first subscriber of every
+ticket change (`servicedesk.composition`), in the change's transaction, so history and
+ticket cannot disagree. Other events (a webhook's test event) are recorded with `record`.
 """
 
 from __future__ import annotations
 
-import secrets
 import uuid
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import insert
+from sqlalchemy.orm import Session
 
 from servicedesk.db.base import utcnow
 from servicedesk.events.models import Event
-from servicedesk.events.types import EventType
-from servicedesk.webhooks import dispatch
+from servicedesk.tickets.events import Publication, TicketEvent, new_event_id
 
 
-def new_event_id() -> str:
-    return f"evt_{secrets.token_hex(12)}"
-
-
-async def publish(
-    session: AsyncSession,
+def record(
+    session: Session,
     *,
     tenant_id: uuid.UUID,
-    event_type: EventType,
+    event_type: str,
     actor: str,
     data: dict[str, Any],
     ticket_id: uuid.UUID | None = None,
     changes: dict[str, Any] | None = None,
-) -> Event:
-    event = Event(
-        id=new_event_id(),
-        tenant_id=tenant_id,
-        ticket_id=ticket_id,
-        type=event_type.value,
-        actor=actor,
-        occurred_at=utcnow(),
-        data=data,
-        changes=changes,
+    event_id: str | None = None,
+    occurred_at: datetime | None = None,
+) -> str:
+    """Insert one event row; returns its id."""
+    event_id = event_id or new_event_id()
+    session.execute(
+        insert(Event),
+        {
+            "id": event_id,
+            "tenant_id": tenant_id,
+            "ticket_id": ticket_id,
+            "type": event_type,
+            "actor": actor,
+            "occurred_at": occurred_at or utcnow(),
+            "data": data,
+            "changes": changes,
+        },
     )
-    session.add(event)
-    await dispatch.enqueue_deliveries(session, event)
-    return event
+    return event_id
+
+
+def record_ticket_event(publication: Publication, event: TicketEvent) -> None:
+    """The subscriber that writes each ticket event's row."""
+    record(
+        publication.session,
+        tenant_id=event.tenant_id,
+        event_type=event.type,
+        actor=event.actor,
+        data=event.data,
+        ticket_id=event.ticket_id,
+        changes=event.changes,
+        event_id=event.id,
+        occurred_at=event.occurred_at,
+    )

@@ -22,7 +22,14 @@ class IdempotencyRecord(Base):
     )
     key: Mapped[str] = mapped_column(String(255), primary_key=True)
     request_fingerprint: Mapped[str] = mapped_column(String(64))
+    # 0 while the request that claimed the key runs (its `claim_token`, until
+    # `locked_until`); then the response, replayed to every retry until `expires_at`.
     status_code: Mapped[int] = mapped_column(Integer)
     response_body: Mapped[Any] = mapped_column(JSONDocument, nullable=True)
+    claim_token: Mapped[str | None] = mapped_column(String(32))
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The id the claimed request gives what it makes (a ticket), kept so that a request
+    # taking over an abandoned claim makes the same one, never a second.
+    resource_id: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)

@@ -1,30 +1,44 @@
 """Running a create at most once per Idempotency-Key, decided by the database.
 
-The record is inserted in the same transaction as the ticket, before the ticket is made.
-A concurrent request with the same key then either waits on that row (PostgreSQL blocks
-the second insert on the primary key until the first commits; SQLite's write lock queues
-the whole transaction) and replays the committed response, or, if the first rolled back,
-goes ahead itself. Nothing is held in process memory, so this holds across workers.
+The key is *claimed* before anything leaves the process (the ITSM provider is called
+after the claim), in a transaction of its own that commits at once, so concurrent
+requests with the key see it:
+
+- the first to insert the record holds the claim (a random token, until `locked_until`);
+- a request with the same body waits for the holder's answer and replays it, or gets
+  409 "in progress" if the holder takes longer than the wait;
+- a request with another body gets 409 at once.
+
+The holder stores its response on the record in the same transaction as what it made,
+so a response exists exactly when the ticket does. A holder that fails with an error
+answer releases the key (its retry may succeed); one that dies leaves a claim whose lease
+runs out, and the next request takes it over with the same resource id, so what the dead
+one may already have made (a provider's ticket) is found, not made twice.
 """
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
+import secrets
+import time
 import uuid
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any
 
 from sqlalchemy import delete, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
 
 from servicedesk.db.base import utcnow
-from servicedesk.db.session import Database
+from servicedesk.db.database import Database
 from servicedesk.db.upsert import insert_or_ignore
 from servicedesk.errors import IdempotencyKeyInProgress, IdempotencyKeyReused
 from servicedesk.idempotency.models import IdempotencyRecord
+
+POLL_SECONDS = (0.02, 0.05, 0.1, 0.2)
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +46,33 @@ class StoredResponse:
     status_code: int
     body: Any
     replayed: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class IdempotencyRequest:
+    key: str
+    fingerprint: str
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """This request holds the key: it alone may make the resource `resource_id`.
+    `resumed`: taken over from a holder that stopped answering (it may have begun)."""
+
+    tenant_id: uuid.UUID
+    key: str
+    token: str
+    resource_id: str
+    resumed: bool = False
+
+
+class ClaimLost(Exception):
+    """The claim's lease ran out and another request took the key over."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Held:
+    """Another request holds a live claim on the key."""
 
 
 def fingerprint(method: str, path: str, payload: Any) -> str:
@@ -42,80 +83,150 @@ def fingerprint(method: str, path: str, payload: Any) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-async def run_once(
-    session: AsyncSession,
+async def claim(
+    database: Database,
+    tenant_id: uuid.UUID,
+    request: IdempotencyRequest,
+    *,
+    resource_id: str,
+    ttl: timedelta,
+    lease: timedelta,
+    wait: float,
+) -> Claim | StoredResponse:
+    """Claim the key for a request that would make `resource_id`, or the response of the
+    request that made it (replayed). Raises 409 errors as the module describes."""
+    attempt = partial(
+        _try_claim,
+        tenant_id=tenant_id,
+        request=request,
+        resource_id=resource_id,
+        ttl=ttl,
+        lease=lease,
+    )
+    deadline = time.monotonic() + wait
+    polls = 0
+    while True:
+        outcome = await database.write(attempt, tenant_id=tenant_id)
+        if not isinstance(outcome, _Held):
+            return outcome
+        # Watch (reading only) until the holder answers or its lease runs out.
+        while True:
+            if time.monotonic() >= deadline:
+                raise IdempotencyKeyInProgress()
+            await asyncio.sleep(POLL_SECONDS[min(polls, len(POLL_SECONDS) - 1)])
+            polls += 1
+            record = await database.read(partial(_find, tenant_id=tenant_id, key=request.key))
+            if record is None or not _held(record, utcnow()):
+                break
+
+
+def _held(record: IdempotencyRecord, now: datetime) -> bool:
+    return (
+        record.status_code == 0
+        and record.expires_at > now
+        and record.locked_until is not None
+        and record.locked_until > now
+    )
+
+
+def _try_claim(
+    session: Session,
     *,
     tenant_id: uuid.UUID,
-    key: str,
-    request_fingerprint: str,
+    request: IdempotencyRequest,
+    resource_id: str,
     ttl: timedelta,
-    operation: Callable[[], Awaitable[StoredResponse]],
-) -> StoredResponse:
-    """Run `operation` unless `key` already holds a live response; then replay that."""
+    lease: timedelta,
+) -> Claim | StoredResponse | _Held:
     now = utcnow()
-    claim = {
-        "tenant_id": tenant_id,
-        "key": key,
-        "request_fingerprint": request_fingerprint,
+    token = secrets.token_hex(16)
+    fresh = {
+        "request_fingerprint": request.fingerprint,
         "status_code": 0,
         "response_body": None,
+        "claim_token": token,
+        "locked_until": now + lease,
+        "resource_id": resource_id,
         "created_at": now,
         "expires_at": now + ttl,
     }
-    for _ in range(2):
-        # A concurrent twin's uncommitted claim makes this wait for its end (PostgreSQL).
-        if await insert_or_ignore(session, IdempotencyRecord, claim):
-            break
-        holder = await _get(session, tenant_id, key)
-        if holder is not None and holder.expires_at > now:
-            return _replay(holder, request_fingerprint)
-        # Expired (or purged a moment ago): free the key and claim it again.
-        await session.execute(
+    # A concurrent holder's uncommitted insert makes this wait for its commit (PostgreSQL).
+    if insert_or_ignore(
+        session, IdempotencyRecord, {"tenant_id": tenant_id, "key": request.key, **fresh}
+    ):
+        return Claim(tenant_id, request.key, token, resource_id)
+    record = _find(session, tenant_id=tenant_id, key=request.key, for_update=True)
+    if record is None:
+        return _Held()  # purged a moment ago: try again
+    if record.expires_at <= now:
+        for field, value in fresh.items():  # expired: the key is free again
+            setattr(record, field, value)
+        return Claim(tenant_id, request.key, token, resource_id)
+    if record.request_fingerprint != request.fingerprint:
+        raise IdempotencyKeyReused()
+    if record.status_code != 0:
+        return StoredResponse(record.status_code, record.response_body, replayed=True)
+    if _held(record, now):
+        return _Held()
+    # The holder stopped answering: take the claim over, for the same resource.
+    record.claim_token = token
+    record.locked_until = now + lease
+    return Claim(tenant_id, request.key, token, record.resource_id or resource_id, resumed=True)
+
+
+def complete(session: Session, held: Claim, response: StoredResponse) -> None:
+    """Store the response on the claimed record, in the transaction of what it made."""
+    result = session.execute(
+        update(IdempotencyRecord)
+        .where(
+            IdempotencyRecord.tenant_id == held.tenant_id,
+            IdempotencyRecord.key == held.key,
+            IdempotencyRecord.claim_token == held.token,
+        )
+        .values(
+            status_code=response.status_code,
+            response_body=response.body,
+            claim_token=None,
+            locked_until=None,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    if not result.rowcount:  # type: ignore[attr-defined]
+        raise ClaimLost(held.key)
+
+
+async def release(database: Database, held: Claim) -> None:
+    """Free the key after the request failed with an error answer (nothing was made)."""
+
+    def free(session: Session) -> None:
+        session.execute(
             delete(IdempotencyRecord).where(
-                IdempotencyRecord.tenant_id == tenant_id,
-                IdempotencyRecord.key == key,
-                IdempotencyRecord.expires_at <= now,
+                IdempotencyRecord.tenant_id == held.tenant_id,
+                IdempotencyRecord.key == held.key,
+                IdempotencyRecord.claim_token == held.token,
+                IdempotencyRecord.status_code == 0,
             )
         )
-    else:
-        raise IdempotencyKeyInProgress()
 
-    response = await operation()
-    await session.execute(
-        update(IdempotencyRecord)
-        .where(IdempotencyRecord.tenant_id == tenant_id, IdempotencyRecord.key == key)
-        .values(status_code=response.status_code, response_body=response.body)
-    )
-    return response
+    await database.write(free, tenant_id=held.tenant_id)
 
 
-async def is_live(database: Database, tenant_id: uuid.UUID, key: str) -> bool:
-    """Whether `key` holds a live record now (read outside the request's transaction)."""
-    async with database.lookup_sessions() as session:
-        record = await _get(session, tenant_id, key)
-    return record is not None and record.expires_at > utcnow()
-
-
-async def purge_expired(session: AsyncSession, now: datetime | None = None) -> int:
+def purge_expired(session: Session, now: datetime | None = None) -> int:
     """Delete records past their lifetime; returns how many went."""
-    result = await session.execute(
+    result = session.execute(
         delete(IdempotencyRecord).where(IdempotencyRecord.expires_at <= (now or utcnow()))
     )
     return int(result.rowcount)  # type: ignore[attr-defined]
 
 
-async def _get(session: AsyncSession, tenant_id: uuid.UUID, key: str) -> IdempotencyRecord | None:
-    result = await session.execute(
+def _find(
+    session: Session, *, tenant_id: uuid.UUID, key: str, for_update: bool = False
+) -> IdempotencyRecord | None:
+    statement = (
         select(IdempotencyRecord)
         .where(IdempotencyRecord.tenant_id == tenant_id, IdempotencyRecord.key == key)
         .execution_options(populate_existing=True)
     )
-    return result.scalar_one_or_none()
-
-
-def _replay(record: IdempotencyRecord, request_fingerprint: str) -> StoredResponse:
-    if record.status_code == 0:
-        raise IdempotencyKeyInProgress()  # a holder's claim, seen before its response
-    if record.request_fingerprint != request_fingerprint:
-        raise IdempotencyKeyReused()
-    return StoredResponse(record.status_code, record.response_body, replayed=True)
+    if for_update:
+        statement = statement.with_for_update()
+    return session.scalars(statement).first()

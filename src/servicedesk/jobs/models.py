@@ -4,18 +4,20 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import BigInteger, ForeignKey, Index, Integer, String, Text, Uuid, text
+from sqlalchemy import ForeignKey, Index, Integer, String, Text, Uuid, text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from servicedesk.db.base import Base, JSONDocument, UTCDateTime
+from servicedesk.db.base import AutoIncrementId, Base, JSONDocument, UTCDateTime
 
-# SQLite only auto-increments an INTEGER PRIMARY KEY.
-AutoIncrementId = BigInteger().with_variant(Integer(), "sqlite")
 
-PENDING = "pending"
-FAILED = "failed"
+class JobState(StrEnum):
+    """A job is pending until it is done (then deleted) or fails for good."""
+
+    PENDING = "pending"
+    FAILED = "failed"
 
 
 class OutboxJob(Base):
@@ -49,7 +51,7 @@ class OutboxJob(Base):
     kind: Mapped[str] = mapped_column(String(50))
     ordering_key: Mapped[str] = mapped_column(String(200))
     payload: Mapped[dict[str, Any]] = mapped_column(JSONDocument)
-    state: Mapped[str] = mapped_column(String(10), default=PENDING)
+    state: Mapped[str] = mapped_column(String(10), default=JobState.PENDING)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     run_after: Mapped[datetime] = mapped_column(UTCDateTime)
     locked_by: Mapped[str | None] = mapped_column(String(64))

@@ -4,23 +4,23 @@ A job is enqueued in the same transaction as the change that needs it, so it exi
 exactly when the change does. Workers claim due jobs under a lease: a worker that dies
 mid-job loses the lease and another one runs the job again (at least once). Claiming
 takes only the oldest pending job of each ordering key, so jobs of one key run in order.
+Every function here runs inside a unit of work (`servicedesk.db.database`).
 """
 
 from __future__ import annotations
 
 import random
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, exists, or_, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import aliased
+from sqlalchemy import delete, exists, insert, or_, select, update
+from sqlalchemy.orm import Session, aliased
 
 from servicedesk.db.base import utcnow
-from servicedesk.db.session import ENQUEUED_FLAG
-from servicedesk.jobs.models import FAILED, PENDING, OutboxJob
+from servicedesk.db.database import ENQUEUED_FLAG
+from servicedesk.jobs.models import JobState, OutboxJob
 
 ERROR_MAX_CHARS = 2000
 
@@ -59,49 +59,69 @@ class ClaimedJob:
     created_at: datetime
 
 
-def enqueue(
-    session: AsyncSession,
-    *,
-    tenant_id: uuid.UUID,
-    kind: str,
-    ordering_key: str,
-    payload: dict[str, Any],
-    run_after: datetime | None = None,
-) -> OutboxJob:
-    """Add a job to the session's transaction; it commits (or not) with the caller's work."""
+@dataclass(frozen=True, slots=True)
+class JobSpec:
+    """A job to enqueue with a change that is still being prepared."""
+
+    kind: str
+    ordering_key: str
+    payload: dict[str, Any] = field(default_factory=dict)
+    run_after: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Backoff:
+    """A job kind's retry schedule: about base·2ⁿ seconds with jitter, capped."""
+
+    base: float
+    cap: float
+
+    def delay(self, attempt: int, rng: random.Random | None = None) -> float:
+        return backoff_delay(attempt, base=self.base, cap=self.cap, rng=rng)
+
+
+def enqueue(session: Session, tenant_id: uuid.UUID, *specs: JobSpec) -> None:
+    """Add jobs to the session's transaction: they commit (or not) with the caller's work,
+    in one statement."""
+    if not specs:
+        return
     now = utcnow()
-    job = OutboxJob(
-        tenant_id=tenant_id,
-        kind=kind,
-        ordering_key=ordering_key,
-        payload=payload,
-        state=PENDING,
-        attempts=0,
-        run_after=run_after or now,
-        created_at=now,
-        updated_at=now,
+    session.execute(
+        insert(OutboxJob),
+        [
+            {
+                "tenant_id": tenant_id,
+                "kind": spec.kind,
+                "ordering_key": spec.ordering_key,
+                "payload": spec.payload,
+                "state": JobState.PENDING,
+                "attempts": 0,
+                "run_after": spec.run_after or now,
+                "created_at": now,
+                "updated_at": now,
+            }
+            for spec in specs
+        ],
     )
-    session.add(job)
-    # Read by the session dependency after commit, to wake this process's worker at once.
+    # Read after the commit, to wake this process's worker at once.
     session.info[ENQUEUED_FLAG] = True
-    return job
 
 
-async def claim(
-    session: AsyncSession, *, worker_id: str, lease_seconds: float, limit: int
+def claim(
+    session: Session, *, worker_id: str, lease_seconds: float, limit: int
 ) -> list[ClaimedJob]:
     """Lease up to `limit` due jobs, at most one per ordering key, longest-due first."""
     now = utcnow()
     earlier = aliased(OutboxJob)
     blocked_by_earlier = exists().where(
         earlier.ordering_key == OutboxJob.ordering_key,
-        earlier.state == PENDING,
+        earlier.state == JobState.PENDING,
         earlier.id < OutboxJob.id,
     )
     due = (
         select(OutboxJob.id)
         .where(
-            OutboxJob.state == PENDING,
+            OutboxJob.state == JobState.PENDING,
             OutboxJob.run_after <= now,
             or_(OutboxJob.locked_until.is_(None), OutboxJob.locked_until < now),
             ~blocked_by_earlier,
@@ -133,16 +153,13 @@ async def claim(
         )
         .execution_options(synchronize_session=False)
     )
-    rows = (await session.execute(statement)).all()
-    jobs = [ClaimedJob(*row) for row in rows]
+    jobs = [ClaimedJob(*row) for row in session.execute(statement).all()]
     return sorted(jobs, key=lambda job: job.id)
 
 
-async def extend_lease(
-    session: AsyncSession, job_id: int, worker_id: str, lease_seconds: float
-) -> bool:
+def extend_lease(session: Session, job_id: int, worker_id: str, lease_seconds: float) -> bool:
     """Push a running job's lease forward; False if it is no longer this worker's."""
-    result = await session.execute(
+    result = session.execute(
         update(OutboxJob)
         .where(OutboxJob.id == job_id, OutboxJob.locked_by == worker_id)
         .values(locked_until=utcnow() + timedelta(seconds=lease_seconds))
@@ -151,21 +168,21 @@ async def extend_lease(
     return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
-async def still_owned(session: AsyncSession, job_id: int, worker_id: str) -> bool:
+def still_owned(session: Session, job_id: int, worker_id: str) -> bool:
     """Lock the job for finishing; False if its lease went to another worker meanwhile."""
     statement = (
         select(OutboxJob.id)
         .where(OutboxJob.id == job_id, OutboxJob.locked_by == worker_id)
         .with_for_update()
     )
-    return (await session.execute(statement)).first() is not None
+    return session.execute(statement).first() is not None
 
 
-async def finish(session: AsyncSession, job_id: int, outcome: Outcome) -> None:
+def finish(session: Session, job_id: int, outcome: Outcome) -> None:
     """Apply a job's outcome: delete it, schedule its retry or mark it failed."""
     now = utcnow()
     if isinstance(outcome, Done):
-        await session.execute(delete(OutboxJob).where(OutboxJob.id == job_id))
+        session.execute(delete(OutboxJob).where(OutboxJob.id == job_id))
         return
     values: dict[str, Any] = {
         "locked_by": None,
@@ -176,11 +193,50 @@ async def finish(session: AsyncSession, job_id: int, outcome: Outcome) -> None:
     if isinstance(outcome, Retry):
         values["run_after"] = now + timedelta(seconds=outcome.delay)
     else:
-        values["state"] = FAILED
-    await session.execute(
+        values["state"] = JobState.FAILED
+    session.execute(
         update(OutboxJob)
         .where(OutboxJob.id == job_id)
         .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def later_job_queued(session: Session, job: ClaimedJob) -> bool:
+    """Whether a pending job of the same kind and ordering key is queued behind `job`."""
+    later = exists().where(
+        OutboxJob.ordering_key == job.ordering_key,
+        OutboxJob.kind == job.kind,
+        OutboxJob.state == JobState.PENDING,
+        OutboxJob.id > job.id,
+    )
+    return bool(session.execute(select(later)).scalar())
+
+
+def postpone_pending(
+    session: Session,
+    tenant_id: uuid.UUID,
+    kinds: tuple[str, ...],
+    until: datetime,
+    *,
+    ordering_key: str | None = None,
+) -> None:
+    """Move the tenant's pending jobs of `kinds` (of one ordering key, if given) that are
+    due before `until` to `until`. Jobs in flight are left alone: their own finish (which
+    holds their row) reschedules them, and waiting on it here could deadlock."""
+    conditions = [
+        OutboxJob.tenant_id == tenant_id,
+        OutboxJob.kind.in_(kinds),
+        OutboxJob.state == JobState.PENDING,
+        OutboxJob.run_after < until,
+        OutboxJob.locked_by.is_(None),
+    ]
+    if ordering_key is not None:
+        conditions.append(OutboxJob.ordering_key == ordering_key)
+    session.execute(
+        update(OutboxJob)
+        .where(*conditions)
+        .values(run_after=until)
         .execution_options(synchronize_session=False)
     )
 

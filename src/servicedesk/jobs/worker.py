@@ -13,25 +13,32 @@ import os
 import secrets
 import socket
 from collections.abc import Mapping
+from functools import partial
 from typing import Any, Protocol
 
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
 
 from servicedesk.config import Settings
-from servicedesk.db.session import Database
+from servicedesk.db.database import Database
 from servicedesk.jobs import service as jobs
-from servicedesk.jobs.service import ClaimedJob, Done, Fail, Outcome, Retry
+from servicedesk.jobs.service import Backoff, ClaimedJob, Done, Fail, Outcome, Retry
 from servicedesk.logs import get_logger
 
 log = get_logger(__name__)
 
 
 class JobHandler(Protocol):
+    """What runs the jobs of one kind."""
+
+    # How long to wait before the next try when `perform` raised.
+    backoff: Backoff
+
     async def perform(self, job: ClaimedJob) -> Any:
         """Do the job's outside work; must not raise for expected failures."""
 
-    async def record(self, session: AsyncSession, job: ClaimedJob, result: Any) -> Outcome:
-        """Write what `perform` returned and decide the job's fate, in one transaction."""
+    def record(self, session: Session, job: ClaimedJob, result: Any) -> Outcome:
+        """Write what `perform` returned and decide the job's fate, in the transaction
+        that finishes the job."""
 
 
 class Worker:
@@ -81,13 +88,14 @@ class Worker:
             return []
 
     async def _claim(self, limit: int) -> list[ClaimedJob]:
-        async with self.database.write_sessions() as session, session.begin():
-            return await jobs.claim(
-                session,
+        return await self.database.write(
+            partial(
+                jobs.claim,
                 worker_id=self.worker_id,
                 lease_seconds=self.settings.worker_lease_seconds,
                 limit=limit,
             )
+        )
 
     async def drain_once(self) -> int:
         """Claim one batch and run it to the end; returns how many jobs were claimed."""
@@ -95,6 +103,16 @@ class Worker:
         # At most one job per ordering key is claimed, so these may run side by side.
         await asyncio.gather(*(self._run_job(job) for job in claimed))
         return len(claimed)
+
+    async def drain(self, *, max_rounds: int = 100) -> int:
+        """Run jobs until none is due (jobs a job queues included); how many ran."""
+        ran = 0
+        for _ in range(max_rounds):
+            claimed = await self.drain_once()
+            if not claimed:
+                return ran
+            ran += claimed
+        return ran
 
     async def _run_job(self, job: ClaimedJob) -> None:
         handler = self.handlers.get(job.kind)
@@ -107,7 +125,9 @@ class Worker:
                 result = await handler.perform(job)
             except Exception as error:
                 log.exception("job_failed", job_id=job.id, kind=job.kind)
-                result = Retry(self._default_delay(job), f"{type(error).__name__}: {error}")
+                result = Retry(
+                    handler.backoff.delay(job.attempt), f"{type(error).__name__}: {error}"
+                )
             finally:
                 keeper.cancel()
         try:
@@ -123,23 +143,36 @@ class Worker:
         while True:
             await asyncio.sleep(lease / 3)
             try:
-                async with self.database.write_sessions() as session, session.begin():
-                    if not await jobs.extend_lease(session, job.id, self.worker_id, lease):
-                        return
+                renewed = await self.database.write(
+                    partial(
+                        jobs.extend_lease,
+                        job_id=job.id,
+                        worker_id=self.worker_id,
+                        lease_seconds=lease,
+                    )
+                )
             except Exception:
                 log.exception("job_lease_renewal_failed", job_id=job.id, kind=job.kind)
+                continue
+            if not renewed:
+                return
 
     async def _finish(self, job: ClaimedJob, handler: JobHandler | None, result: Any) -> None:
-        async with self.database.write_sessions() as session, session.begin():
-            if not await jobs.still_owned(session, job.id, self.worker_id):
-                log.warning("job_lease_lost", job_id=job.id, kind=job.kind)
-                return
+        def finish(session: Session) -> Outcome | None:
+            if not jobs.still_owned(session, job.id, self.worker_id):
+                return None
+            outcome: Outcome
             if handler is None or isinstance(result, Done | Retry | Fail):
                 outcome = result
             else:
-                outcome = await handler.record(session, job, result)
-            await jobs.finish(session, job.id, outcome)
-        if isinstance(outcome, Retry | Fail):
+                outcome = handler.record(session, job, result)
+            jobs.finish(session, job.id, outcome)
+            return outcome
+
+        outcome = await self.database.write(finish, tenant_id=job.tenant_id)
+        if outcome is None:
+            log.warning("job_lease_lost", job_id=job.id, kind=job.kind)
+        elif isinstance(outcome, Retry | Fail):
             log.info(
                 "job_not_done",
                 job_id=job.id,
@@ -148,13 +181,6 @@ class Worker:
                 outcome=type(outcome).__name__.lower(),
                 error=outcome.error,
             )
-
-    def _default_delay(self, job: ClaimedJob) -> float:
-        return jobs.backoff_delay(
-            job.attempt,
-            base=self.settings.webhook_retry_base_seconds,
-            cap=self.settings.webhook_retry_max_seconds,
-        )
 
 
 async def _wait_for_any(

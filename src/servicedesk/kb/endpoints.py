@@ -10,12 +10,12 @@ from fastapi import APIRouter, Depends, Query, Response
 from servicedesk.auth.dependencies import require_scope
 from servicedesk.auth.scopes import Scope
 from servicedesk.auth.service import Principal
-from servicedesk.db.session import ReadSession, WriteSession
+from servicedesk.db.session import DatabaseDep
 from servicedesk.errors import ArticleNotFound, Forbidden, NoValidFields, Unauthorized
 from servicedesk.http import JSON_BODY_ERRORS, Responses, require_json_body
 from servicedesk.kb import service
 from servicedesk.kb.schemas import ArticleCreate, ArticleList, ArticleOut, ArticleUpdate
-from servicedesk.tickets.schemas import Category
+from servicedesk.validation import Category
 
 router = APIRouter(
     prefix="/api/v1/kb/articles",
@@ -39,17 +39,17 @@ _JSON_BODY: Responses = {**JSON_BODY_ERRORS, **_VALIDATION}
     responses=_JSON_BODY,
 )
 async def create_article(
-    data: ArticleCreate, session: WriteSession, principal: Writer
+    data: ArticleCreate, database: DatabaseDep, principal: Writer
 ) -> ArticleOut:
     """Requires `kb:write`. Triage suggests the body of the best-matching article as the
     reply to a new ticket, from the next ticket on."""
-    article = await service.create_article(session, principal.tenant_id, data)
+    article = await service.create_article(database, principal.tenant_id, data)
     return ArticleOut.model_validate(article)
 
 
 @router.get("", response_model=ArticleList, responses=_VALIDATION)
 async def list_articles(
-    session: ReadSession,
+    database: DatabaseDep,
     principal: Reader,
     category: Annotated[Category | None, Query(description="Only this category")] = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
@@ -57,7 +57,7 @@ async def list_articles(
 ) -> ArticleList:
     """Requires `kb:read`. Newest first."""
     articles, total = await service.list_articles(
-        session, principal.tenant_id, category=category, limit=limit, offset=offset
+        database, principal.tenant_id, category=category, limit=limit, offset=offset
     )
     return ArticleList(
         articles=[ArticleOut.model_validate(article) for article in articles],
@@ -68,10 +68,12 @@ async def list_articles(
 
 
 @router.get("/{article_id}", response_model=ArticleOut, responses={**_NOT_FOUND, **_VALIDATION})
-async def get_article(article_id: uuid.UUID, session: ReadSession, principal: Reader) -> ArticleOut:
+async def get_article(
+    article_id: uuid.UUID, database: DatabaseDep, principal: Reader
+) -> ArticleOut:
     """Requires `kb:read`."""
     return ArticleOut.model_validate(
-        await service.get_article(session, principal.tenant_id, article_id)
+        await service.get_article(database, principal.tenant_id, article_id)
     )
 
 
@@ -82,17 +84,17 @@ async def get_article(article_id: uuid.UUID, session: ReadSession, principal: Re
     responses={**_NOT_FOUND, 400: NoValidFields.openapi_response(), **_JSON_BODY},
 )
 async def update_article(
-    article_id: uuid.UUID, patch: ArticleUpdate, session: WriteSession, principal: Writer
+    article_id: uuid.UUID, patch: ArticleUpdate, database: DatabaseDep, principal: Writer
 ) -> ArticleOut:
     """Requires `kb:write`. Omitted fields stay; a body with none of the fields is 400."""
-    article = await service.update_article(session, principal.tenant_id, article_id, patch)
+    article = await service.update_article(database, principal.tenant_id, article_id, patch)
     return ArticleOut.model_validate(article)
 
 
 @router.delete("/{article_id}", status_code=204, responses={**_NOT_FOUND, **_VALIDATION})
 async def delete_article(
-    article_id: uuid.UUID, session: WriteSession, principal: Writer
+    article_id: uuid.UUID, database: DatabaseDep, principal: Writer
 ) -> Response:
     """Requires `kb:write`."""
-    await service.delete_article(session, principal.tenant_id, article_id)
+    await service.delete_article(database, principal.tenant_id, article_id)
     return Response(status_code=204)

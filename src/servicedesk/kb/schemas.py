@@ -8,7 +8,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from servicedesk.tickets.schemas import Category, Storable
+from servicedesk.validation import Category, Storable
 
 TITLE_MAX = 255
 BODY_MAX = 65_536

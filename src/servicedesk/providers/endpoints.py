@@ -4,7 +4,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Depends, Response, Security
@@ -13,7 +12,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from servicedesk.auth.dependencies import require_scope
 from servicedesk.auth.scopes import Scope
 from servicedesk.auth.service import Principal
-from servicedesk.db.session import ReadSession, WriteSession
+from servicedesk.db.session import DatabaseDep
 from servicedesk.errors import (
     Forbidden,
     InboundNotAuthorized,
@@ -31,6 +30,7 @@ from servicedesk.providers.schemas import (
     ProviderConfigOut,
     ProviderKind,
 )
+from servicedesk.tickets.dependencies import TicketsDep
 
 router = APIRouter(
     prefix="/api/v1/configuration/provider",
@@ -39,7 +39,6 @@ router = APIRouter(
 )
 inbound_router = APIRouter(prefix="/api/v1/integrations", tags=["integrations"])
 
-INBOUND_TOKEN = re.compile(r"inb_[0-9a-f]{32}")
 inbound_bearer = HTTPBearer(
     auto_error=False,
     scheme_name="InboundSecret",
@@ -59,10 +58,10 @@ _JSON_BODY: Responses = {
 
 @router.get("", response_model=ProviderConfigOut, responses=_NOT_CONFIGURED)
 async def get_provider(
-    session: ReadSession, principal: Reader, settings: SettingsDep
+    database: DatabaseDep, principal: Reader, settings: SettingsDep
 ) -> ProviderConfigOut:
     """Requires `config:read`. Credentials are never returned."""
-    config = await service.require_config(session, principal.tenant_id)
+    config = await service.get_config(database, principal.tenant_id)
     return service.config_out(config, settings)
 
 
@@ -78,25 +77,27 @@ async def get_provider(
     },
 )
 async def put_provider(
-    data: ProviderConfigIn, session: WriteSession, principal: Writer, settings: SettingsDep
+    data: ProviderConfigIn, database: DatabaseDep, principal: Writer, settings: SettingsDep
 ) -> ProviderConfigOut:
     """Requires `config:write`. Connects the tenant's Freshservice or Zendesk: tickets
-    created from now on are mirrored there. The first PUT answers `inbound_secret`, once."""
-    config, secret = await service.put_config(session, settings, principal.tenant_id, data)
+    created from now on are mirrored there. The first PUT answers `inbound_secret`, once.
+    Moving to another account (kind or domain) leaves the tickets mirrored in the old
+    one there: their later changes are not sent to the new account."""
+    config, secret = await service.put_config(database, settings, principal.tenant_id, data)
     return service.config_out(config, settings, secret)
 
 
 @router.delete("", status_code=204, responses=_NOT_CONFIGURED)
-async def delete_provider(session: WriteSession, principal: Writer) -> Response:
+async def delete_provider(database: DatabaseDep, principal: Writer) -> Response:
     """Requires `config:write`. Stops mirroring; tickets keep their `external_*` links."""
-    await service.delete_config(session, principal.tenant_id)
+    await service.delete_config(database, principal.tenant_id)
     return Response(status_code=204)
 
 
 @router.post("/inbound-secret", response_model=InboundSecretOut, responses=_NOT_CONFIGURED)
-async def rotate_inbound_secret(session: WriteSession, principal: Writer) -> InboundSecretOut:
+async def rotate_inbound_secret(database: DatabaseDep, principal: Writer) -> InboundSecretOut:
     """Requires `config:write`. A new inbound secret, shown once; the old one stops working."""
-    config, secret = await service.rotate_inbound_secret(session, principal.tenant_id)
+    config, secret = await service.rotate_inbound_secret(database, principal.tenant_id)
     return InboundSecretOut(inbound_url=service.inbound_path(config), inbound_secret=secret)
 
 
@@ -115,23 +116,15 @@ async def provider_event(
     provider: ProviderKind,
     token: str,
     payload: Annotated[dict[str, Any], Body()],
-    session: WriteSession,
+    database: DatabaseDep,
+    tickets: TicketsDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Security(inbound_bearer)],
 ) -> InboundResult:
     """Called by the provider's automation (Freshservice Workflow Automator "Trigger
     webhook", Zendesk trigger → webhook) with `Authorization: Bearer <inbound_secret>`
     and `{"ticket_id": ..., "status": ..., "priority": ...}`. Updates our ticket and
     sends nothing back to the provider."""
-    if not INBOUND_TOKEN.fullmatch(token):
-        raise InboundNotAuthorized()
-    config = await service.config_by_inbound_token(session, token)
     presented = credentials.credentials if credentials else ""
-    if (
-        config is None
-        or config.kind != provider
-        or not presented
-        or not service.inbound_secret_matches(config, presented)
-    ):
-        raise InboundNotAuthorized()
-    ticket_id, changed = await inbound.apply(session, config, payload)
+    config = await inbound.authorised_config(database, provider, token, presented)
+    ticket_id, changed = await inbound.apply(tickets, config, payload)
     return InboundResult(ticket_id=str(ticket_id), changed=sorted(changed))

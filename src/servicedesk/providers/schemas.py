@@ -9,7 +9,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationInfo, field_validator
 
 from servicedesk.custom_fields.schemas import NAME_PATTERN
-from servicedesk.tickets.schemas import Email, storable_text
+from servicedesk.validation import Email, storable_text
 
 ProviderKind = Literal["freshservice", "zendesk"]
 _VENDOR_SUFFIXES = (".freshservice.com", ".zendesk.com")

@@ -1,10 +1,12 @@
-"""A tenant's provider: its settings, its client, and when a ticket must be (re)synced.
+"""A tenant's provider: its settings, its client, the create step, and when a ticket
+must be (re)synced.
 
-Creating a ticket tries the provider first, before our transaction opens (so no lock or
-connection is held across the call): its rejection becomes our 400 and nothing is
-stored; any other failure stores the ticket as `pending` with a `provider.create` job
-in the same transaction. PATCHes of mirrored fields enqueue `provider.update` jobs. All
-jobs of one ticket share an ordering key, so they reach the provider in order.
+Creating a ticket tries the provider first (`MirrorStep`, a step of the create), before
+our transaction opens, so no lock or connection is held across the call: its rejection
+becomes our 400 and nothing is stored; any other failure stores the ticket as `pending`
+with a `provider.create` job in the same transaction. Later changes reach the provider
+through `mirror_change`, a subscriber of ticket events. All jobs of one ticket share an
+ordering key, so they reach the provider in order.
 """
 
 from __future__ import annotations
@@ -12,23 +14,26 @@ from __future__ import annotations
 import hmac
 import secrets
 import uuid
-from collections.abc import Collection, Mapping
-from dataclasses import dataclass, replace
-from datetime import timedelta
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
 import httpx
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
 
+from servicedesk import tenant_config
 from servicedesk.auth.keys import hash_key
 from servicedesk.config import Settings
 from servicedesk.crypto import secret_box
-from servicedesk.custom_fields import service as custom_fields
+from servicedesk.custom_fields.service import DEFINITIONS
 from servicedesk.db.base import utcnow
+from servicedesk.db.database import Database
 from servicedesk.errors import InvalidProviderConfig, ProviderNotConfigured, ProviderRejected
 from servicedesk.http import tls_context
 from servicedesk.jobs import service as jobs
+from servicedesk.jobs.service import JobSpec
 from servicedesk.logs import get_logger
 from servicedesk.providers import freshservice, zendesk
 from servicedesk.providers.base import (
@@ -41,7 +46,10 @@ from servicedesk.providers.base import (
 )
 from servicedesk.providers.models import ProviderConfig
 from servicedesk.providers.schemas import ProviderConfigIn, ProviderConfigOut
+from servicedesk.tenant_config import ConfigPart, TenantConfig
+from servicedesk.tickets.events import Publication, TicketEvent, TicketEventType
 from servicedesk.tickets.models import Ticket
+from servicedesk.tickets.service import NewTicket
 
 log = get_logger(__name__)
 
@@ -69,62 +77,108 @@ def new_http_client(timeout: float) -> httpx.AsyncClient:
 # --- settings ------------------------------------------------------------------------
 
 
-async def get_config(session: AsyncSession, tenant_id: uuid.UUID) -> ProviderConfig | None:
-    return await session.get(ProviderConfig, tenant_id)
+@dataclass(frozen=True, slots=True)
+class ProviderAccount:
+    """The tenant's provider account as its configuration keeps it."""
+
+    kind: str
+    domain: str
+    agent_email: str | None
+    default_requester_email: str | None
+    credentials_encrypted: str
+    custom_field_map: Mapping[str, str]
+
+    @property
+    def account(self) -> str:
+        """Which account: a ticket mirrored in another one is not synced here."""
+        return account_of(self.kind, self.domain)
 
 
-async def require_config(session: AsyncSession, tenant_id: uuid.UUID) -> ProviderConfig:
-    config = await get_config(session, tenant_id)
+def account_of(kind: str, domain: str) -> str:
+    return f"{kind}:{domain}"
+
+
+def _load_account(session: Session, tenant_id: uuid.UUID) -> ProviderAccount | None:
+    config = session.get(ProviderConfig, tenant_id)
     if config is None:
-        raise ProviderNotConfigured()
-    return config
+        return None
+    return ProviderAccount(
+        config.kind,
+        config.domain,
+        config.agent_email,
+        config.default_requester_email,
+        config.credentials_encrypted,
+        dict(config.custom_field_map or {}),
+    )
+
+
+PROVIDER: ConfigPart[ProviderAccount | None] = ConfigPart("provider", _load_account)
+
+
+async def get_config(database: Database, tenant_id: uuid.UUID) -> ProviderConfig:
+    def read(session: Session) -> ProviderConfig:
+        config = session.get(ProviderConfig, tenant_id)
+        if config is None:
+            raise ProviderNotConfigured()
+        return config
+
+    return await database.read(read)
 
 
 async def put_config(
-    session: AsyncSession, settings: Settings, tenant_id: uuid.UUID, data: ProviderConfigIn
+    database: Database, settings: Settings, tenant_id: uuid.UUID, data: ProviderConfigIn
 ) -> tuple[ProviderConfig, str | None]:
     """Create or replace the tenant's provider; returns it and a new inbound secret, if
     one was made (only the first time: later PUTs keep the inbound URL and secret)."""
-    config = await session.get(ProviderConfig, tenant_id, with_for_update=True)
-    same_account = config is not None and (config.kind, config.domain) == (
-        data.kind,
-        data.domain,
-    )
-    if data.api_key is None and not same_account:
-        raise InvalidProviderConfig("api_key is required for a new provider account")
     if data.kind == zendesk.KIND and data.agent_email is None:
         raise InvalidProviderConfig("agent_email is required for zendesk")
-    field_map = await _checked_field_map(session, tenant_id, data.custom_field_map)
-    now = utcnow()
-    new_secret = None
-    if config is None:
-        new_secret = secrets.token_urlsafe(32)
-        config = ProviderConfig(
-            tenant_id=tenant_id,
-            inbound_token=f"inb_{secrets.token_hex(16)}",
-            inbound_secret_hash=hash_key(new_secret),
-            consecutive_failures=0,
-            created_at=now,
+    credential = (
+        secret_box(settings).encrypt(data.api_key.get_secret_value()) if data.api_key else None
+    )
+    new_secret = secrets.token_urlsafe(32)
+
+    def write(session: Session) -> tuple[ProviderConfig, str | None]:
+        config = session.get(ProviderConfig, tenant_id, with_for_update=True)
+        same_account = config is not None and (config.kind, config.domain) == (
+            data.kind,
+            data.domain,
         )
-        session.add(config)
-    config.kind = data.kind
-    config.domain = data.domain
-    config.agent_email = data.agent_email if data.kind == zendesk.KIND else None
-    config.default_requester_email = data.default_requester_email
-    config.custom_field_map = field_map
-    if data.api_key is not None:
-        config.credentials_encrypted = secret_box(settings).encrypt(data.api_key.get_secret_value())
-    config.consecutive_failures, config.paused_until = 0, None  # new settings: try at once
-    config.updated_at = now
-    await session.flush()
-    return config, new_secret
+        if credential is None and not same_account:
+            raise InvalidProviderConfig("api_key is required for a new provider account")
+        config_map = _checked_field_map(session, tenant_id, data.custom_field_map)
+        now = utcnow()
+        made = None
+        if config is None:
+            made = new_secret
+            config = ProviderConfig(
+                tenant_id=tenant_id,
+                inbound_token=f"inb_{secrets.token_hex(16)}",
+                inbound_secret_hash=hash_key(new_secret),
+                consecutive_failures=0,
+                created_at=now,
+            )
+            session.add(config)
+        config.kind = data.kind
+        config.domain = data.domain
+        config.agent_email = data.agent_email if data.kind == zendesk.KIND else None
+        config.default_requester_email = data.default_requester_email
+        config.custom_field_map = config_map
+        if credential is not None:
+            config.credentials_encrypted = credential
+        config.consecutive_failures, config.paused_until = 0, None  # new settings: try at once
+        config.updated_at = now
+        session.flush()
+        tenant_config.bump(session, tenant_id)
+        return config, made
+
+    return await database.write(write, tenant_id=tenant_id)
 
 
-async def _checked_field_map(
-    session: AsyncSession, tenant_id: uuid.UUID, mapping: dict[str, str]
+def _checked_field_map(
+    session: Session, tenant_id: uuid.UUID, mapping: dict[str, str]
 ) -> dict[str, str]:
     """The map, if every key names one of the tenant's custom fields."""
-    defined = await custom_fields.definitions_of(session, tenant_id)
+    defined = DEFINITIONS.load(session, tenant_id)
     for name in mapping:
         if name not in defined:
             raise InvalidProviderConfig(f"custom_field_map: no custom field named {name!r}")
@@ -132,22 +186,30 @@ async def _checked_field_map(
 
 
 async def rotate_inbound_secret(
-    session: AsyncSession, tenant_id: uuid.UUID
+    database: Database, tenant_id: uuid.UUID
 ) -> tuple[ProviderConfig, str]:
-    config = await session.get(ProviderConfig, tenant_id, with_for_update=True)
-    if config is None:
-        raise ProviderNotConfigured()
     secret = secrets.token_urlsafe(32)
-    config.inbound_secret_hash = hash_key(secret)
-    config.updated_at = utcnow()
-    await session.flush()
-    return config, secret
+
+    def write(session: Session) -> ProviderConfig:
+        config = session.get(ProviderConfig, tenant_id, with_for_update=True)
+        if config is None:
+            raise ProviderNotConfigured()
+        config.inbound_secret_hash = hash_key(secret)
+        config.updated_at = utcnow()
+        return config
+
+    return await database.write(write, tenant_id=tenant_id), secret
 
 
-async def delete_config(session: AsyncSession, tenant_id: uuid.UUID) -> None:
-    config = await require_config(session, tenant_id)
-    await session.delete(config)
-    await session.flush()
+async def delete_config(database: Database, tenant_id: uuid.UUID) -> None:
+    def write(session: Session) -> None:
+        config = session.get(ProviderConfig, tenant_id, with_for_update=True)
+        if config is None:
+            raise ProviderNotConfigured()
+        session.delete(config)
+        tenant_config.bump(session, tenant_id)
+
+    await database.write(write, tenant_id=tenant_id)
 
 
 def config_out(
@@ -156,7 +218,7 @@ def config_out(
     return ProviderConfigOut(
         kind=config.kind,
         domain=config.domain,
-        base_url=base_url(config, settings),
+        base_url=base_url(config.kind, config.domain, settings),
         agent_email=config.agent_email,
         default_requester_email=config.default_requester_email,
         custom_field_map=config.custom_field_map or {},
@@ -171,10 +233,8 @@ def inbound_path(config: ProviderConfig) -> str:
     return INBOUND_PATH.format(kind=config.kind, token=config.inbound_token)
 
 
-async def config_by_inbound_token(session: AsyncSession, token: str) -> ProviderConfig | None:
-    result = await session.execute(
-        select(ProviderConfig).where(ProviderConfig.inbound_token == token)
-    )
+def config_by_inbound_token(session: Session, token: str) -> ProviderConfig | None:
+    result = session.execute(select(ProviderConfig).where(ProviderConfig.inbound_token == token))
     return result.scalar_one_or_none()
 
 
@@ -182,165 +242,219 @@ def inbound_secret_matches(config: ProviderConfig, presented: str) -> bool:
     return hmac.compare_digest(config.inbound_secret_hash, hash_key(presented))
 
 
+def paused_until(session: Session, tenant_id: uuid.UUID) -> datetime | None:
+    """When the circuit breaker lets the provider be called again (None: now)."""
+    found = session.scalar(
+        select(ProviderConfig.paused_until).where(ProviderConfig.tenant_id == tenant_id)
+    )
+    return found if found is not None and found > utcnow() else None
+
+
 # --- clients -------------------------------------------------------------------------
 
 
-def base_url(config: ProviderConfig, settings: Settings) -> str:
+def base_url(kind: str, domain: str, settings: Settings) -> str:
     template = (
-        settings.freshservice_base_url
-        if config.kind == freshservice.KIND
-        else settings.zendesk_base_url
+        settings.freshservice_base_url if kind == freshservice.KIND else settings.zendesk_base_url
     )
-    return template.format(domain=config.domain).rstrip("/")
+    return template.format(domain=domain).rstrip("/")
 
 
-def client_for(config: ProviderConfig, settings: Settings, http: httpx.AsyncClient) -> Provider:
-    credential = secret_box(settings).decrypt(config.credentials_encrypted)
-    url = base_url(config, settings)
-    if config.kind == freshservice.KIND:
+def client_for(account: ProviderAccount, settings: Settings, http: httpx.AsyncClient) -> Provider:
+    credential = secret_box(settings).decrypt(account.credentials_encrypted)
+    url = base_url(account.kind, account.domain, settings)
+    if account.kind == freshservice.KIND:
         return freshservice.FreshserviceClient(http, url, credential)
-    if config.kind == zendesk.KIND:
-        return zendesk.ZendeskClient(http, url, config.agent_email or "", credential)
-    raise ValueError(f"unknown provider kind {config.kind!r}")
+    if account.kind == zendesk.KIND:
+        return zendesk.ZendeskClient(http, url, account.agent_email or "", credential)
+    raise ValueError(f"unknown provider kind {account.kind!r}")
 
 
-def is_paused(config: ProviderConfig) -> bool:
-    """Whether the provider failed so recently that nothing is sent to it for now."""
-    return config.paused_until is not None and config.paused_until > utcnow()
-
-
-def outbound(ticket: Ticket, config: ProviderConfig) -> OutboundTicket:
+def outbound(ticket: Ticket, account: ProviderAccount) -> OutboundTicket:
     return OutboundTicket(
         ticket_id=ticket.id,
         subject=ticket.subject,
         description=ticket.description,
         status=ticket.status,
         priority=ticket.priority,
-        requester_email=ticket.requester_email or config.default_requester_email,
-        custom_fields=mapped_custom_fields(config, ticket.custom_fields or {}),
+        requester_email=ticket.requester_email or account.default_requester_email,
+        custom_fields=mapped_custom_fields(account, ticket.custom_fields or {}),
     )
 
 
 def mapped_custom_fields(
-    config: ProviderConfig | None, values: Mapping[str, Any]
+    account: ProviderAccount | None, values: Mapping[str, Any]
 ) -> dict[str, Any]:
     """The ticket's custom field values under the provider's field names, for the fields
     the tenant mapped; a mapped field without a value is None (a create leaves it out,
     an update clears it)."""
-    if config is None:
+    if account is None:
         return {}
-    return {theirs: values.get(ours) for ours, theirs in (config.custom_field_map or {}).items()}
+    return {theirs: values.get(ours) for ours, theirs in account.custom_field_map.items()}
+
+
+def mirrored_elsewhere(ticket: Ticket, account: ProviderAccount) -> str | None:
+    """Why this ticket's changes must not go to the tenant's provider account now: its
+    mirror lives in another account (the tenant moved); None when it may."""
+    if ticket.external_ticket_id is None:
+        return None
+    held_in = ticket.external_account
+    if held_in is None:  # mirrored before accounts were recorded: compare the vendor
+        if ticket.external_provider in (None, account.kind):
+            return None
+        held_in = ticket.external_provider
+    elif held_in == account.account:
+        return None
+    return (
+        f"Mirrored in {held_in.replace(':', ' ')}, which is no longer the tenant's provider "
+        f"(now {account.kind} {account.domain}): changes are not sent there"
+    )
 
 
 # --- create and update ---------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class CreateAttempt:
-    """What trying the provider during a create came to (the provider did not reject)."""
-
-    kind: str
-    remote: RemoteTicket | None
-    ambiguous: bool = False
-    retry_after: float | None = None
-
-    def ticket_fields(self) -> dict[str, Any]:
-        if self.remote is None:
-            return {"external_sync_status": PENDING}
-        return {
-            "external_provider": self.kind,
-            "external_ticket_id": self.remote.id,
-            "external_ticket_url": self.remote.url,
-            "external_sync_status": SYNCED,
-        }
-
-
-async def create_at_provider(
-    config: ProviderConfig | None,
-    settings: Settings,
-    http: httpx.AsyncClient,
-    ticket: OutboundTicket,
-) -> CreateAttempt | None:
-    """Create the ticket at the tenant's provider, if it has one (None if not).
+class MirrorStep:
+    """The create step: make the ticket at the tenant's provider, if it has one.
 
     Raises ProviderRejected with the provider's message when it refuses the content.
-    """
-    if config is None:
-        return None
-    if is_paused(config):
-        # Down a moment ago: the request does not wait on it; the worker probes it.
-        assert config.paused_until is not None
-        return CreateAttempt(
-            config.kind,
-            None,
-            retry_after=(config.paused_until - utcnow()).total_seconds(),
+    A create whose first try may have reached the provider (an Idempotency-Key taken
+    over from a request that stopped answering) looks for that ticket first."""
+
+    def __init__(self, database: Database, settings: Settings, http: httpx.AsyncClient) -> None:
+        self.database = database
+        self.settings = settings
+        self.http = http
+
+    async def __call__(self, config: TenantConfig, draft: NewTicket) -> NewTicket:
+        account = config[PROVIDER]
+        if account is None:
+            return draft
+        tenant_id = draft.tenant_id
+        paused = await self.database.read(lambda session: paused_until(session, tenant_id))
+        if paused is not None:
+            # Down a moment ago: the request does not wait on it; the worker probes it.
+            return _pending(draft, ambiguous=False, run_after=paused)
+        state = draft.state()
+        ticket = OutboundTicket(
+            draft.id,
+            state["subject"],
+            state["description"],
+            state["status"],
+            state["priority"],
+            state["requester_email"] or account.default_requester_email,
+            mapped_custom_fields(account, state["custom_fields"]),
         )
-    ticket = replace(
-        ticket, requester_email=ticket.requester_email or config.default_requester_email
-    )
-    result = await client_for(config, settings, http).create(ticket)
-    if isinstance(result, Rejected):
-        raise ProviderRejected(result.message)
-    if isinstance(result, Unavailable):
-        log.warning("provider_create_deferred", provider=config.kind, reason=result.message)
+        client = client_for(account, self.settings, self.http)
+        if draft.resumed:
+            found = await client.find(draft.id)
+            if isinstance(found, RemoteTicket):
+                return _synced(draft, account, found)
+            if found is not None:
+                return self._deferred(draft, account, found, ambiguous=True)
+        result = await client.create(ticket)
+        if isinstance(result, Rejected):
+            raise ProviderRejected(result.message)
+        if isinstance(result, Unavailable):
+            return self._deferred(draft, account, result, ambiguous=result.ambiguous)
+        return _synced(draft, account, result)
+
+    def _deferred(
+        self, draft: NewTicket, account: ProviderAccount, result: Unavailable, *, ambiguous: bool
+    ) -> NewTicket:
+        log.warning("provider_create_deferred", provider=account.kind, reason=result.message)
         wait = result.retry_after
-        return CreateAttempt(
-            config.kind,
-            None,
-            ambiguous=result.ambiguous,
-            retry_after=min(wait, settings.provider_retry_max_seconds) if wait else None,
-        )
-    return CreateAttempt(config.kind, result)
+        delay = min(wait, self.settings.provider_retry_max_seconds) if wait else None
+        run_after = utcnow() + timedelta(seconds=delay) if delay else None
+        return _pending(draft, ambiguous=ambiguous or draft.resumed, run_after=run_after)
 
 
-def enqueue_create(
-    session: AsyncSession, ticket: Ticket, *, ambiguous: bool, retry_after: float | None = None
-) -> None:
-    """Queue the background create; a provider that asked us to wait (429) is waited for."""
-    jobs.enqueue(
-        session,
-        tenant_id=ticket.tenant_id,
-        kind=CREATE_JOB_KIND,
-        ordering_key=ordering_key(ticket.id),
-        payload={"ticket_id": str(ticket.id), "ambiguous": ambiguous},
-        run_after=utcnow() + timedelta(seconds=retry_after) if retry_after else None,
+def _synced(draft: NewTicket, account: ProviderAccount, remote: RemoteTicket) -> NewTicket:
+    return draft.with_stored(
+        external_provider=account.kind,
+        external_ticket_id=remote.id,
+        external_ticket_url=remote.url,
+        external_sync_status=SYNCED,
+        external_account=account.account,
     )
 
 
-def after_update(session: AsyncSession, ticket: Ticket, changed: Collection[str]) -> bool:
-    """Queue what a PATCH means for the ticket's mirror, if it has one; True if that
-    changed the ticket too (its sync status).
-
-    A mirrored field changed → push it. A ticket the provider rejected for good gets
-    another create on any change: the change may be the fix (a requester e-mail, say).
-    """
-    if ticket.external_sync_status in (PENDING, SYNCED) and set(changed) & set(SYNCED_FIELDS):
-        jobs.enqueue(
-            session,
-            tenant_id=ticket.tenant_id,
-            kind=UPDATE_JOB_KIND,
-            ordering_key=ordering_key(ticket.id),
-            payload={"ticket_id": str(ticket.id)},
-        )
-    elif ticket.external_sync_status == FAILED and changed:
-        ticket.external_sync_status = PENDING
-        ticket.external_sync_error = None
-        enqueue_create(session, ticket, ambiguous=False)
-        return True
-    return False
+def _pending(draft: NewTicket, *, ambiguous: bool, run_after: datetime | None) -> NewTicket:
+    """Stored `pending`, with the background create (after a 429: not before its wait)."""
+    job = create_job(draft.id, ambiguous=ambiguous, run_after=run_after)
+    return draft.with_stored(external_sync_status=PENDING).with_job(job)
 
 
-def after_note(session: AsyncSession, ticket: Ticket, note_id: uuid.UUID) -> None:
-    """Queue the note for the provider, behind the ticket's create and earlier changes."""
-    if ticket.external_sync_status in (PENDING, SYNCED):
-        jobs.enqueue(
-            session,
-            tenant_id=ticket.tenant_id,
-            kind=NOTE_JOB_KIND,
-            ordering_key=ordering_key(ticket.id),
-            payload={"ticket_id": str(ticket.id), "note_id": str(note_id)},
-        )
+def create_job(
+    ticket_id: uuid.UUID, *, ambiguous: bool, run_after: datetime | None = None
+) -> JobSpec:
+    return JobSpec(
+        CREATE_JOB_KIND,
+        ordering_key(ticket_id),
+        {"ticket_id": str(ticket_id), "ambiguous": ambiguous},
+        run_after=run_after,
+    )
+
+
+def mirror_change(publication: Publication, event: TicketEvent) -> None:
+    """The subscriber: queue what a change means for the ticket's mirror.
+
+    A mirrored field changed → push it; a note → post it; a mirror that had failed and
+    was set back to `pending` by the change → create it again. Changes made by the
+    provider itself (its reports, sync outcomes) are never echoed back."""
+    if event.actor.startswith("provider"):
+        return
+    status = event.data.get("external_sync_status")
+    spec = None
+    if event.type is TicketEventType.NOTE_ADDED:
+        if status in (PENDING, SYNCED):
+            spec = JobSpec(
+                NOTE_JOB_KIND,
+                ordering_key(event.ticket_id),
+                {"ticket_id": str(event.ticket_id), "note_id": event.data["note"]["id"]},
+            )
+    elif event.type in (TicketEventType.UPDATED, TicketEventType.TRIAGED) and event.changes:
+        retried = event.changes.get("external_sync_status", {}).get("old") == FAILED
+        if retried and status == PENDING:
+            spec = create_job(event.ticket_id, ambiguous=False)
+        elif status in (PENDING, SYNCED) and set(event.changes) & set(SYNCED_FIELDS):
+            spec = JobSpec(
+                UPDATE_JOB_KIND, ordering_key(event.ticket_id), {"ticket_id": str(event.ticket_id)}
+            )
+    if spec is not None:
+        jobs.enqueue(publication.session, event.tenant_id, spec)
 
 
 def ordering_key(ticket_id: uuid.UUID) -> str:
     return f"prov:{ticket_id}"
+
+
+def pause_circuit(
+    session: Session, tenant_id: uuid.UUID, failures: int, delay: float
+) -> datetime | None:
+    """Record a failed call: all the tenant's provider jobs wait until the returned time
+    (None: no provider any more). Runs in the failed job's finishing transaction."""
+    config = session.get(ProviderConfig, tenant_id, with_for_update=True)
+    if config is None:
+        return None
+    now = utcnow()
+    if config.paused_until is None or config.paused_until <= now:
+        config.consecutive_failures = failures
+        config.paused_until = now + timedelta(seconds=delay)
+        jobs.postpone_pending(session, tenant_id, JOB_KINDS, config.paused_until)
+    return config.paused_until
+
+
+def consecutive_failures(session: Session, tenant_id: uuid.UUID) -> int:
+    return int(
+        session.scalar(
+            select(ProviderConfig.consecutive_failures).where(ProviderConfig.tenant_id == tenant_id)
+        )
+        or 0
+    )
+
+
+def close_circuit(session: Session, tenant_id: uuid.UUID) -> None:
+    config = session.get(ProviderConfig, tenant_id)
+    if config is not None and (config.consecutive_failures or config.paused_until):
+        config.consecutive_failures, config.paused_until = 0, None

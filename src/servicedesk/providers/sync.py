@@ -1,5 +1,5 @@
-"""The outbox handler that mirrors tickets into the provider: `provider.create` and
-`provider.update` jobs.
+"""The outbox handler that mirrors tickets into the provider: `provider.create`,
+`provider.update` and `provider.note` jobs.
 
 A create that is retried (or whose first try may have reached the provider) first asks
 the provider for the ticket it may already have made for ours, so a timeout, a 5xx or a
@@ -8,128 +8,156 @@ An update pushes the ticket as it is when the job runs, and is skipped when a la
 update of the same ticket is queued behind it: a burst of PATCHes costs one call.
 Transient failures retry forever with capped exponential backoff, honouring
 `Retry-After`, per tenant (a circuit breaker: see `_pause_tenant`); a rejection fails the
-job and is written on the ticket.
+job and is written on the ticket. A ticket mirrored in an account the tenant has since
+left is not sent to the new one; its `external_sync_error` says why.
 """
 
 from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import timedelta
 
 import httpx
-from sqlalchemy import exists, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
 
 from servicedesk.config import Settings
 from servicedesk.db.base import utcnow
-from servicedesk.db.session import Database
-from servicedesk.events.types import EventType
+from servicedesk.db.database import Database
 from servicedesk.jobs import service as jobs
-from servicedesk.jobs.models import PENDING as JOB_PENDING
-from servicedesk.jobs.models import OutboxJob
-from servicedesk.jobs.service import ClaimedJob, Done, Fail, Outcome, Retry
+from servicedesk.jobs.service import Backoff, ClaimedJob, Done, Fail, Outcome, Retry
 from servicedesk.logs import get_logger
-from servicedesk.notes.models import TicketNote
 from servicedesk.providers import service
 from servicedesk.providers.base import CallResult, Provider, Rejected, RemoteTicket, Unavailable
-from servicedesk.providers.models import ProviderConfig
-from servicedesk.tickets import service as tickets
-from servicedesk.tickets.models import Ticket
+from servicedesk.providers.service import PROVIDER
+from servicedesk.tickets.events import TicketEventType
+from servicedesk.tickets.models import Ticket, TicketNote
+from servicedesk.tickets.repository import NoteRepository, TicketRepository
+from servicedesk.tickets.service import TicketService
 
 log = get_logger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
 class Attempted:
-    """A call to the tenant's provider (`kind`) and what it came to."""
+    """A call to the tenant's provider account (`kind`, `account`) and what it came to."""
 
     kind: str
+    account: str
     result: CallResult
 
 
 @dataclass(frozen=True, slots=True)
 class Skip:
-    """Nothing to send: `reason` says why (logged); a create also fails the ticket's sync."""
+    """Nothing to send: `reason` says why; it is written on the ticket."""
 
     reason: str
 
 
+@dataclass(frozen=True, slots=True)
+class _Work:
+    """What `perform` read: the ticket, the account, the note of a note job."""
+
+    ticket: Ticket
+    account: service.ProviderAccount | None
+    superseded: bool
+    note: TicketNote | None
+
+
 class ProviderSyncHandler:
-    def __init__(self, database: Database, settings: Settings, http: httpx.AsyncClient) -> None:
+    def __init__(
+        self,
+        database: Database,
+        settings: Settings,
+        http: httpx.AsyncClient,
+        tickets: TicketService,
+    ) -> None:
         self.database = database
         self.settings = settings
         self.http = http
+        self.tickets = tickets
+        self.backoff = Backoff(
+            settings.provider_retry_base_seconds, settings.provider_retry_max_seconds
+        )
 
     async def perform(self, job: ClaimedJob) -> Attempted | Skip | Done:
-        ticket_id = uuid.UUID(job.payload["ticket_id"])
-        async with self.database.read_sessions() as session:
-            ticket = await session.get(Ticket, ticket_id)
-            config = await service.get_config(session, job.tenant_id)
-            superseded = job.kind == service.UPDATE_JOB_KIND and await _later_update_queued(
-                session, job
-            )
-        if ticket is None or superseded:
+        work = await self.database.read(lambda session: self._read(session, job))
+        if work is None or work.superseded:
             return Done()
-        if config is None:
+        ticket, account = work.ticket, work.account
+        if account is None:
             return Skip("No ITSM provider is configured any more")
-        if service.is_paused(config):
-            return Attempted(config.kind, Unavailable("Paused after the provider's last failure"))
-        client = service.client_for(config, self.settings, self.http)
-        outbound = service.outbound(ticket, config)
+        elsewhere = service.mirrored_elsewhere(ticket, account)
+        if elsewhere is not None:
+            return Skip(elsewhere)
+        if await self.database.read(lambda session: service.paused_until(session, job.tenant_id)):
+            message = "Paused after the provider's last failure"
+            return Attempted(account.kind, account.account, Unavailable(message))
+        client = service.client_for(account, self.settings, self.http)
+        attempted = await self._call(client, job, work)
+        if attempted is None:
+            return Done()
+        return Attempted(account.kind, account.account, attempted)
+
+    def _read(self, session: Session, job: ClaimedJob) -> _Work | None:
+        ticket = TicketRepository(session, job.tenant_id).get(uuid.UUID(job.payload["ticket_id"]))
+        if ticket is None:
+            return None
+        config = self.tickets.configs.current(session, job.tenant_id)
+        superseded = job.kind == service.UPDATE_JOB_KIND and jobs.later_job_queued(session, job)
+        note = None
+        if job.kind == service.NOTE_JOB_KIND:
+            note_id = uuid.UUID(job.payload["note_id"])
+            note = NoteRepository(session, job.tenant_id).get(note_id)
+        return _Work(ticket, config[PROVIDER], superseded, note)
+
+    async def _call(self, client: Provider, job: ClaimedJob, work: _Work) -> CallResult | None:
+        """The call the job makes; None when there is nothing (left) to send."""
+        ticket = work.ticket
+        assert work.account is not None
         if job.kind in (service.UPDATE_JOB_KIND, service.NOTE_JOB_KIND):
             if ticket.external_ticket_id is None:
-                return Done()  # its create failed for good; a later change re-creates
+                return None  # its create failed for good; a later change re-creates
             if job.kind == service.NOTE_JOB_KIND:
-                return await self._post_note(client, ticket.external_ticket_id, job)
-            return Attempted(client.kind, await client.update(ticket.external_ticket_id, outbound))
+                if work.note is None:
+                    return None
+                return await client.add_note(
+                    ticket.external_ticket_id, work.note.body, private=work.note.private
+                )
+            return await client.update(
+                ticket.external_ticket_id, service.outbound(ticket, work.account)
+            )
         if ticket.external_ticket_id is not None:
-            return Done()
+            return None
         if job.attempt > 1 or job.payload.get("ambiguous"):
             found = await client.find(ticket.id)
             if found is not None:
-                return Attempted(client.kind, found)
-        return Attempted(client.kind, await client.create(outbound))
+                return found
+        return await client.create(service.outbound(ticket, work.account))
 
-    async def _post_note(
-        self, client: Provider, external_id: str, job: ClaimedJob
-    ) -> Attempted | Done:
-        async with self.database.read_sessions() as session:
-            note = await session.get(TicketNote, uuid.UUID(job.payload["note_id"]))
-        if note is None:
-            return Done()
-        return Attempted(
-            client.kind, await client.add_note(external_id, note.body, private=note.private)
+    def record(self, session: Session, job: ClaimedJob, attempted: Attempted | Skip) -> Outcome:
+        ticket = TicketRepository(session, job.tenant_id).get(
+            uuid.UUID(job.payload["ticket_id"]), for_update=True
         )
-
-    async def record(
-        self, session: AsyncSession, job: ClaimedJob, attempted: Attempted | Skip
-    ) -> Outcome:
-        ticket_id = uuid.UUID(job.payload["ticket_id"])
-        ticket = await session.get(Ticket, ticket_id, with_for_update=True)
         if ticket is None:
             return Done()
         if isinstance(attempted, Skip):
             log.info("provider_sync_skipped", job_id=job.id, reason=attempted.reason)
-            if job.kind == service.CREATE_JOB_KIND:
-                await _sync_failed(session, ticket, attempted.reason, actor="provider")
+            self._sync_failed(session, ticket, attempted.reason, actor="provider")
             return Done()
         result, actor = attempted.result, f"provider:{attempted.kind}"
         if isinstance(result, Unavailable):
-            return await self._pause_tenant(session, job, result)
-        await _close_circuit(session, job.tenant_id)
+            return self._pause_tenant(session, job, result)
+        service.close_circuit(session, job.tenant_id)
         if isinstance(result, Rejected):
-            await _sync_failed(session, ticket, result.message, actor=actor)
+            self._sync_failed(session, ticket, result.message, actor=actor)
             return Fail(result.message)
         if job.kind == service.CREATE_JOB_KIND:
-            await _synced(session, ticket, result, kind=attempted.kind)
+            self._synced(session, ticket, result, attempted)
         elif ticket.external_sync_error is not None:
-            await tickets.change_ticket(session, ticket, {"external_sync_error": None}, actor=actor)
+            self._change(session, ticket, {"external_sync_error": None}, actor)
         return Done()
 
-    async def _pause_tenant(
-        self, session: AsyncSession, job: ClaimedJob, result: Unavailable
-    ) -> Outcome:
+    def _pause_tenant(self, session: Session, job: ClaimedJob, result: Unavailable) -> Outcome:
         """The circuit breaker: one failure pauses all of the tenant's provider jobs.
 
         A provider that is down (or rate limiting, or refusing our credentials) is down
@@ -138,76 +166,48 @@ class ProviderSyncHandler:
         back to one moment, and each failed probe in a row doubles the pause (capped,
         jittered, never shorter than the provider's `Retry-After`).
         """
-        config = await session.get(ProviderConfig, job.tenant_id, with_for_update=True)
-        now = utcnow()
-        if config is None:
+        failures = service.consecutive_failures(session, job.tenant_id) + 1
+        until = service.pause_circuit(
+            session, job.tenant_id, failures, self._delay(failures, result)
+        )
+        if until is None:
             return Retry(self._delay(job.attempt, result), result.message)
-        if config.paused_until is None or config.paused_until <= now:
-            config.consecutive_failures += 1
-            delay = self._delay(config.consecutive_failures, result)
-            config.paused_until = now + timedelta(seconds=delay)
-            await session.execute(
-                update(OutboxJob)
-                .where(
-                    OutboxJob.tenant_id == job.tenant_id,
-                    OutboxJob.kind.in_(service.JOB_KINDS),
-                    OutboxJob.state == JOB_PENDING,
-                    OutboxJob.run_after < config.paused_until,
-                    # Jobs in flight are left alone: their own finish (which holds their
-                    # row) reschedules them, and waiting on it here could deadlock.
-                    OutboxJob.locked_by.is_(None),
-                )
-                .values(run_after=config.paused_until)
-                .execution_options(synchronize_session=False)
-            )
-        return Retry((config.paused_until - now).total_seconds(), result.message)
+        return Retry((until - utcnow()).total_seconds(), result.message)
 
     def _delay(self, failures: int, result: Unavailable) -> float:
-        delay = jobs.backoff_delay(
-            failures,
-            base=self.settings.provider_retry_base_seconds,
-            cap=self.settings.provider_retry_max_seconds,
-        )
+        delay = self.backoff.delay(failures)
         if result.retry_after is not None:
             delay = max(delay, min(result.retry_after, self.settings.provider_retry_max_seconds))
         return delay
 
-
-async def _close_circuit(session: AsyncSession, tenant_id: uuid.UUID) -> None:
-    config = await session.get(ProviderConfig, tenant_id)
-    if config is not None and (config.consecutive_failures or config.paused_until):
-        config.consecutive_failures, config.paused_until = 0, None
-
-
-async def _later_update_queued(session: AsyncSession, job: ClaimedJob) -> bool:
-    later = exists().where(
-        OutboxJob.ordering_key == job.ordering_key,
-        OutboxJob.kind == service.UPDATE_JOB_KIND,
-        OutboxJob.state == JOB_PENDING,
-        OutboxJob.id > job.id,
-    )
-    return bool((await session.execute(select(later))).scalar())
-
-
-async def _synced(session: AsyncSession, ticket: Ticket, remote: RemoteTicket, kind: str) -> None:
-    await tickets.change_ticket(
-        session,
-        ticket,
-        {
-            "external_provider": kind,
+    def _synced(
+        self, session: Session, ticket: Ticket, remote: RemoteTicket, attempted: Attempted
+    ) -> None:
+        fields = {
+            "external_provider": attempted.kind,
             "external_ticket_id": remote.id,
             "external_ticket_url": remote.url,
             "external_sync_status": service.SYNCED,
             "external_sync_error": None,
-        },
-        actor=f"provider:{kind}",
-    )
+            "external_account": attempted.account,
+        }
+        self._change(session, ticket, fields, f"provider:{attempted.kind}")
 
+    def _sync_failed(self, session: Session, ticket: Ticket, message: str, *, actor: str) -> None:
+        fields: dict[str, str | None] = {"external_sync_error": message}
+        if ticket.external_ticket_id is None:
+            fields["external_sync_status"] = service.FAILED
+        self._change(session, ticket, fields, actor, TicketEventType.SYNC_FAILED)
 
-async def _sync_failed(session: AsyncSession, ticket: Ticket, message: str, *, actor: str) -> None:
-    fields: dict[str, str | None] = {"external_sync_error": message}
-    if ticket.external_ticket_id is None:
-        fields["external_sync_status"] = service.FAILED
-    await tickets.change_ticket(
-        session, ticket, fields, actor=actor, event_type=EventType.TICKET_SYNC_FAILED
-    )
+    def _change(
+        self,
+        session: Session,
+        ticket: Ticket,
+        fields: dict[str, str | None],
+        actor: str,
+        event_type: TicketEventType = TicketEventType.UPDATED,
+    ) -> None:
+        config = self.tickets.configs.current(session, ticket.tenant_id)
+        self.tickets.change(
+            session, config, ticket, fields, actor=actor, event_type=event_type, by_mirror=True
+        )

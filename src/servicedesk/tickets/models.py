@@ -1,4 +1,4 @@
-"""The Ticket row."""
+"""The Ticket row and its notes."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Float, ForeignKey, Index, String, Text, Uuid, text
+from sqlalchemy import Boolean, Float, ForeignKey, Index, String, Text, Uuid, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from servicedesk.db.base import Base, JSONDocument, UTCDateTime
@@ -39,6 +39,9 @@ class Ticket(Base):
     # pending | synced | failed; null when no provider was configured at creation.
     external_sync_status: Mapped[str | None] = mapped_column(String(10))
     external_sync_error: Mapped[str | None] = mapped_column(Text)
+    # "<kind>:<domain>" of the provider account that holds the mirror: after the tenant
+    # moves to another account, this ticket's changes are not sent there.
+    external_account: Mapped[str | None] = mapped_column(String(200))
     # "metadata" is reserved on declarative classes, hence the attribute name.
     metadata_: Mapped[dict[str, Any]] = mapped_column("metadata", JSONDocument)
     custom_fields: Mapped[dict[str, Any]] = mapped_column(
@@ -49,3 +52,19 @@ class Ticket(Base):
     confidence_score: Mapped[float | None] = mapped_column(Float)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class TicketNote(Base):
+    """A reply to the requester (public) or a note for agents (private)."""
+
+    __tablename__ = "ticket_notes"
+    __table_args__ = (Index("ix_ticket_notes_ticket_created", "ticket_id", "created_at", "id"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    tenant_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("tenants.id", ondelete="CASCADE"))
+    ticket_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("tickets.id", ondelete="CASCADE"))
+    body: Mapped[str] = mapped_column(Text)
+    private: Mapped[bool] = mapped_column(Boolean)
+    # Who wrote it: the API key id (or `provider:<kind>` for notes that came from there).
+    author: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)

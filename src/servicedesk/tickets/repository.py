@@ -1,4 +1,4 @@
-"""Every query on the tickets table; each one is scoped to a tenant."""
+"""Every query on the tickets table (and its notes); each one is scoped to a tenant."""
 
 from __future__ import annotations
 
@@ -27,9 +27,10 @@ from sqlalchemy import (
     text,
 )
 from sqlalchemy.engine import Dialect
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
 
-from servicedesk.tickets.models import Ticket
+from servicedesk.db.repository import TenantRepository
+from servicedesk.tickets.models import Ticket, TicketNote
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,19 +56,71 @@ class Position:
     id: uuid.UUID
 
 
-async def insert(session: AsyncSession, ticket: Ticket) -> None:
-    session.add(ticket)
-    await session.flush()
+class TicketRepository(TenantRepository[Ticket]):
+    """The tenant's tickets."""
 
+    model = Ticket
 
-async def get(
-    session: AsyncSession, tenant_id: uuid.UUID, ticket_id: uuid.UUID, *, for_update: bool = False
-) -> Ticket | None:
-    query = select(Ticket).where(Ticket.tenant_id == tenant_id, Ticket.id == ticket_id)
-    if for_update:
-        query = query.with_for_update()
-    result = await session.execute(query)
-    return result.scalar_one_or_none()
+    def insert(self, ticket: Ticket) -> None:
+        self.session.add(ticket)
+        self.session.flush()
+
+    def mirrored_by(
+        self, provider: str, external_id: str, *, for_update: bool = False
+    ) -> Ticket | None:
+        """The ticket whose mirror at `provider` has the provider's id `external_id`."""
+        statement = self.scoped().where(
+            Ticket.external_ticket_id == external_id, Ticket.external_provider == provider
+        )
+        if for_update:
+            statement = statement.with_for_update()
+        return self.first(statement)
+
+    def list_page(
+        self,
+        filters: TicketFilters,
+        *,
+        limit: int,
+        offset: int = 0,
+        after: Position | None = None,
+    ) -> Sequence[Ticket]:
+        return _list_page(
+            self.session, self.tenant_id, filters, limit=limit, offset=offset, after=after
+        )
+
+    def search_page(
+        self, filters: TicketFilters, *, limit: int, offset: int
+    ) -> tuple[Sequence[Ticket], Count]:
+        return _search_page(self.session, self.tenant_id, filters, limit=limit, offset=offset)
+
+    def count(self, filters: TicketFilters, *, exact_up_to: int) -> Count:
+        return _count(self.session, self.tenant_id, filters, exact_up_to=exact_up_to)
+
+    def holding_custom_field(self, name: str, *, limit: int) -> Sequence[uuid.UUID]:
+        """Up to `limit` of the tickets that hold a value for the custom field `name`."""
+        statement = (
+            select(Ticket.id)
+            .where(Ticket.tenant_id == self.tenant_id, self._holds(name))
+            .order_by(Ticket.id)
+            .limit(limit)
+        )
+        return self.session.scalars(statement).all()
+
+    def count_holding_custom_field(self, name: str) -> int:
+        statement = (
+            select(func.count())
+            .select_from(Ticket)
+            .where(Ticket.tenant_id == self.tenant_id, self._holds(name))
+        )
+        return int(self.session.scalar(statement) or 0)
+
+    def _holds(self, name: str) -> TextClause:
+        """The ticket holds a value for `name` (a machine name: [a-z0-9_] only)."""
+        if self.session.get_bind().dialect.name == "postgresql":
+            clause = text("jsonb_exists(tickets.custom_fields, :name)")
+        else:
+            clause = text("json_extract(tickets.custom_fields, '$.' || :name) IS NOT NULL")
+        return clause.bindparams(bindparam("name", name, unique=True))
 
 
 def _conditions(
@@ -185,8 +238,8 @@ def _ranked_postgres(query: Select[Any], search: str) -> Select[Any]:
     return query.order_by(rank, Ticket.created_at.desc(), Ticket.id.desc())
 
 
-async def _dense_window(
-    session: AsyncSession, conditions: list[ColumnElement[bool] | TextClause], search: str
+def _dense_window(
+    session: Session, conditions: list[ColumnElement[bool] | TextClause], search: str
 ) -> list[uuid.UUID] | None:
     """PostgreSQL, for a search known to match many tickets: its window found among the
     newest DENSE_PROBE_ROWS tickets, or None if fewer than a window's worth are there.
@@ -209,7 +262,7 @@ async def _dense_window(
     # No ORDER BY out here: a sort would read all DENSE_PROBE_ROWS first; the rows
     # stream newest first from the subquery's index scan and the walk stops at the
     # window's last match.
-    found = list(await session.scalars(select(recent.c.id).where(matching).limit(SEARCH_WINDOW)))
+    found = list(session.scalars(select(recent.c.id).where(matching).limit(SEARCH_WINDOW)))
     return found if len(found) == SEARCH_WINDOW else None
 
 
@@ -243,8 +296,8 @@ def _after(position: Position) -> ColumnElement[bool]:
     )
 
 
-async def list_page(
-    session: AsyncSession,
+def _list_page(
+    session: Session,
     tenant_id: uuid.UUID,
     filters: TicketFilters,
     *,
@@ -258,13 +311,13 @@ async def list_page(
     if after is not None:
         conditions.append(_after(after))
     query = select(Ticket).where(*conditions).order_by(Ticket.created_at.desc(), Ticket.id.desc())
-    result = await session.execute(query.limit(limit).offset(offset))
+    result = session.execute(query.limit(limit).offset(offset))
     tickets: Sequence[Ticket] = result.scalars().all()
     return tickets
 
 
-async def search_page(
-    session: AsyncSession, tenant_id: uuid.UUID, filters: TicketFilters, *, limit: int, offset: int
+def _search_page(
+    session: Session, tenant_id: uuid.UUID, filters: TicketFilters, *, limit: int, offset: int
 ) -> tuple[Sequence[Ticket], Count]:
     """A page of a search's ranked window, and how many tickets match.
 
@@ -278,28 +331,28 @@ async def search_page(
     assert filters.search is not None
     dialect = session.get_bind().dialect
     if dialect.name != "postgresql":
-        total = await count(session, tenant_id, filters, exact_up_to=SEARCH_DENSE)
+        total = _count(session, tenant_id, filters, exact_up_to=SEARCH_DENSE)
         conditions = _conditions(tenant_id, filters, dialect.name, search=False)
         few = total.value <= SQLITE_MATCHES_FIRST
         query = _ranked_by_search(conditions, filters.search, matches_first=few)
-        page = (await session.execute(query.limit(limit).offset(offset))).scalars().all()
+        page = (session.execute(query.limit(limit).offset(offset))).scalars().all()
         return page, total
     conditions = _conditions(tenant_id, filters, dialect.name, search=False)
     matching = select(Ticket.id).where(*conditions, _search_matches(filters.search, dialect.name))
-    estimate = await _planner_estimate(session, dialect, matching)
+    estimate = _planner_estimate(session, dialect, matching)
     dense = estimate > SEARCH_DENSE
-    window = await _dense_window(session, conditions, filters.search) if dense else None
+    window = _dense_window(session, conditions, filters.search) if dense else None
     if window is None:
         newest = matching.order_by(Ticket.created_at.desc(), Ticket.id.desc())
-        window = list(await session.scalars(newest.limit(SEARCH_WINDOW)))
+        window = list(session.scalars(newest.limit(SEARCH_WINDOW)))
     ranked = _ranked_postgres(select(Ticket).where(Ticket.id.in_(window)), filters.search)
-    page = (await session.scalars(ranked.limit(limit).offset(offset))).all()
+    page = (session.scalars(ranked.limit(limit).offset(offset))).all()
     if len(window) < SEARCH_WINDOW:
         total = Count(len(window), estimated=False)
     elif dense:
         total = Count(max(estimate, SEARCH_WINDOW), estimated=True)
     else:
-        total = await count(session, tenant_id, filters, exact_up_to=SEARCH_DENSE)
+        total = _count(session, tenant_id, filters, exact_up_to=SEARCH_DENSE)
     return page, total
 
 
@@ -309,8 +362,8 @@ class Count:
     estimated: bool
 
 
-async def count(
-    session: AsyncSession, tenant_id: uuid.UUID, filters: TicketFilters, *, exact_up_to: int
+def _count(
+    session: Session, tenant_id: uuid.UUID, filters: TicketFilters, *, exact_up_to: int
 ) -> Count:
     """How many tickets match. On PostgreSQL: exact up to `exact_up_to`, beyond it the
     planner's estimate (a full count of a million rows would cost more than the page).
@@ -320,19 +373,35 @@ async def count(
     if dialect.name != "postgresql":
         # No estimate to fall back on: count exactly, once.
         exact = select(func.count()).select_from(Ticket).where(*conditions)
-        return Count(int((await session.execute(exact)).scalar_one()), estimated=False)
+        return Count(int((session.execute(exact)).scalar_one()), estimated=False)
     capped = select(literal(1)).select_from(Ticket).where(*conditions).limit(exact_up_to + 1)
-    found = int(
-        (await session.execute(select(func.count()).select_from(capped.subquery()))).scalar_one()
-    )
+    found = int((session.execute(select(func.count()).select_from(capped.subquery()))).scalar_one())
     if found <= exact_up_to:
         return Count(found, estimated=False)
-    estimate = await _planner_estimate(session, dialect, select(Ticket.id).where(*conditions))
+    estimate = _planner_estimate(session, dialect, select(Ticket.id).where(*conditions))
     return Count(max(estimate, found), estimated=True)
 
 
-async def _planner_estimate(session: AsyncSession, dialect: Dialect, query: Select[Any]) -> int:
+def _planner_estimate(session: Session, dialect: Dialect, query: Select[Any]) -> int:
     compiled = query.compile(dialect=dialect, compile_kwargs={"literal_binds": True})
-    plan = (await session.execute(text(f"EXPLAIN (FORMAT JSON) {compiled}"))).scalar_one()
+    # As driver SQL: the values are already rendered, and a ":30" in a search's words
+    # must not be read as a bind parameter.
+    plan = session.connection().exec_driver_sql(f"EXPLAIN (FORMAT JSON) {compiled}").scalar_one()
     document = json.loads(plan) if isinstance(plan, str) else plan
     return int(document[0]["Plan"]["Plan Rows"])
+
+
+class NoteRepository(TenantRepository[TicketNote]):
+    """The tenant's ticket notes."""
+
+    model = TicketNote
+
+    def page_of_ticket(
+        self, ticket_id: uuid.UUID, *, limit: int, offset: int
+    ) -> tuple[Sequence[TicketNote], int]:
+        statement = (
+            self.scoped()
+            .where(TicketNote.ticket_id == ticket_id)
+            .order_by(TicketNote.created_at, TicketNote.id)
+        )
+        return self.page(statement, limit=limit, offset=offset)

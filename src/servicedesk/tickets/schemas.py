@@ -7,52 +7,18 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from email_validator import EmailNotValidError, validate_email
 from pydantic import AfterValidator, AliasChoices, BaseModel, ConfigDict, Field, field_validator
+
+from servicedesk.validation import Category, Email, Storable, storable_json
 
 TicketStatus = Literal["open", "pending", "resolved", "closed", "ai_resolved", "pending_agent"]
 TicketPriority = Literal["low", "medium", "high", "urgent"]
 
 SUBJECT_MAX = 255
 DESCRIPTION_MAX = 65_536
-CATEGORY_MAX = 100
 SUGGESTED_RESPONSE_MAX = 65_536
 METADATA_MAX_BYTES = 16_384
 METADATA_MAX_DEPTH = 8
-
-
-def storable_text(value: str) -> str:
-    """Refuse what no database column can hold: NUL characters (PostgreSQL text) and
-    lone surrogates (not encodable as UTF-8). JSON can carry both."""
-    if "\x00" in value:
-        raise ValueError("must not contain NUL characters")
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        raise ValueError("must be valid Unicode text (no lone surrogates)") from None
-    return value
-
-
-def _storable_json(value: Any) -> None:
-    if isinstance(value, str):
-        storable_text(value)
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            storable_text(key)
-            _storable_json(item)
-    elif isinstance(value, list):
-        for item in value:
-            _storable_json(item)
-
-
-def check_email(value: str) -> str:
-    try:
-        # No DNS look-up (no network on the request path); `.test` domains are allowed
-        # for integrators' test suites.
-        result = validate_email(value, check_deliverability=False, test_environment=True)
-    except EmailNotValidError as error:
-        raise ValueError(f"value is not a valid email address: {error}") from None
-    return result.normalized
 
 
 def _depth(value: Any) -> int:
@@ -64,7 +30,7 @@ def _depth(value: Any) -> int:
 
 
 def _check_metadata(value: dict[str, Any]) -> dict[str, Any]:
-    _storable_json(value)
+    storable_json(value)
     if _depth(value) > METADATA_MAX_DEPTH:
         raise ValueError(f"metadata may nest at most {METADATA_MAX_DEPTH} levels deep")
     size = len(json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode())
@@ -73,17 +39,9 @@ def _check_metadata(value: dict[str, Any]) -> dict[str, Any]:
     return value
 
 
-Storable = AfterValidator(storable_text)
-Email = Annotated[
-    str,
-    Field(max_length=320, json_schema_extra={"format": "email"}),
-    Storable,
-    AfterValidator(check_email),
-]
 Metadata = Annotated[dict[str, Any], AfterValidator(_check_metadata)]
 Subject = Annotated[str, Field(min_length=1, max_length=SUBJECT_MAX), Storable]
 Description = Annotated[str, Field(min_length=1, max_length=DESCRIPTION_MAX), Storable]
-Category = Annotated[str, Field(min_length=1, max_length=CATEGORY_MAX), Storable]
 SuggestedResponse = Annotated[str, Field(min_length=1, max_length=SUGGESTED_RESPONSE_MAX), Storable]
 
 SEED_CREATE_EXAMPLE: dict[str, Any] = {
@@ -229,3 +187,41 @@ class TicketList(BaseModel):
         description="Pass as `cursor` for the next page (stable while tickets are added); "
         "null on the last page.",
     )
+
+
+NOTE_MAX = 65_536
+
+
+class NoteCreate(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {"body": "Restarted the VPN concentrator; please try again.", "private": False}
+            ]
+        }
+    )
+
+    body: Annotated[str, Field(min_length=1, max_length=NOTE_MAX), Storable]
+    private: bool = Field(
+        default=True,
+        description="true: a note for agents (the default, as in Freshservice); false: a "
+        "reply to the requester.",
+    )
+
+
+class NoteOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    ticket_id: uuid.UUID
+    body: str
+    private: bool
+    author: str = Field(description="The API key that wrote it (`key_…`).")
+    created_at: datetime
+
+
+class NoteList(BaseModel):
+    notes: list[NoteOut]
+    total: int
+    limit: int
+    offset: int

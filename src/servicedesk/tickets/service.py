@@ -1,27 +1,64 @@
-"""The rules of tickets: creation, reading, listing and partial update."""
+"""The rules of tickets, and the one path every change to a ticket takes.
+
+Each change is one call of `TicketService`, a named sequence of steps:
+
+    create         validate → claim the Idempotency-Key → triage → provider → write → publish
+    update         validate → write → publish          (PATCH, a provider's report)
+    add_note       write → publish
+    change         write → publish                     (the system: a triage result, a sync)
+    remove values  write → publish                     (a custom field's, in the background)
+
+*write* stores the ticket; *publish* hands the change's events to the subscribers in
+the same transaction, so that what they write (history, webhook deliveries, provider
+jobs, triage feedback) commits or rolls back with the change. The create's middle steps
+(triage, the provider) and the subscribers belong to other packages and are given to the
+service when the app is assembled (`servicedesk.composition`): this package imports none
+of them.
+"""
 
 from __future__ import annotations
 
 import base64
 import binascii
+import contextlib
 import json
 import uuid
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
 
+from servicedesk.config import Settings
 from servicedesk.custom_fields import service as custom_fields
+from servicedesk.custom_fields.service import DEFINITIONS
 from servicedesk.db.base import utcnow
-from servicedesk.errors import NoValidFields, TicketNotFound
-from servicedesk.events import service as events
-from servicedesk.events.types import EventType
-from servicedesk.tickets import repository
-from servicedesk.tickets.models import Ticket
-from servicedesk.tickets.repository import Count, Position, TicketFilters
-from servicedesk.tickets.schemas import TicketCreate, TicketOut, TicketUpdate
+from servicedesk.db.database import Database
+from servicedesk.errors import Conflict, NoValidFields, TicketNotFound, ValidationFailed
+from servicedesk.idempotency import service as idempotency
+from servicedesk.idempotency.service import Claim, IdempotencyRequest, StoredResponse
+from servicedesk.jobs import service as jobs
+from servicedesk.jobs.service import JobSpec
+from servicedesk.tenant_config import TenantConfig, TenantConfigs
+from servicedesk.tickets.events import (
+    Publication,
+    Subscriber,
+    TicketEvent,
+    TicketEventType,
+    new_event_id,
+    publish,
+)
+from servicedesk.tickets.models import Ticket, TicketNote
+from servicedesk.tickets.repository import (
+    Count,
+    NoteRepository,
+    Position,
+    TicketFilters,
+    TicketRepository,
+)
+from servicedesk.tickets.schemas import NoteCreate, NoteOut, TicketCreate, TicketOut, TicketUpdate
 from servicedesk.ttl_cache import TtlCache
 
 # Totals are exact up to here; above, PostgreSQL's planner estimate is returned (and the
@@ -32,9 +69,11 @@ EXACT_COUNT_LIMIT = 10_000
 # statements). The planner's estimate itself only moves when ANALYZE runs, and a set of
 # more than 10,000 tickets does not fall under the limit in seconds.
 ESTIMATED_TOTAL_SECONDS = 5.0
-_estimated_totals: TtlCache[tuple[uuid.UUID, TicketFilters], Count] = TtlCache(
-    ESTIMATED_TOTAL_SECONDS
-)
+# A custom field's values are removed from this many tickets per transaction.
+REMOVAL_BATCH = 200
+REMOVE_VALUES_JOB_KIND = "tickets.remove_custom_field_values"
+MIRROR_FAILED = "failed"
+MIRROR_PENDING = "pending"
 
 
 class InvalidCursor(ValueError):
@@ -43,7 +82,7 @@ class InvalidCursor(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class TicketPage:
-    tickets: Sequence[Ticket]
+    tickets: Sequence[dict[str, Any]]
     total: Count
     next_cursor: str | None
 
@@ -51,14 +90,52 @@ class TicketPage:
 @dataclass(frozen=True, slots=True)
 class FollowUp:
     """A change made to a new ticket by someone other than its creator (triage) before
-    it is stored: the ticket is inserted once; `ticket.created` carries it as stored
-    (as the 201 response does), and `event_type` by `actor` follows with the changes
-    from the ticket as its creator sent it."""
+    it is stored: the ticket is inserted once; `ticket.created` carries it as stored (as
+    the 201 response does), and `event_type` by `actor` follows with the changes from the
+    ticket as its creator sent it."""
 
-    event_type: EventType
+    event_type: TicketEventType
     actor: str
     fields: dict[str, Any]
     extra: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class NewTicket:
+    """A ticket on its way through the create's steps.
+
+    `fields` are the columns as the creator sent them (checked); `stored` what a step set
+    on the ticket itself (the provider's link); `follow_ups` the changes others made
+    (triage); `jobs` the work a step leaves for the worker, queued with the ticket."""
+
+    id: uuid.UUID
+    tenant_id: uuid.UUID
+    fields: dict[str, Any]
+    route: bool
+    resumed: bool = False
+    stored: dict[str, Any] = field(default_factory=dict)
+    follow_ups: tuple[FollowUp, ...] = ()
+    jobs: tuple[JobSpec, ...] = ()
+
+    def state(self) -> dict[str, Any]:
+        """The ticket's columns as they will be stored."""
+        merged = {**self.fields, **self.stored}
+        for follow_up in self.follow_ups:
+            merged.update(follow_up.fields)
+        return merged
+
+    def with_stored(self, **fields: Any) -> NewTicket:
+        return replace(self, stored={**self.stored, **fields})
+
+    def followed_by(self, follow_up: FollowUp) -> NewTicket:
+        return replace(self, follow_ups=(*self.follow_ups, follow_up))
+
+    def with_job(self, spec: JobSpec) -> NewTicket:
+        return replace(self, jobs=(*self.jobs, spec))
+
+
+# A step of the create between validation and the write: triage, the provider.
+CreateStep = Callable[[TenantConfig, NewTicket], Awaitable[NewTicket]]
 
 
 def ticket_document(ticket: Ticket) -> dict[str, Any]:
@@ -66,223 +143,491 @@ def ticket_document(ticket: Ticket) -> dict[str, Any]:
     return TicketOut.model_validate(ticket).model_dump(mode="json")
 
 
-async def create_ticket(
-    session: AsyncSession,
-    tenant_id: uuid.UUID,
-    data: TicketCreate,
-    *,
-    actor: str,
-    ticket_id: uuid.UUID | None = None,
-    external: Mapping[str, Any] | None = None,
-    custom_fields: dict[str, Any] | None = None,
-    follow_up: FollowUp | None = None,
-) -> Ticket:
-    """Store a new ticket; `external` holds its provider fields (`external_*`), if any;
-    `custom_fields` its values already checked against the definitions."""
-    now = utcnow()
-    ticket = Ticket(
-        id=ticket_id or uuid.uuid4(),
-        tenant_id=tenant_id,
-        subject=data.subject,
-        description=data.description,
-        status=data.status,
-        priority=data.priority,
-        requester_email=data.requester_email,
-        metadata_=data.metadata or {},
-        custom_fields=custom_fields or {},
-        created_at=now,
-        updated_at=now,
-        **(external or {}),
-    )
-    untouched = ticket_document(ticket)
-    for field, value in (follow_up.fields if follow_up else {}).items():
-        setattr(ticket, field, value)
-    stored = ticket_document(ticket)
-    await repository.insert(session, ticket)
-    await events.publish(
-        session,
-        tenant_id=tenant_id,
-        event_type=EventType.TICKET_CREATED,
-        actor=actor,
-        ticket_id=ticket.id,
-        data=stored,
-    )
-    if follow_up is not None:
-        await events.publish(
-            session,
-            tenant_id=tenant_id,
-            event_type=follow_up.event_type,
-            actor=follow_up.actor,
-            ticket_id=ticket.id,
-            data={**stored, **follow_up.extra},
-            changes=changed_fields(untouched, stored),
+def note_document(note: TicketNote) -> dict[str, Any]:
+    return NoteOut.model_validate(note).model_dump(mode="json")
+
+
+class TicketService:
+    def __init__(
+        self,
+        database: Database,
+        configs: TenantConfigs,
+        settings: Settings,
+        *,
+        create_steps: Sequence[CreateStep],
+        subscribers: Sequence[Subscriber],
+    ) -> None:
+        self.database = database
+        self.configs = configs
+        self.settings = settings
+        self.create_steps = tuple(create_steps)
+        self.subscribers = tuple(subscribers)
+        self._estimated_totals: TtlCache[tuple[uuid.UUID, TicketFilters], Count] = TtlCache(
+            ESTIMATED_TOTAL_SECONDS
         )
-    return ticket
 
+    async def config_of(self, tenant_id: uuid.UUID) -> TenantConfig:
+        return await self.database.read(partial(self.configs.current, tenant_id=tenant_id))
 
-async def get_ticket(session: AsyncSession, tenant_id: uuid.UUID, ticket_id: uuid.UUID) -> Ticket:
-    ticket = await repository.get(session, tenant_id, ticket_id)
-    if ticket is None:
-        raise TicketNotFound()
-    return ticket
+    # -- create ------------------------------------------------------------------------
 
+    async def create(
+        self,
+        tenant_id: uuid.UUID,
+        data: TicketCreate,
+        *,
+        actor: str,
+        idempotency_key: IdempotencyRequest | None = None,
+    ) -> StoredResponse:
+        """Create a ticket: validate → claim the key → triage → provider → write → publish.
 
-async def list_tickets(
-    session: AsyncSession,
-    tenant_id: uuid.UUID,
-    filters: TicketFilters,
-    *,
-    limit: int,
-    offset: int,
-    cursor: str | None,
-) -> TicketPage:
-    after = decode_cursor(cursor) if cursor else None
-    if filters.search is not None:
-        tickets, total = await repository.search_page(
-            session, tenant_id, filters, limit=limit, offset=offset
+        With an Idempotency-Key, a request that repeats one already answered gets that
+        answer (`replayed`), and only the request that holds the key calls the provider."""
+        config = await self.config_of(tenant_id)
+        draft = new_ticket(config, data)
+        if idempotency_key is None:
+            return await self._create(config, draft, actor, None)
+        held = await idempotency.claim(
+            self.database,
+            tenant_id,
+            idempotency_key,
+            resource_id=str(draft.id),
+            ttl=timedelta(seconds=self.settings.idempotency_ttl_seconds),
+            lease=timedelta(seconds=self._claim_lease_seconds()),
+            wait=self._claim_lease_seconds(),
         )
-    else:
-        tickets = await repository.list_page(
-            session, tenant_id, filters, limit=limit, offset=offset, after=after
+        if isinstance(held, StoredResponse):
+            return held
+        draft = replace(draft, id=uuid.UUID(held.resource_id), resumed=held.resumed)
+        try:
+            return await self._create(config, draft, actor, held)
+        except idempotency.ClaimLost:
+            # Too slow: another request took the key over; its answer is the answer.
+            return await self.create(tenant_id, data, actor=actor, idempotency_key=idempotency_key)
+        except BaseException:
+            with contextlib.suppress(Exception):
+                await idempotency.release(self.database, held)
+            raise
+
+    def _claim_lease_seconds(self) -> float:
+        """Long enough for the holder's provider call and its turn to write."""
+        return (
+            self.settings.provider_create_timeout_seconds
+            + self.settings.write_queue_timeout_seconds
+            + 5.0
         )
-        total = await _total(session, tenant_id, filters)
-    # A ranked search has no stable position to resume from: it pages by offset.
-    resumable = len(tickets) == limit and filters.search is None
-    next_cursor = encode_cursor(tickets[-1]) if resumable else None
-    return TicketPage(tickets=tickets, total=total, next_cursor=next_cursor)
 
+    async def _create(
+        self, config: TenantConfig, draft: NewTicket, actor: str, held: Claim | None
+    ) -> StoredResponse:
+        for step in self.create_steps:
+            draft = await step(config, draft)
+        store = partial(self._store_new, config, draft, actor, held)
+        return await self.database.write(store, tenant_id=draft.tenant_id)
 
-async def _total(session: AsyncSession, tenant_id: uuid.UUID, filters: TicketFilters) -> Count:
-    key: tuple[uuid.UUID, TicketFilters] | None = (tenant_id, filters)
-    try:
-        hash(key)
-    except TypeError:  # a custom-field value that cannot be a key: counted every time
-        key = None
-    remembered = _estimated_totals.get(key) if key is not None else None
-    if remembered is not None:
-        return remembered
-    total = await repository.count(session, tenant_id, filters, exact_up_to=EXACT_COUNT_LIMIT)
-    if total.estimated and key is not None:
-        _estimated_totals.put(key, total)
-    return total
+    def _store_new(
+        self,
+        config: TenantConfig,
+        draft: NewTicket,
+        actor: str,
+        held: Claim | None,
+        session: Session,
+    ) -> StoredResponse:
+        now = utcnow()
+        ticket = Ticket(
+            id=draft.id,
+            tenant_id=draft.tenant_id,
+            created_at=now,
+            updated_at=now,
+            **draft.fields,
+            **draft.stored,
+        )
+        documents = [ticket_document(ticket)]
+        for follow_up in draft.follow_ups:
+            for name, value in follow_up.fields.items():
+                setattr(ticket, name, value)
+            documents.append(ticket_document(ticket))
+        stored = documents[-1]
+        TicketRepository(session, draft.tenant_id).insert(ticket)
+        events = [self._event(ticket, TicketEventType.CREATED, actor, stored, now=now)]
+        for follow_up, before, after in zip(
+            draft.follow_ups, documents[:-1], documents[1:], strict=True
+        ):
+            data = {**after, **follow_up.extra}
+            changes = changed_fields(before, after)
+            events.append(self._event(ticket, follow_up.event_type, follow_up.actor, data, changes))
+        publish(self.subscribers, Publication(session, config), events)
+        jobs.enqueue(session, draft.tenant_id, *draft.jobs)
+        response = StoredResponse(201, stored)
+        if held is not None:
+            idempotency.complete(session, held, response)
+        return response
 
+    # -- read --------------------------------------------------------------------------
 
-async def update_ticket(
-    session: AsyncSession,
-    tenant_id: uuid.UUID,
-    ticket_id: uuid.UUID,
-    patch: TicketUpdate,
-    *,
-    actor: str,
-    on_change: Callable[[Ticket, dict[str, Any]], bool] | None = None,
-) -> Ticket:
-    """Apply the PATCH; `on_change` sees the fields that really changed (if any, as
-    `{field: {"old", "new"}}`) before the ticket's events are written, and returns True
-    if it changed the ticket too."""
-    changes = patch.changes()
-    if not changes:
-        raise NoValidFields()
-    ticket = await repository.get(session, tenant_id, ticket_id, for_update=True)
-    if ticket is None:
-        raise TicketNotFound()
-    before = ticket_document(ticket)
-    for field, value in changes.items():
-        if field == "metadata":
-            ticket.metadata_ = merge_patch(ticket.metadata_, value) if value is not None else {}
-        elif field == "custom_fields":
-            ticket.custom_fields = await _merged_custom_fields(session, ticket, value)
+    async def get(self, tenant_id: uuid.UUID, ticket_id: uuid.UUID) -> dict[str, Any]:
+        def read(session: Session) -> dict[str, Any]:
+            return ticket_document(_require(session, tenant_id, ticket_id))
+
+        return await self.database.read(read)
+
+    async def list_page(
+        self,
+        tenant_id: uuid.UUID,
+        filters: TicketFilters,
+        *,
+        limit: int,
+        offset: int,
+        cursor: str | None,
+        custom_field_filters: Sequence[tuple[str, str]] = (),
+    ) -> TicketPage:
+        """A page, newest first (a search: best match first), with the total and the
+        cursor of the next page. `custom_field_filters` are the raw `cf.<name>=value`s."""
+        if cursor is not None and filters.search is not None:
+            raise ValidationFailed.at(
+                ("query", "cursor"), "A search is ranked: page it with offset, not cursor"
+            )
+        after = _decoded_cursor(cursor) if cursor else None
+
+        def read(session: Session) -> TicketPage:
+            scoped = filters
+            if custom_field_filters:
+                config = self.configs.current(session, tenant_id)
+                scoped = replace(
+                    filters, custom_fields=_custom_field_filters(config, custom_field_filters)
+                )
+            return self._page(session, tenant_id, scoped, limit, offset, after)
+
+        return await self.database.read(read)
+
+    def _page(
+        self,
+        session: Session,
+        tenant_id: uuid.UUID,
+        filters: TicketFilters,
+        limit: int,
+        offset: int,
+        after: Position | None,
+    ) -> TicketPage:
+        repository = TicketRepository(session, tenant_id)
+        if filters.search is not None:
+            tickets, total = repository.search_page(filters, limit=limit, offset=offset)
         else:
-            setattr(ticket, field, value)
-    ticket.updated_at = later_than(ticket.updated_at)
-    after = ticket_document(ticket)
-    changed = changed_fields(before, after)
-    if changed and on_change is not None and on_change(ticket, changed):
+            tickets = repository.list_page(filters, limit=limit, offset=offset, after=after)
+            total = self._total(repository, filters)
+        # A ranked search has no stable position to resume from: it pages by offset.
+        resumable = len(tickets) == limit and filters.search is None
+        next_cursor = encode_cursor(tickets[-1]) if resumable else None
+        return TicketPage([ticket_document(t) for t in tickets], total, next_cursor)
+
+    def _total(self, repository: TicketRepository, filters: TicketFilters) -> Count:
+        key: tuple[uuid.UUID, TicketFilters] | None = (repository.tenant_id, filters)
+        try:
+            hash(key)
+        except TypeError:  # a custom-field value that cannot be a key: counted every time
+            key = None
+        remembered = self._estimated_totals.get(key) if key is not None else None
+        if remembered is not None:
+            return remembered
+        total = repository.count(filters, exact_up_to=EXACT_COUNT_LIMIT)
+        if total.estimated and key is not None:
+            self._estimated_totals.put(key, total)
+        return total
+
+    # -- update ------------------------------------------------------------------------
+
+    async def update(
+        self, tenant_id: uuid.UUID, ticket_id: uuid.UUID, patch: TicketUpdate, *, actor: str
+    ) -> dict[str, Any]:
+        """Apply a PATCH: omitted fields stay, `metadata` and `custom_fields` merge key by
+        key; the change is published (none if nothing really changed)."""
+        changes = patch.changes()
+        if not changes:
+            raise NoValidFields()
+        config = await self.config_of(tenant_id)
+
+        def write(session: Session) -> dict[str, Any]:
+            ticket = _require(session, tenant_id, ticket_id, for_update=True)
+            return self.change(
+                session, config, ticket, patched_fields(config, ticket, changes), actor=actor
+            )
+
+        return await self.database.write(write, tenant_id=tenant_id)
+
+    async def update_mirrored(
+        self,
+        tenant_id: uuid.UUID,
+        provider: str,
+        external_id: str,
+        fields_for: Callable[[Ticket], dict[str, Any]],
+        *,
+        actor: str,
+    ) -> tuple[uuid.UUID, set[str]]:
+        """A change the ITSM provider reports on its mirror of one of our tickets: the
+        ticket is found by the provider's id, `fields_for` says what changes. Returns our
+        ticket's id and the fields that changed."""
+        config = await self.config_of(tenant_id)
+
+        def write(session: Session) -> tuple[uuid.UUID, set[str]]:
+            repository = TicketRepository(session, tenant_id)
+            ticket = repository.mirrored_by(provider, external_id, for_update=True)
+            if ticket is None:
+                raise TicketNotFound()
+            fields = fields_for(ticket)
+            if fields:
+                self.change(session, config, ticket, fields, actor=actor, by_mirror=True)
+            return ticket.id, set(fields)
+
+        return await self.database.write(write, tenant_id=tenant_id)
+
+    def change(
+        self,
+        session: Session,
+        config: TenantConfig,
+        ticket: Ticket,
+        fields: Mapping[str, Any],
+        *,
+        actor: str,
+        event_type: TicketEventType = TicketEventType.UPDATED,
+        extra: Mapping[str, Any] | None = None,
+        by_mirror: bool = False,
+    ) -> dict[str, Any]:
+        """Write `fields` on a stored ticket (inside the caller's unit) and publish the
+        change; returns the ticket as it now is.
+
+        `ticket.updated` is published only when a field really changed, followed by
+        `ticket.closed` or `ticket.reopened` when the status crossed `closed`; any other
+        `event_type` (a triage result, a sync failure) is always published. A ticket whose
+        mirror failed goes back to `pending` on any change not made by the mirror itself
+        (`by_mirror`): the change may be the fix, and the provider is tried again."""
+        before = ticket_document(ticket)
+        for name, value in fields.items():
+            setattr(ticket, name, value)
+        ticket.updated_at = later_than(ticket.updated_at)
         after = ticket_document(ticket)
         changed = changed_fields(before, after)
-    await session.flush()
-    await _publish_update(session, ticket, before, after, changed, actor)
-    return ticket
+        if changed and not by_mirror and ticket.external_sync_status == MIRROR_FAILED:
+            ticket.external_sync_status, ticket.external_sync_error = MIRROR_PENDING, None
+            after = ticket_document(ticket)
+            changed = changed_fields(before, after)
+        session.flush()
+        if event_type is TicketEventType.UPDATED:
+            types = _update_event_types(before, after, changed)
+        else:
+            types = [event_type]
+        data = {**after, **(extra or {})}
+        events = [self._event(ticket, kind, actor, data, changed) for kind in types]
+        publish(self.subscribers, Publication(session, config), events)
+        return after
+
+    # -- notes -------------------------------------------------------------------------
+
+    async def add_note(
+        self, tenant_id: uuid.UUID, ticket_id: uuid.UUID, data: NoteCreate, *, actor: str
+    ) -> dict[str, Any]:
+        """A private note or a public reply; moves the ticket's `updated_at` and publishes
+        `ticket.note_added` (the ticket, with the note under `note`)."""
+        config = await self.config_of(tenant_id)
+
+        def write(session: Session) -> dict[str, Any]:
+            ticket = _require(session, tenant_id, ticket_id, for_update=True)
+            note = TicketNote(
+                id=uuid.uuid4(),
+                tenant_id=tenant_id,
+                ticket_id=ticket_id,
+                body=data.body,
+                private=data.private,
+                author=actor,
+                created_at=utcnow(),
+            )
+            NoteRepository(session, tenant_id).add(note)
+            ticket.updated_at = later_than(ticket.updated_at)
+            session.flush()
+            document = note_document(note)
+            event_data = {**ticket_document(ticket), "note": document}
+            event = self._event(ticket, TicketEventType.NOTE_ADDED, actor, event_data)
+            publish(self.subscribers, Publication(session, config), [event])
+            return document
+
+        return await self.database.write(write, tenant_id=tenant_id)
+
+    async def list_notes(
+        self, tenant_id: uuid.UUID, ticket_id: uuid.UUID, *, limit: int, offset: int
+    ) -> tuple[list[dict[str, Any]], int]:
+        """A page of the ticket's notes, oldest first, and how many it has."""
+
+        def read(session: Session) -> tuple[list[dict[str, Any]], int]:
+            _require(session, tenant_id, ticket_id)
+            notes, total = NoteRepository(session, tenant_id).page_of_ticket(
+                ticket_id, limit=limit, offset=offset
+            )
+            return [note_document(note) for note in notes], total
+
+        return await self.database.read(read)
+
+    # -- custom fields -----------------------------------------------------------------
+
+    async def delete_custom_field(
+        self, tenant_id: uuid.UUID, field_id: str, *, force: bool, actor: str
+    ) -> None:
+        """Delete a custom field definition. While tickets hold values for it this is a
+        409 with their count, unless `force`: then the values are removed from them in the
+        background, each removal a recorded change (`ticket.updated`)."""
+
+        def write(session: Session) -> None:
+            definition = custom_fields.require(session, tenant_id, field_id)
+            holding = TicketRepository(session, tenant_id).count_holding_custom_field(
+                definition.name
+            )
+            if holding and not force:
+                noun = "ticket holds" if holding == 1 else "tickets hold"
+                raise Conflict(
+                    f"{holding} {noun} a value for {definition.name}; DELETE with "
+                    "?force=true removes the values too"
+                )
+            name = custom_fields.delete_definition(session, tenant_id, field_id)
+            if holding:
+                jobs.enqueue(session, tenant_id, removal_job(tenant_id, name, actor))
+
+        await self.database.write(write, tenant_id=tenant_id)
+
+    def remove_custom_field_values(
+        self, session: Session, tenant_id: uuid.UUID, name: str, actor: str
+    ) -> bool:
+        """Remove the values of the deleted field `name` from up to REMOVAL_BATCH tickets;
+        whether any may remain. A field created again under the name keeps its values."""
+        config = self.configs.current(session, tenant_id)
+        if name in config[DEFINITIONS]:
+            return False
+        repository = TicketRepository(session, tenant_id)
+        holding = repository.holding_custom_field(name, limit=REMOVAL_BATCH)
+        for ticket_id in holding:
+            ticket = repository.get(ticket_id, for_update=True)
+            if ticket is None:
+                continue
+            kept = {key: value for key, value in ticket.custom_fields.items() if key != name}
+            self.change(session, config, ticket, {"custom_fields": kept}, actor=actor)
+        return len(holding) == REMOVAL_BATCH
+
+    # -- events ------------------------------------------------------------------------
+
+    @staticmethod
+    def _event(
+        ticket: Ticket,
+        event_type: TicketEventType,
+        actor: str,
+        data: dict[str, Any],
+        changes: dict[str, Any] | None = None,
+        *,
+        now: datetime | None = None,
+    ) -> TicketEvent:
+        return TicketEvent(
+            id=new_event_id(),
+            type=event_type,
+            tenant_id=ticket.tenant_id,
+            ticket_id=ticket.id,
+            actor=actor,
+            occurred_at=now or utcnow(),
+            data=data,
+            changes=changes,
+        )
 
 
-async def change_ticket(
-    session: AsyncSession,
-    ticket: Ticket,
-    fields: Mapping[str, Any],
-    *,
-    actor: str,
-    event_type: EventType = EventType.TICKET_UPDATED,
-    extra: Mapping[str, Any] | None = None,
-    on_change: Callable[[Ticket, dict[str, Any]], bool] | None = None,
-) -> None:
-    """A change to a stored ticket made by the system (triage, the provider sync), with
-    its event: `data` is the ticket as it now is (plus `extra`), `changes` what moved.
-    `on_change` as in `update_ticket`."""
-    before = ticket_document(ticket)
-    for field, value in fields.items():
-        setattr(ticket, field, value)
-    ticket.updated_at = later_than(ticket.updated_at)
-    after = ticket_document(ticket)
-    changed = changed_fields(before, after)
-    if changed and on_change is not None and on_change(ticket, changed):
-        after = ticket_document(ticket)
-        changed = changed_fields(before, after)
-    await session.flush()
-    await events.publish(
-        session,
-        tenant_id=ticket.tenant_id,
-        event_type=event_type,
-        actor=actor,
-        ticket_id=ticket.id,
-        data={**after, **(extra or {})},
-        changes=changed,
+def removal_job(tenant_id: uuid.UUID, name: str, actor: str) -> JobSpec:
+    return JobSpec(
+        REMOVE_VALUES_JOB_KIND, f"cf-remove:{tenant_id}:{name}", {"name": name, "actor": actor}
     )
 
 
-async def _merged_custom_fields(
-    session: AsyncSession, ticket: Ticket, patch: dict[str, Any] | None
+def _require(
+    session: Session, tenant_id: uuid.UUID, ticket_id: uuid.UUID, *, for_update: bool = False
+) -> Ticket:
+    ticket = TicketRepository(session, tenant_id).get(ticket_id, for_update=for_update)
+    if ticket is None:
+        raise TicketNotFound()
+    return ticket
+
+
+def new_ticket(config: TenantConfig, data: TicketCreate) -> NewTicket:
+    """Validate a create against the tenant's configuration (its custom fields: 422)."""
+    values = custom_fields.resolve(config[DEFINITIONS], data.custom_fields)
+    return NewTicket(
+        id=uuid.uuid4(),
+        tenant_id=config.tenant_id,
+        fields={
+            "subject": data.subject,
+            "description": data.description,
+            "status": data.status,
+            "priority": data.priority,
+            "requester_email": data.requester_email,
+            "metadata_": data.metadata or {},
+            "custom_fields": values,
+        },
+        # A creator who names the status has routed the ticket already.
+        route="status" not in data.model_fields_set,
+    )
+
+
+def patched_fields(
+    config: TenantConfig, ticket: Ticket, changes: Mapping[str, Any]
 ) -> dict[str, Any]:
-    current = ticket.custom_fields or {}
-    removals_or_changes = patch if patch is not None else dict.fromkeys(current)
-    definitions = await custom_fields.definitions_of(session, ticket.tenant_id)
-    return custom_fields.resolve_or_422(definitions, removals_or_changes, current=current)
+    """The columns a PATCH writes: `metadata` merged (RFC 7396), `custom_fields` merged
+    and checked against the tenant's definitions (422)."""
+    fields: dict[str, Any] = {}
+    for name, value in changes.items():
+        if name == "metadata":
+            fields["metadata_"] = merge_patch(ticket.metadata_, value) if value is not None else {}
+        elif name == "custom_fields":
+            current = ticket.custom_fields or {}
+            patch = value if value is not None else dict.fromkeys(current)
+            fields["custom_fields"] = custom_fields.resolve(
+                config[DEFINITIONS], patch, current=current
+            )
+        else:
+            fields[name] = value
+    return fields
+
+
+def _update_event_types(
+    before: dict[str, Any], after: dict[str, Any], changed: dict[str, Any]
+) -> list[TicketEventType]:
+    """ticket.updated with the fields that really changed (none: no event), then
+    ticket.closed or ticket.reopened when the status crossed `closed`."""
+    if not changed:
+        return []
+    types = [TicketEventType.UPDATED]
+    if "status" in changed and after["status"] == "closed":
+        types.append(TicketEventType.CLOSED)
+    elif "status" in changed and before["status"] == "closed":
+        types.append(TicketEventType.REOPENED)
+    return types
+
+
+def _custom_field_filters(
+    config: TenantConfig, wanted: Sequence[tuple[str, str]]
+) -> tuple[tuple[str, str, Any], ...]:
+    definitions = config[DEFINITIONS]
+    parsed = []
+    for name, raw in wanted:
+        location = ("query", f"cf.{name}")
+        definition = definitions.get(name)
+        if definition is None:
+            raise ValidationFailed.at(location, "is not a custom field")
+        try:
+            value = custom_fields.filter_value(definition, raw)
+        except ValueError as error:
+            raise ValidationFailed.at(location, str(error)) from None
+        parsed.append((name, definition.type, value))
+    return tuple(parsed)
 
 
 def changed_fields(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
     """`{field: {"old", "new"}}` for each field of the ticket document that differs."""
     return {
-        field: {"old": before[field], "new": value}
-        for field, value in after.items()
-        if field != "updated_at" and before[field] != value
+        name: {"old": before[name], "new": value}
+        for name, value in after.items()
+        if name != "updated_at" and before[name] != value
     }
-
-
-async def _publish_update(
-    session: AsyncSession,
-    ticket: Ticket,
-    before: dict[str, Any],
-    after: dict[str, Any],
-    changed: dict[str, Any],
-    actor: str,
-) -> None:
-    """ticket.updated with the fields that really changed (none: no event), then
-    ticket.closed or ticket.reopened when the status crossed `closed`."""
-    if not changed:
-        return
-    event_types = [EventType.TICKET_UPDATED]
-    if "status" in changed and after["status"] == "closed":
-        event_types.append(EventType.TICKET_CLOSED)
-    elif "status" in changed and before["status"] == "closed":
-        event_types.append(EventType.TICKET_REOPENED)
-    for event_type in event_types:
-        await events.publish(
-            session,
-            tenant_id=ticket.tenant_id,
-            event_type=event_type,
-            actor=actor,
-            ticket_id=ticket.id,
-            data=after,
-            changes=changed,
-        )
 
 
 def merge_patch(target: Any, patch: Any) -> Any:
@@ -319,3 +664,10 @@ def decode_cursor(cursor: str) -> Position:
     if position.created_at.tzinfo is None:
         raise InvalidCursor(cursor)
     return position
+
+
+def _decoded_cursor(cursor: str) -> Position:
+    try:
+        return decode_cursor(cursor)
+    except InvalidCursor:
+        raise ValidationFailed.at(("query", "cursor"), "Invalid cursor") from None

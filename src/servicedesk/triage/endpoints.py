@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends
 from servicedesk.auth.dependencies import require_scope
 from servicedesk.auth.scopes import Scope
 from servicedesk.auth.service import Principal
-from servicedesk.db.session import ReadSession, WriteSession
+from servicedesk.db.session import DatabaseDep
 from servicedesk.errors import Forbidden, InvalidTriageConfig, Unauthorized
 from servicedesk.http import JSON_BODY_ERRORS, SettingsDep, require_json_body
 from servicedesk.triage import service
@@ -26,11 +26,10 @@ Writer = Annotated[Principal, Depends(require_scope(Scope.CONFIG_WRITE))]
 
 
 @router.get("", response_model=TriageConfigOut)
-async def get_triage_config(session: ReadSession, principal: Reader) -> TriageConfigOut:
+async def get_triage_config(database: DatabaseDep, principal: Reader) -> TriageConfigOut:
     """Requires `config:read`. The defaults until the tenant PUTs its own; `model` is the
     category model in use (the starter until `servicedesk triage train`)."""
-    tenant = await service.load_settings(session, principal.tenant_id)
-    return out(tenant, await service.model_info(session, tenant))
+    return out(*await service.get_settings(database, principal.tenant_id))
 
 
 @router.put(
@@ -49,9 +48,8 @@ async def get_triage_config(session: ReadSession, principal: Reader) -> TriageCo
     },
 )
 async def put_triage_config(
-    data: TriageConfigIn, session: WriteSession, principal: Writer, settings: SettingsDep
+    data: TriageConfigIn, database: DatabaseDep, principal: Writer, settings: SettingsDep
 ) -> TriageConfigOut:
     """Requires `config:write`. Replaces the whole configuration (omitted fields take
     their defaults); new tickets are triaged and routed by it at once."""
-    tenant = await service.put_settings(session, settings, principal.tenant_id, data)
-    return out(tenant, await service.model_info(session, tenant))
+    return out(*await service.put_settings(database, settings, principal.tenant_id, data))

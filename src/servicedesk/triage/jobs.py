@@ -14,16 +14,14 @@ import uuid
 from dataclasses import replace
 
 import httpx
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
 
 from servicedesk.config import Settings
-from servicedesk.db.session import Database
-from servicedesk.jobs import service as jobs
-from servicedesk.jobs.service import ClaimedJob, Done, Fail, Outcome, Retry
+from servicedesk.db.database import Database
+from servicedesk.jobs.service import Backoff, ClaimedJob, Done, Fail, Outcome, Retry
 from servicedesk.logs import get_logger
-from servicedesk.providers import service as providers
-from servicedesk.tickets import service as tickets
-from servicedesk.tickets.models import Ticket
+from servicedesk.tickets.repository import TicketRepository
+from servicedesk.tickets.service import TicketService
 from servicedesk.triage import service
 from servicedesk.triage.engine import LLM_ENGINE, TicketText, Triage
 from servicedesk.triage.llm import LlmClient, LlmError
@@ -36,19 +34,36 @@ RETRY_MAX_SECONDS = 120.0
 
 
 class TriageJobHandler:
-    def __init__(self, database: Database, settings: Settings, http: httpx.AsyncClient) -> None:
+    backoff = Backoff(RETRY_BASE_SECONDS, RETRY_MAX_SECONDS)
+
+    def __init__(
+        self,
+        database: Database,
+        settings: Settings,
+        http: httpx.AsyncClient,
+        tickets: TicketService,
+    ) -> None:
         self.database = database
         self.settings = settings
+        self.tickets = tickets
         self.llm = LlmClient(settings, http)
 
     async def perform(self, job: ClaimedJob) -> Triage | Outcome:
-        async with self.database.read_sessions() as read:
-            ticket = await read.get(Ticket, uuid.UUID(job.payload["ticket_id"]))
+        ticket_id = uuid.UUID(job.payload["ticket_id"])
+
+        def read(session: Session) -> tuple[TicketText, service.Prepared] | None:
+            ticket = TicketRepository(session, job.tenant_id).get(ticket_id)
             if ticket is None:
-                return Done()
-            tenant = await service.load_settings(read, job.tenant_id)
-            prepared = await service.prepare(read, tenant, self.settings)
-        text = TicketText(ticket.subject, ticket.description)
+                return None
+            config = self.tickets.configs.current(session, job.tenant_id)
+            text = TicketText(ticket.subject, ticket.description)
+            return text, service.prepare(session, config, self.settings)
+
+        found = await self.database.read(read)
+        if found is None:
+            return Done()
+        text, prepared = found
+        tenant = prepared.tenant
         try:
             triager = await asyncio.to_thread(service.local_triager, prepared)
             local = await asyncio.to_thread(triager.triage, text)
@@ -75,12 +90,11 @@ class TriageJobHandler:
     def _retry_or_fail(self, job: ClaimedJob, max_attempts: int, error: str) -> Outcome:
         if job.attempt >= max_attempts:
             return Fail(error)
-        delay = jobs.backoff_delay(job.attempt, base=RETRY_BASE_SECONDS, cap=RETRY_MAX_SECONDS)
-        return Retry(delay, error)
+        return Retry(self.backoff.delay(job.attempt), error)
 
-    async def record(self, session: AsyncSession, job: ClaimedJob, result: Triage) -> Outcome:
-        ticket = await session.get(
-            Ticket, uuid.UUID(job.payload["ticket_id"]), with_for_update=True
+    def record(self, session: Session, job: ClaimedJob, result: Triage) -> Outcome:
+        ticket = TicketRepository(session, job.tenant_id).get(
+            uuid.UUID(job.payload["ticket_id"]), for_update=True
         )
         if ticket is None:
             return Done()
@@ -91,24 +105,17 @@ class TriageJobHandler:
         ):
             log.info("triage_result_superseded", job_id=job.id, ticket_id=str(ticket.id))
             return Done()
-        tenant = await service.load_settings(session, job.tenant_id)
+        config = self.tickets.configs.current(session, job.tenant_id)
         still_routable = job.payload["route"] and ticket.status == expect["status"]
-        status = service.routed_status(tenant, result) if still_routable else None
-        await apply(session, ticket, result, status)
+        status = service.routed_status(config[service.TRIAGE], result) if still_routable else None
+        plan = service.follow_up(result, status)
+        self.tickets.change(
+            session,
+            config,
+            ticket,
+            plan.fields,
+            actor=plan.actor,
+            event_type=plan.event_type,
+            extra=plan.extra,
+        )
         return Done()
-
-
-async def apply(session: AsyncSession, ticket: Ticket, result: Triage, status: str | None) -> None:
-    """Write a triage on a stored ticket, with its `ticket.triaged` event."""
-    plan = service.follow_up(result, status)
-    await tickets.change_ticket(
-        session,
-        ticket,
-        plan.fields,
-        actor=plan.actor,
-        event_type=plan.event_type,
-        extra=plan.extra,
-        on_change=lambda changed_ticket, changed: providers.after_update(
-            session, changed_ticket, changed
-        ),
-    )

@@ -38,8 +38,6 @@ class TriageSettings(Base):
     engine: Mapped[str] = mapped_column(String(10))
     # Null: the starter model. Otherwise a `triage_models.version` of this tenant.
     active_model_version: Mapped[int | None] = mapped_column(Integer)
-    # Moves on every knowledge-base write, so each process knows its index is stale.
-    knowledge_revision: Mapped[int] = mapped_column(Integer, default=0)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 

@@ -7,8 +7,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from servicedesk.tickets.schemas import Category
 from servicedesk.triage.starter import DEFAULT_CATEGORIES
+from servicedesk.validation import Category
 
 DEFAULT_THRESHOLD = 0.7
 # Categories whose tickets a person always sees, unless the tenant says otherwise.

@@ -1,9 +1,10 @@
 """Triage of a tenant's tickets: its settings, the engine built from its model and
-knowledge (cached per process), routing, and what triage writes on a ticket.
+knowledge (cached per process), routing, and the create step that triages a new ticket.
 
-Hot swap without a restart: a process caches a tenant's model under its version and its
-knowledge index under `knowledge_revision`; both numbers are read with the tenant's
-settings on every create, so a new model (`servicedesk triage train`) or an article
+Hot swap without a restart: the tenant's settings are part of its configuration
+(`TRIAGE`), which moves with every change of settings, model or knowledge-base article;
+a process caches the tenant's model under its version and its knowledge index under the
+configuration's version, so a new model (`servicedesk triage train`) or an article
 written through any process is in use from the next ticket on.
 """
 
@@ -18,19 +19,22 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
+from servicedesk import tenant_config
 from servicedesk.config import Settings
 from servicedesk.db.base import utcnow
+from servicedesk.db.database import Database
 from servicedesk.db.upsert import insert_or_ignore
 from servicedesk.errors import InvalidTriageConfig
-from servicedesk.events.types import EventType
-from servicedesk.jobs import service as jobs
-from servicedesk.kb.models import KbArticle
+from servicedesk.jobs.service import JobSpec
+from servicedesk.kb.repository import ArticleRepository
 from servicedesk.logs import get_logger
+from servicedesk.tenant_config import ConfigPart, TenantConfig
+from servicedesk.tickets.events import TicketEventType
 from servicedesk.tickets.models import Ticket
-from servicedesk.tickets.service import FollowUp
+from servicedesk.tickets.service import FollowUp, NewTicket
 from servicedesk.triage.engine import LLM_ENGINE, LocalTriager, TicketText, Triage
 from servicedesk.triage.knowledge import KnowledgeIndex, Source
 from servicedesk.triage.model import CategoryModel
@@ -68,7 +72,6 @@ class TenantTriage:
     never_auto_resolve: tuple[str, ...] = DEFAULT_NEVER_AUTO_RESOLVE
     engine: str = "local"
     active_model_version: int | None = None
-    knowledge_revision: int = 0
 
 
 def _from_row(tenant_id: uuid.UUID, row: TriageSettings | None) -> TenantTriage:
@@ -82,18 +85,20 @@ def _from_row(tenant_id: uuid.UUID, row: TriageSettings | None) -> TenantTriage:
         never_auto_resolve=tuple(row.never_auto_resolve),
         engine=row.engine,
         active_model_version=row.active_model_version,
-        knowledge_revision=row.knowledge_revision,
     )
 
 
-async def load_settings(session: AsyncSession, tenant_id: uuid.UUID) -> TenantTriage:
-    return _from_row(tenant_id, await session.get(TriageSettings, tenant_id))
+def load_settings(session: Session, tenant_id: uuid.UUID) -> TenantTriage:
+    return _from_row(tenant_id, session.get(TriageSettings, tenant_id))
 
 
-async def _settings_row(session: AsyncSession, tenant_id: uuid.UUID) -> TriageSettings:
+TRIAGE: ConfigPart[TenantTriage] = ConfigPart("triage", load_settings)
+
+
+def _settings_row(session: Session, tenant_id: uuid.UUID) -> TriageSettings:
     """The tenant's row, made with the defaults if it has none (race-free), locked."""
     defaults = TenantTriage(tenant_id)
-    await insert_or_ignore(
+    insert_or_ignore(
         session,
         TriageSettings,
         {
@@ -104,60 +109,63 @@ async def _settings_row(session: AsyncSession, tenant_id: uuid.UUID) -> TriageSe
             "never_auto_resolve": list(defaults.never_auto_resolve),
             "engine": defaults.engine,
             "active_model_version": None,
-            "knowledge_revision": 0,
             "updated_at": utcnow(),
         },
     )
-    row = await session.get(TriageSettings, tenant_id, with_for_update=True, populate_existing=True)
+    row = session.get(TriageSettings, tenant_id, with_for_update=True, populate_existing=True)
     assert row is not None
     return row
 
 
+async def get_settings(database: Database, tenant_id: uuid.UUID) -> tuple[TenantTriage, ModelOut]:
+    def read(session: Session) -> tuple[TenantTriage, TriageModelRecord | None]:
+        tenant = load_settings(session, tenant_id)
+        return tenant, _active_record(session, tenant)
+
+    tenant, record = await database.read(read)
+    return tenant, await _model_info(record)
+
+
 async def put_settings(
-    session: AsyncSession, settings: Settings, tenant_id: uuid.UUID, data: TriageConfigIn
-) -> TenantTriage:
+    database: Database, settings: Settings, tenant_id: uuid.UUID, data: TriageConfigIn
+) -> tuple[TenantTriage, ModelOut]:
     if data.engine == LLM_ENGINE and not settings.llm_base_url:
         raise InvalidTriageConfig(
             "engine llm needs an LLM endpoint: the operator sets SERVICEDESK_LLM_BASE_URL"
         )
-    row = await _settings_row(session, tenant_id)
-    row.categories = list(data.categories)
-    row.auto_routing = data.auto_routing
-    row.threshold = data.threshold
-    row.never_auto_resolve = list(data.never_auto_resolve or [])
-    row.engine = data.engine
-    row.updated_at = utcnow()
-    await session.flush()
-    return _from_row(tenant_id, row)
+
+    def write(session: Session) -> tuple[TenantTriage, TriageModelRecord | None]:
+        row = _settings_row(session, tenant_id)
+        row.categories = list(data.categories)
+        row.auto_routing = data.auto_routing
+        row.threshold = data.threshold
+        row.never_auto_resolve = list(data.never_auto_resolve or [])
+        row.engine = data.engine
+        row.updated_at = utcnow()
+        tenant_config.bump(session, tenant_id)
+        tenant = _from_row(tenant_id, row)
+        return tenant, _active_record(session, tenant)
+
+    tenant, record = await database.write(write, tenant_id=tenant_id)
+    return tenant, await _model_info(record)
 
 
-async def bump_knowledge_revision(session: AsyncSession, tenant_id: uuid.UUID) -> None:
-    """Called in the transaction of every knowledge-base write."""
-    await _settings_row(session, tenant_id)
-    await session.execute(
-        update(TriageSettings)
-        .where(TriageSettings.tenant_id == tenant_id)
-        .values(knowledge_revision=TriageSettings.knowledge_revision + 1)
-    )
-
-
-async def activate_model(session: AsyncSession, tenant_id: uuid.UUID, version: int | None) -> None:
-    row = await _settings_row(session, tenant_id)
+def activate_model(session: Session, tenant_id: uuid.UUID, version: int | None) -> None:
+    row = _settings_row(session, tenant_id)
     row.active_model_version = version
     row.updated_at = utcnow()
+    tenant_config.bump(session, tenant_id)
 
 
-async def model_info(session: AsyncSession, tenant: TenantTriage) -> ModelOut:
-    if tenant.active_model_version is not None:
-        record = await _model_record(session, tenant.tenant_id, tenant.active_model_version)
-        if record is not None:
-            return ModelOut(
-                version=record.version,
-                name=f"tenant-v{record.version}",
-                labels=list(record.labels),
-                n_train=record.n_train,
-                trained_at=record.created_at,
-            )
+async def _model_info(record: TriageModelRecord | None) -> ModelOut:
+    if record is not None:
+        return ModelOut(
+            version=record.version,
+            name=f"tenant-v{record.version}",
+            labels=list(record.labels),
+            n_train=record.n_train,
+            trained_at=record.created_at,
+        )
     starter = await asyncio.to_thread(starter_models)
     return ModelOut(
         version=None,
@@ -168,32 +176,27 @@ async def model_info(session: AsyncSession, tenant: TenantTriage) -> ModelOut:
     )
 
 
-async def _model_record(
-    session: AsyncSession, tenant_id: uuid.UUID, version: int
-) -> TriageModelRecord | None:
-    result: TriageModelRecord | None = await session.scalar(
+def model_record(session: Session, tenant_id: uuid.UUID, version: int) -> TriageModelRecord | None:
+    found: TriageModelRecord | None = session.scalar(
         select(TriageModelRecord).where(
             TriageModelRecord.tenant_id == tenant_id, TriageModelRecord.version == version
         )
     )
-    return result
+    return found
 
 
-async def has_model(session: AsyncSession, tenant_id: uuid.UUID, version: int) -> bool:
-    return await _model_record(session, tenant_id, version) is not None
-
-
-async def active_model_record(
-    session: AsyncSession, tenant_id: uuid.UUID
-) -> TriageModelRecord | None:
-    tenant = await load_settings(session, tenant_id)
+def _active_record(session: Session, tenant: TenantTriage) -> TriageModelRecord | None:
     if tenant.active_model_version is None:
         return None
-    return await _model_record(session, tenant_id, tenant.active_model_version)
+    return model_record(session, tenant.tenant_id, tenant.active_model_version)
 
 
-async def next_model_version(session: AsyncSession, tenant_id: uuid.UUID) -> int:
-    latest = await session.scalar(
+def active_model_record(session: Session, tenant_id: uuid.UUID) -> TriageModelRecord | None:
+    return _active_record(session, load_settings(session, tenant_id))
+
+
+def next_model_version(session: Session, tenant_id: uuid.UUID) -> int:
+    latest = session.scalar(
         select(func.max(TriageModelRecord.version)).where(TriageModelRecord.tenant_id == tenant_id)
     )
     return int(latest or 0) + 1
@@ -246,26 +249,40 @@ caches = _Caches()
 
 @dataclass(frozen=True, slots=True)
 class Prepared:
-    """What building the tenant's engine needs that the caches did not have."""
+    """What building the tenant's engine needs that the caches did not have. The
+    knowledge index is kept under the configuration's version, which every article
+    write moves."""
 
     tenant: TenantTriage
+    revision: int
     model_blob: bytes | None
     sources: list[Source] | None
     knowledge_ttl: float
 
 
-async def prepare(session: AsyncSession, tenant: TenantTriage, settings: Settings) -> Prepared:
+def prepare(session: Session, config: TenantConfig, settings: Settings) -> Prepared:
     """Read from the database only what this process has not cached."""
+    tenant = config[TRIAGE]
     blob = None
     version = tenant.active_model_version
     if version is not None and caches.model(tenant.tenant_id, version) is None:
-        record = await _model_record(session, tenant.tenant_id, version)
+        record = model_record(session, tenant.tenant_id, version)
         blob = record.model if record is not None else None
     ttl = settings.triage_knowledge_ttl_seconds
     sources = None
-    if caches.knowledge(tenant.tenant_id, tenant.knowledge_revision, ttl) is None:
-        sources = await load_sources(session, tenant.tenant_id)
-    return Prepared(tenant, blob, sources, ttl)
+    if caches.knowledge(tenant.tenant_id, config.version, ttl) is None:
+        sources = load_sources(session, tenant.tenant_id)
+    return Prepared(tenant, config.version, blob, sources, ttl)
+
+
+def needs_reading(config: TenantConfig, settings: Settings) -> bool:
+    """Whether `prepare` would read anything (else the caches hold the engine)."""
+    tenant = config[TRIAGE]
+    version = tenant.active_model_version
+    if version is not None and caches.model(tenant.tenant_id, version) is None:
+        return True
+    ttl = settings.triage_knowledge_ttl_seconds
+    return caches.knowledge(tenant.tenant_id, config.version, ttl) is None
 
 
 def local_triager(prepared: Prepared) -> LocalTriager:
@@ -280,12 +297,10 @@ def local_triager(prepared: Prepared) -> LocalTriager:
             caches.keep_model(tenant.tenant_id, tenant.active_model_version, cached)
         if cached is not None:
             category_model, model_version = cached, f"tenant-v{tenant.active_model_version}"
-    knowledge = caches.knowledge(
-        tenant.tenant_id, tenant.knowledge_revision, prepared.knowledge_ttl
-    )
+    knowledge = caches.knowledge(tenant.tenant_id, prepared.revision, prepared.knowledge_ttl)
     if knowledge is None:
         knowledge = KnowledgeIndex(prepared.sources or [])
-        caches.keep_knowledge(tenant.tenant_id, tenant.knowledge_revision, knowledge)
+        caches.keep_knowledge(tenant.tenant_id, prepared.revision, knowledge)
     return LocalTriager(
         category_model, starter.priority, model_version, tenant.categories, knowledge
     )
@@ -347,14 +362,8 @@ class _Overdue:
 _INLINE_OVERDUE = _Overdue()
 
 
-async def load_sources(session: AsyncSession, tenant_id: uuid.UUID) -> list[Source]:
+def load_sources(session: Session, tenant_id: uuid.UUID) -> list[Source]:
     """The tenant's articles (newest first) and its agents' replies on answered tickets."""
-    articles = await session.scalars(
-        select(KbArticle)
-        .where(KbArticle.tenant_id == tenant_id)
-        .order_by(KbArticle.updated_at.desc())
-        .limit(MAX_ARTICLES)
-    )
     sources = [
         Source(
             kind="kb_article",
@@ -364,9 +373,9 @@ async def load_sources(session: AsyncSession, tenant_id: uuid.UUID) -> list[Sour
             reply=article.body,
             category=article.category,
         )
-        for article in articles
+        for article in ArticleRepository(session, tenant_id).recently_updated(MAX_ARTICLES)
     ]
-    replies = await session.execute(
+    replies = session.execute(
         select(
             TriageFeedback.ticket_id,
             TriageFeedback.agent_value,
@@ -393,7 +402,7 @@ async def load_sources(session: AsyncSession, tenant_id: uuid.UUID) -> list[Sour
     return sources
 
 
-# -- routing and what triage writes -----------------------------------------------------
+# -- routing, and the create step -----------------------------------------------------
 
 
 def routed_status(tenant: TenantTriage, triage: Triage | None) -> str | None:
@@ -409,55 +418,59 @@ def follow_up(triage: Triage, status: str | None) -> FollowUp:
     fields: dict[str, Any] = triage.ticket_fields()
     if status is not None:
         fields["status"] = status
-    return FollowUp(EventType.TICKET_TRIAGED, ACTOR, fields, {"triage": triage.as_dict()})
+    return FollowUp(TicketEventType.TRIAGED, ACTOR, fields, {"triage": triage.as_dict()})
 
 
-@dataclass(frozen=True, slots=True)
-class NewTicketPlan:
-    """What triage does to a ticket being created."""
-
-    tenant: TenantTriage
-    triaged: Triage | None
-    route: bool
-    routed_status: str | None
-
-    def follow_up(self) -> FollowUp | None:
-        return follow_up(self.triaged, self.routed_status) if self.triaged else None
-
-    def after_insert(self, session: AsyncSession, ticket: Ticket) -> None:
-        """Queue the background triage: the inline one failed, or the LLM refines it."""
-        if self.triaged is None or self.tenant.engine == LLM_ENGINE:
-            enqueue_background(session, ticket, engine=self.tenant.engine, route=self.route)
-
-
-async def plan_new_ticket(
-    prepared: Prepared, ticket: TicketText, *, route: bool, budget_seconds: float
-) -> NewTicketPlan:
-    triaged = await triage_inline(prepared, ticket, budget_seconds)
-    status = routed_status(prepared.tenant, triaged) if route else None
-    return NewTicketPlan(prepared.tenant, triaged, route, status)
-
-
-def enqueue_background(session: AsyncSession, ticket: Ticket, *, engine: str, route: bool) -> None:
+def background_job(
+    ticket_id: uuid.UUID, state: dict[str, Any], *, engine: str, route: bool
+) -> JobSpec:
     """Triage the ticket in the worker: when the inline triage failed, or to refine it
     with the LLM. `expect` is what the ticket holds now; an agent's change meanwhile wins."""
-    jobs.enqueue(
-        session,
-        tenant_id=ticket.tenant_id,
-        kind=JOB_KIND,
-        ordering_key=f"triage:{ticket.id}",
-        payload={
-            "ticket_id": str(ticket.id),
+    return JobSpec(
+        JOB_KIND,
+        f"triage:{ticket_id}",
+        {
+            "ticket_id": str(ticket_id),
             "engine": engine,
             "route": route,
-            "expect": expected_state(ticket),
+            "expect": {
+                "category": state.get("category"),
+                "ai_suggested_response": state.get("ai_suggested_response"),
+                "status": state["status"],
+            },
         },
     )
 
 
-def expected_state(ticket: Ticket) -> dict[str, Any]:
-    return {
-        "category": ticket.category,
-        "ai_suggested_response": ticket.ai_suggested_response,
-        "status": ticket.status,
-    }
+class TriageStep:
+    """The create step: triage the new ticket within its budget and route it; the
+    worker triages it instead when the inline triage fails, or refines it (LLM)."""
+
+    def __init__(self, database: Database, settings: Settings) -> None:
+        self.database = database
+        self.settings = settings
+
+    async def __call__(self, config: TenantConfig, draft: NewTicket) -> NewTicket:
+        tenant = config[TRIAGE]
+        prepared = await self.prepared(config)
+        text = TicketText(draft.fields["subject"], draft.fields["description"])
+        budget = self.settings.triage_inline_timeout_seconds
+        triaged = await triage_inline(prepared, text, budget)
+        if triaged is not None:
+            status = routed_status(tenant, triaged) if draft.route else None
+            draft = draft.followed_by(follow_up(triaged, status))
+        if triaged is None or tenant.engine == LLM_ENGINE:
+            job = background_job(draft.id, draft.state(), engine=tenant.engine, route=draft.route)
+            draft = draft.with_job(job)
+        return draft
+
+    async def prepared(self, config: TenantConfig) -> Prepared:
+        if not needs_reading(config, self.settings):
+            return Prepared(
+                config[TRIAGE],
+                config.version,
+                None,
+                None,
+                self.settings.triage_knowledge_ttl_seconds,
+            )
+        return await self.database.read(lambda session: prepare(session, config, self.settings))

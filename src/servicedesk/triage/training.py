@@ -17,9 +17,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
 
 from servicedesk.db.base import utcnow
+from servicedesk.db.database import Database
 from servicedesk.tickets.models import Ticket
 from servicedesk.triage import model, service
 from servicedesk.triage.engine import TicketText
@@ -59,8 +60,8 @@ class TrainingSet:
         return kept
 
 
-async def collect(
-    session: AsyncSession,
+def collect(
+    session: Session,
     tenant: service.TenantTriage,
     *,
     imported: Sequence[tuple[str, str]] = (),
@@ -68,7 +69,7 @@ async def collect(
 ) -> TrainingSet:
     found = TrainingSet()
     overridden: set[uuid.UUID] = set()
-    feedback = await session.execute(
+    feedback = session.execute(
         select(TriageFeedback.ticket_id, TriageFeedback.agent_value, TriageFeedback.ticket_text)
         .where(
             TriageFeedback.tenant_id == tenant.tenant_id,
@@ -81,7 +82,7 @@ async def collect(
         if ticket_id not in overridden and label:
             overridden.add(ticket_id)
             found.add(text, label, "feedback")
-    closed = await session.execute(
+    closed = session.execute(
         select(Ticket.id, Ticket.subject, Ticket.description, Ticket.category)
         .where(
             Ticket.tenant_id == tenant.tenant_id,
@@ -113,28 +114,37 @@ def fit(training: TrainingSet) -> model.CategoryModel:
 
 
 async def train_and_activate(
-    session: AsyncSession,
-    tenant: service.TenantTriage,
+    database: Database,
+    tenant_id: uuid.UUID,
     *,
     imported: Sequence[tuple[str, str]] = (),
     with_starter: bool = True,
-) -> tuple[TriageModelRecord, TrainingSet]:
-    """Collect, fit (in a thread), store as the next version and make it active."""
-    training = (
-        await collect(session, tenant, imported=imported, with_starter=with_starter)
-    ).without_rare_labels()
+) -> tuple[TriageModelRecord, TrainingSet, service.TenantTriage]:
+    """Collect, fit (in a thread, no transaction open), store as the next version and
+    make it active."""
+
+    def read(session: Session) -> tuple[service.TenantTriage, TrainingSet]:
+        tenant = service.load_settings(session, tenant_id)
+        found = collect(session, tenant, imported=imported, with_starter=with_starter)
+        return tenant, found.without_rare_labels()
+
+    tenant, training = await database.read(read)
     trained = await asyncio.to_thread(fit, training)
-    record = TriageModelRecord(
-        tenant_id=tenant.tenant_id,
-        version=await service.next_model_version(session, tenant.tenant_id),
-        kind=trained.kind,
-        labels=trained.labels,
-        n_train=len(training.texts),
-        sources=dict(training.sources),
-        model=trained.to_bytes(),
-        created_at=utcnow(),
-    )
-    session.add(record)
-    await session.flush()
-    await service.activate_model(session, tenant.tenant_id, record.version)
-    return record, training
+
+    def store(session: Session) -> TriageModelRecord:
+        record = TriageModelRecord(
+            tenant_id=tenant_id,
+            version=service.next_model_version(session, tenant_id),
+            kind=trained.kind,
+            labels=trained.labels,
+            n_train=len(training.texts),
+            sources=dict(training.sources),
+            model=trained.to_bytes(),
+            created_at=utcnow(),
+        )
+        session.add(record)
+        session.flush()
+        service.activate_model(session, tenant_id, record.version)
+        return record
+
+    return await database.write(store, tenant_id=tenant_id), training, tenant

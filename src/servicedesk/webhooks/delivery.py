@@ -16,20 +16,20 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import httpx
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
 
-from servicedesk import __version__
+from servicedesk import __version__, tenant_config
 from servicedesk.config import Settings
 from servicedesk.crypto import secret_box
 from servicedesk.db.base import utcnow
-from servicedesk.db.session import Database
+from servicedesk.db.database import Database
 from servicedesk.events.models import Event
 from servicedesk.http import retry_after_seconds, tls_context
-from servicedesk.jobs import service as jobs
-from servicedesk.jobs.service import ClaimedJob, Done, Fail, Outcome, Retry
-from servicedesk.webhooks import repository, urls
-from servicedesk.webhooks.dispatch import FAILED, PENDING, SUCCEEDED
+from servicedesk.jobs.service import Backoff, ClaimedJob, Done, Fail, Outcome, Retry
+from servicedesk.webhooks import urls
+from servicedesk.webhooks.dispatch import DeliveryStatus
 from servicedesk.webhooks.models import Webhook, WebhookAttempt, WebhookDelivery
+from servicedesk.webhooks.repository import DeliveryRepository, WebhookRepository
 from servicedesk.webhooks.signing import signature_headers
 
 RESPONSE_BODY_CAP = 1024
@@ -90,10 +90,15 @@ class WebhookDeliveryHandler:
         self.database = database
         self.settings = settings
         self.client = client
+        self.backoff = Backoff(
+            settings.webhook_retry_base_seconds, settings.webhook_retry_max_seconds
+        )
 
     async def perform(self, job: ClaimedJob) -> Attempt | Skipped | Done:
-        async with self.database.read_sessions() as session:
-            found = await repository.delivery_context(session, job.payload["delivery_id"])
+        delivery_id = job.payload["delivery_id"]
+        found = await self.database.read(
+            lambda session: DeliveryRepository(session, job.tenant_id).context(delivery_id)
+        )
         if found is None:
             return Done()  # its webhook was deleted
         _, webhook, event = found
@@ -123,23 +128,21 @@ class WebhookDeliveryHandler:
             allow_private=self.settings.webhook_allow_private_urls,
         )
 
-    async def record(
-        self, session: AsyncSession, job: ClaimedJob, result: Attempt | Skipped
-    ) -> Outcome:
-        delivery = await session.get(
-            WebhookDelivery, job.payload["delivery_id"], with_for_update=True
+    def record(self, session: Session, job: ClaimedJob, result: Attempt | Skipped) -> Outcome:
+        delivery = DeliveryRepository(session, job.tenant_id).get(
+            job.payload["delivery_id"], for_update=True
         )
         if delivery is None:
             return Done()
         # Not locked: deliveries to one endpoint finish side by side, and the health fields
         # they may write (failing_since, deactivation) tolerate the last writer winning.
-        webhook = await repository.get_webhook_by_id(session, delivery.webhook_id)
+        webhook = WebhookRepository(session, job.tenant_id).get(delivery.webhook_id)
         if webhook is None:
             return Done()
         now = utcnow()
         delivery.updated_at = now
         if isinstance(result, Skipped):
-            _finish_delivery(delivery, FAILED, result.reason)
+            _finish_delivery(delivery, DeliveryStatus.FAILED, result.reason)
             return Fail(result.reason)
         session.add(
             WebhookAttempt(
@@ -154,12 +157,15 @@ class WebhookDeliveryHandler:
         delivery.last_status_code = result.status_code
         delivery.last_error = result.error
         if result.succeeded:
-            _finish_delivery(delivery, SUCCEEDED, None)
+            _finish_delivery(delivery, DeliveryStatus.SUCCEEDED, None)
             delivery.delivered_at = result.attempted_at
             if webhook.failing_since is not None:
                 webhook.failing_since = None
             return Done()
-        return self._after_failure(webhook, delivery, result, now)
+        outcome = self._after_failure(webhook, delivery, result, now)
+        if not webhook.is_active:
+            tenant_config.bump(session, job.tenant_id)  # no more deliveries to it
+        return outcome
 
     def _after_failure(
         self, webhook: Webhook, delivery: WebhookDelivery, attempt: Attempt, now: datetime
@@ -177,27 +183,23 @@ class WebhookDeliveryHandler:
                 webhook, f"Every delivery failed for {hours:.1f} h; last error: {error}", now
             )
         if not webhook.is_active:
-            _finish_delivery(delivery, FAILED, error)
+            _finish_delivery(delivery, DeliveryStatus.FAILED, error)
             return Fail(error)
-        delay = jobs.backoff_delay(
-            delivery.attempt_count,
-            base=self.settings.webhook_retry_base_seconds,
-            cap=self.settings.webhook_retry_max_seconds,
-        )
+        delay = self.backoff.delay(delivery.attempt_count)
         if attempt.retry_after is not None:
             delay = max(delay, min(attempt.retry_after, self.settings.webhook_retry_max_seconds))
         give_up_at = delivery.created_at + timedelta(
             seconds=self.settings.webhook_retry_window_seconds
         )
         if now + timedelta(seconds=delay) > give_up_at:
-            _finish_delivery(delivery, FAILED, error)
+            _finish_delivery(delivery, DeliveryStatus.FAILED, error)
             return Fail(error)
-        delivery.status = PENDING
+        delivery.status = DeliveryStatus.PENDING
         delivery.next_retry_at = now + timedelta(seconds=delay)
         return Retry(delay, error)
 
 
-def _finish_delivery(delivery: WebhookDelivery, status: str, error: str | None) -> None:
+def _finish_delivery(delivery: WebhookDelivery, status: DeliveryStatus, error: str | None) -> None:
     delivery.status = status
     delivery.next_retry_at = None
     if error is not None:

@@ -1,79 +1,118 @@
-"""Fan an event out to the tenant's subscribed endpoints: one delivery and one outbox job
-per endpoint, written in the event's own transaction."""
+"""Fan an event out to the tenant's subscribed endpoints: one delivery row and one outbox
+job per endpoint, written in the event's own transaction.
+
+`deliver_ticket_event` is the subscriber every ticket event reaches
+(`servicedesk.composition`); the tenant's active endpoints come from its configuration
+(`ACTIVE_WEBHOOKS`), which every webhook change moves.
+"""
 
 from __future__ import annotations
 
 import secrets
 import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import StrEnum
 
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import insert
+from sqlalchemy.orm import Session
 
 from servicedesk.db.base import utcnow
-from servicedesk.events.models import Event
-from servicedesk.events.types import ALL_TICKET_EVENTS, EventType
 from servicedesk.jobs import service as jobs
-from servicedesk.webhooks import repository
-from servicedesk.webhooks.models import Webhook, WebhookDelivery
-from servicedesk.webhooks.repository import DELIVERY_JOB_KIND
-
-_ACTIVE_WEBHOOKS = "servicedesk.active_webhooks"
-PENDING = "pending"
-SUCCEEDED = "succeeded"
-FAILED = "failed"
+from servicedesk.jobs.service import JobSpec
+from servicedesk.tenant_config import ConfigPart
+from servicedesk.tickets.events import Publication, TicketEvent
+from servicedesk.webhooks.events import ALL_TICKET_EVENTS
+from servicedesk.webhooks.models import WebhookDelivery
+from servicedesk.webhooks.repository import DELIVERY_JOB_KIND, WebhookRepository
 
 
-def subscribes_to(webhook: Webhook, event_type: str) -> bool:
-    if event_type in webhook.events:
-        return True
-    return event_type.startswith("ticket.") and ALL_TICKET_EVENTS in webhook.events
+class DeliveryStatus(StrEnum):
+    PENDING = "pending"
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
 
 
-async def enqueue_deliveries(session: AsyncSession, event: Event) -> None:
-    if event.type == EventType.WEBHOOK_TEST:
-        return
-    for webhook in await _active_webhooks(session, event.tenant_id):
-        if subscribes_to(webhook, event.type):
-            enqueue_delivery(session, webhook, event)
+@dataclass(frozen=True, slots=True)
+class Subscription:
+    """An active endpoint as the tenant's configuration keeps it."""
+
+    webhook_id: str
+    events: frozenset[str]
+
+    def wants(self, event_type: str) -> bool:
+        if event_type in self.events:
+            return True
+        return event_type.startswith("ticket.") and ALL_TICKET_EVENTS in self.events
 
 
-async def _active_webhooks(session: AsyncSession, tenant_id: uuid.UUID) -> Sequence[Webhook]:
-    """The tenant's active webhooks, read once per session: a create publishes two
-    events (created, triaged) in one transaction. Sessions live for one request or one
-    job, and no request both changes webhooks and publishes ticket events."""
-    key = (_ACTIVE_WEBHOOKS, tenant_id)
-    if key not in session.info:
-        session.info[key] = await repository.active_webhooks(session, tenant_id)
-    found: Sequence[Webhook] = session.info[key]
-    return found
-
-
-def enqueue_delivery(session: AsyncSession, webhook: Webhook, event: Event) -> WebhookDelivery:
-    now = utcnow()
-    delivery = WebhookDelivery(
-        id=f"whd_{secrets.token_hex(12)}",
-        tenant_id=webhook.tenant_id,
-        webhook_id=webhook.id,
-        event_id=event.id,
-        event_type=event.type,
-        status=PENDING,
-        attempt_count=0,
-        next_retry_at=now,
-        created_at=now,
-        updated_at=now,
+def _load_subscriptions(session: Session, tenant_id: uuid.UUID) -> tuple[Subscription, ...]:
+    return tuple(
+        Subscription(webhook.id, frozenset(webhook.events))
+        for webhook in WebhookRepository(session, tenant_id).active()
     )
-    session.add(delivery)
-    schedule(session, delivery, ordering_subject=str(event.ticket_id or event.id))
-    return delivery
 
 
-def schedule(session: AsyncSession, delivery: WebhookDelivery, *, ordering_subject: str) -> None:
-    """Queue one run of the delivery. Jobs of one ticket at one endpoint share an
-    ordering key, so that endpoint receives that ticket's events in order."""
+ACTIVE_WEBHOOKS: ConfigPart[tuple[Subscription, ...]] = ConfigPart("webhooks", _load_subscriptions)
+
+
+def deliver_ticket_event(publication: Publication, event: TicketEvent) -> None:
+    """The subscriber: a delivery of `event` to each active endpoint that wants it."""
+    wanted = [
+        subscription.webhook_id
+        for subscription in publication.config[ACTIVE_WEBHOOKS]
+        if subscription.wants(event.type)
+    ]
+    enqueue_deliveries(
+        publication.session, event.tenant_id, wanted, event.id, event.type, str(event.ticket_id)
+    )
+
+
+def enqueue_deliveries(
+    session: Session,
+    tenant_id: uuid.UUID,
+    webhook_ids: Sequence[str],
+    event_id: str,
+    event_type: str,
+    ordering_subject: str,
+) -> list[str]:
+    """Deliveries of one event to these endpoints, each with its job; their ids."""
+    if not webhook_ids:
+        return []
+    now = utcnow()
+    ids = [f"whd_{secrets.token_hex(12)}" for _ in webhook_ids]
+    rows = [
+        {
+            "id": delivery_id,
+            "tenant_id": tenant_id,
+            "webhook_id": webhook_id,
+            "event_id": event_id,
+            "event_type": event_type,
+            "status": DeliveryStatus.PENDING,
+            "attempt_count": 0,
+            "next_retry_at": now,
+            "created_at": now,
+            "updated_at": now,
+        }
+        for webhook_id, delivery_id in zip(webhook_ids, ids, strict=True)
+    ]
+    session.execute(insert(WebhookDelivery), rows)
     jobs.enqueue(
         session,
-        tenant_id=delivery.tenant_id,
-        kind=DELIVERY_JOB_KIND,
-        ordering_key=f"wh:{delivery.webhook_id}:{ordering_subject}",
-        payload={"delivery_id": delivery.id},
+        tenant_id,
+        *(
+            delivery_job(webhook_id, delivery_id, ordering_subject)
+            for webhook_id, delivery_id in zip(webhook_ids, ids, strict=True)
+        ),
+    )
+    return ids
+
+
+def delivery_job(webhook_id: str, delivery_id: str, ordering_subject: str) -> JobSpec:
+    """One run of a delivery. Jobs of one ticket at one endpoint share an ordering key,
+    so that endpoint receives that ticket's events in order."""
+    return JobSpec(
+        DELIVERY_JOB_KIND,
+        f"wh:{webhook_id}:{ordering_subject}",
+        {"delivery_id": delivery_id},
     )

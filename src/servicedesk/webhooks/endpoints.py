@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Query, Response
 from servicedesk.auth.dependencies import require_scope
 from servicedesk.auth.scopes import Scope
 from servicedesk.auth.service import Principal
-from servicedesk.db.session import ReadSession, WriteSession
+from servicedesk.db.session import DatabaseDep
 from servicedesk.errors import (
     Conflict,
     DeliveryNotFound,
@@ -70,27 +70,27 @@ def _delivery_out(found: service.DeliveryWithAttempts) -> DeliveryOut:
     responses={**_INVALID, **JSON_BODY_ERRORS, **_VALIDATION_422},
 )
 async def create_webhook(
-    data: WebhookCreate, session: WriteSession, principal: Manager, settings: SettingsDep
+    data: WebhookCreate, database: DatabaseDep, principal: Manager, settings: SettingsDep
 ) -> Any:
     """The secret is generated here and shown only in this response. `url` must be
     https:// and resolve to public addresses only."""
-    webhook, secret = await service.create_webhook(session, principal.tenant_id, data, settings)
+    webhook, secret = await service.create_webhook(database, settings, principal.tenant_id, data)
     return _with_secret(webhook, secret)
 
 
 @router.get("", response_model=WebhookList, summary="List webhooks")
-async def list_webhooks(session: ReadSession, principal: Manager) -> Any:
+async def list_webhooks(database: DatabaseDep, principal: Manager) -> Any:
     """Secrets are never listed."""
-    webhooks = await service.list_webhooks(session, principal.tenant_id)
+    webhooks = await service.list_webhooks(database, principal.tenant_id)
     return WebhookList(webhooks=[WebhookOut.model_validate(webhook) for webhook in webhooks])
 
 
 @router.get(
     "/{webhook_id}", response_model=WebhookOut, summary="Get a webhook", responses=_NOT_FOUND
 )
-async def get_webhook(webhook_id: str, session: ReadSession, principal: Manager) -> Any:
+async def get_webhook(webhook_id: str, database: DatabaseDep, principal: Manager) -> Any:
     """`disabled_reason` says why the service deactivated it, if it did."""
-    return await service.get_webhook(session, principal.tenant_id, webhook_id)
+    return await service.get_webhook(database, principal.tenant_id, webhook_id)
 
 
 @router.patch(
@@ -112,17 +112,17 @@ async def get_webhook(webhook_id: str, session: ReadSession, principal: Manager)
 async def update_webhook(
     webhook_id: str,
     patch: WebhookUpdate,
-    session: WriteSession,
+    database: DatabaseDep,
     principal: Manager,
     settings: SettingsDep,
 ) -> Any:
     """`url`, `events` and `is_active`; setting `is_active: true` clears `disabled_reason`."""
-    return await service.update_webhook(session, principal.tenant_id, webhook_id, patch, settings)
+    return await service.update_webhook(database, settings, principal.tenant_id, webhook_id, patch)
 
 
 @router.delete("/{webhook_id}", status_code=204, summary="Delete a webhook", responses=_NOT_FOUND)
-async def delete_webhook(webhook_id: str, session: WriteSession, principal: Manager) -> Response:
-    await service.delete_webhook(session, principal.tenant_id, webhook_id)
+async def delete_webhook(webhook_id: str, database: DatabaseDep, principal: Manager) -> Response:
+    await service.delete_webhook(database, principal.tenant_id, webhook_id)
     return Response(status_code=204)
 
 
@@ -133,12 +133,12 @@ async def delete_webhook(webhook_id: str, session: WriteSession, principal: Mana
     responses=_NOT_FOUND,
 )
 async def rotate_secret(
-    webhook_id: str, session: WriteSession, principal: Manager, settings: SettingsDep
+    webhook_id: str, database: DatabaseDep, principal: Manager, settings: SettingsDep
 ) -> Any:
     """Returns the new secret, once. For 24 h, `webhook-signature` carries a signature
     with the old secret beside the new one, so receivers can switch without a gap."""
     webhook, secret = await service.rotate_secret(
-        session, principal.tenant_id, webhook_id, settings
+        database, settings, principal.tenant_id, webhook_id
     )
     return _with_secret(webhook, secret)
 
@@ -155,10 +155,10 @@ _INACTIVE: Responses = {
     summary="Send a test event",
     responses={**_NOT_FOUND, **_INACTIVE},
 )
-async def send_test_event(webhook_id: str, session: WriteSession, principal: Manager) -> Any:
+async def send_test_event(webhook_id: str, database: DatabaseDep, principal: Manager) -> Any:
     """Queues a `webhook.test` event to this endpoint only; follow it in its deliveries."""
     found = await service.send_test_event(
-        session, principal.tenant_id, webhook_id, actor=principal.key_id
+        database, principal.tenant_id, webhook_id, actor=principal.key_id
     )
     return _delivery_out(found)
 
@@ -171,7 +171,7 @@ async def send_test_event(webhook_id: str, session: WriteSession, principal: Man
 )
 async def list_deliveries(
     webhook_id: str,
-    session: ReadSession,
+    database: DatabaseDep,
     principal: Manager,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
     offset: Annotated[int, Query(ge=0, le=100_000)] = 0,
@@ -179,7 +179,7 @@ async def list_deliveries(
     """Newest first; each delivery lists its attempts (status code, latency, error) and
     its next retry."""
     found, total = await service.list_deliveries(
-        session, principal.tenant_id, webhook_id, limit=limit, offset=offset
+        database, principal.tenant_id, webhook_id, limit=limit, offset=offset
     )
     return DeliveryList(
         deliveries=[_delivery_out(item) for item in found], total=total, limit=limit, offset=offset
@@ -201,8 +201,8 @@ async def list_deliveries(
     },
 )
 async def retry_delivery(
-    webhook_id: str, delivery_id: str, session: WriteSession, principal: Manager
+    webhook_id: str, delivery_id: str, database: DatabaseDep, principal: Manager
 ) -> Any:
     """Sends the same event (same `webhook-id`) again, now."""
-    found = await service.retry_delivery(session, principal.tenant_id, webhook_id, delivery_id)
+    found = await service.retry_delivery(database, principal.tenant_id, webhook_id, delivery_id)
     return _delivery_out(found)

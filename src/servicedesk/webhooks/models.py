@@ -8,8 +8,7 @@ from datetime import datetime
 from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
-from servicedesk.db.base import Base, JSONDocument, UTCDateTime
-from servicedesk.jobs.models import AutoIncrementId
+from servicedesk.db.base import AutoIncrementId, Base, JSONDocument, UTCDateTime
 
 
 class Webhook(Base):

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from servicedesk.events.types import ALL_TICKET_EVENTS, SUBSCRIBABLE
+from servicedesk.webhooks.events import ALL_TICKET_EVENTS, SUBSCRIBABLE
 
 URL_MAX = 2048
 EVENTS_MAX = 20

@@ -1,4 +1,9 @@
-"""The rules of webhook subscriptions: registration, updates, rotation, test and replay."""
+"""The rules of webhook subscriptions: registration, updates, rotation, test and replay.
+
+A URL is checked (its host resolved, its addresses judged) before the transaction that
+stores it opens; every change to the tenant's endpoints moves its configuration version,
+so every process delivers the next event to the endpoints as they are now.
+"""
 
 from __future__ import annotations
 
@@ -7,13 +12,15 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
 
+from servicedesk import tenant_config
 from servicedesk.config import Settings
 from servicedesk.crypto import secret_box
 from servicedesk.db.base import utcnow
+from servicedesk.db.database import Database
 from servicedesk.errors import (
     Conflict,
     DeliveryNotFound,
@@ -22,15 +29,16 @@ from servicedesk.errors import (
     WebhookNotFound,
 )
 from servicedesk.events import service as events
-from servicedesk.events.models import Event
-from servicedesk.events.types import ALL_TICKET_EVENTS, SUBSCRIBABLE, EventType
-from servicedesk.webhooks import dispatch, repository, urls
+from servicedesk.jobs import service as jobs
+from servicedesk.webhooks import urls
+from servicedesk.webhooks.dispatch import DeliveryStatus, delivery_job, enqueue_deliveries
+from servicedesk.webhooks.events import VALID_EVENTS, WEBHOOK_TEST
 from servicedesk.webhooks.models import Webhook, WebhookAttempt, WebhookDelivery
+from servicedesk.webhooks.repository import DeliveryRepository, WebhookRepository
 from servicedesk.webhooks.schemas import WebhookCreate, WebhookUpdate
 from servicedesk.webhooks.signing import generate_secret
 
 ROTATION_OVERLAP = timedelta(hours=24)
-VALID_EVENTS = (ALL_TICKET_EVENTS, *(event.value for event in SUBSCRIBABLE))
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,137 +65,172 @@ async def checked_url(url: str, settings: Settings) -> str:
 
 
 async def create_webhook(
-    session: AsyncSession, tenant_id: uuid.UUID, data: WebhookCreate, settings: Settings
+    database: Database, settings: Settings, tenant_id: uuid.UUID, data: WebhookCreate
 ) -> tuple[Webhook, str]:
     """Register an endpoint; returns it with its secret, which is never readable again."""
     event_names = checked_events(data.events)
     url = await checked_url(data.url, settings)
     secret = generate_secret()
-    now = utcnow()
-    webhook = Webhook(
-        id=f"wh_{secrets.token_hex(12)}",
-        tenant_id=tenant_id,
-        url=url,
-        events=event_names,
-        is_active=True,
-        secret_encrypted=secret_box(settings).encrypt(secret),
-        created_at=now,
-        updated_at=now,
-    )
-    session.add(webhook)
-    await session.flush()
-    return webhook, secret
+
+    def create(session: Session) -> Webhook:
+        now = utcnow()
+        webhook = Webhook(
+            id=f"wh_{secrets.token_hex(12)}",
+            tenant_id=tenant_id,
+            url=url,
+            events=event_names,
+            is_active=True,
+            secret_encrypted=secret_box(settings).encrypt(secret),
+            created_at=now,
+            updated_at=now,
+        )
+        WebhookRepository(session, tenant_id).add(webhook)
+        tenant_config.bump(session, tenant_id)
+        return webhook
+
+    return await database.write(create, tenant_id=tenant_id), secret
 
 
-async def list_webhooks(session: AsyncSession, tenant_id: uuid.UUID) -> Sequence[Webhook]:
-    return await repository.list_webhooks(session, tenant_id)
+async def list_webhooks(database: Database, tenant_id: uuid.UUID) -> Sequence[Webhook]:
+    return await database.read(lambda session: WebhookRepository(session, tenant_id).in_order())
 
 
-async def get_webhook(
-    session: AsyncSession, tenant_id: uuid.UUID, webhook_id: str, *, for_update: bool = False
+def _require(
+    session: Session, tenant_id: uuid.UUID, webhook_id: str, *, for_update: bool = False
 ) -> Webhook:
-    webhook = await repository.get_webhook(session, tenant_id, webhook_id, for_update=for_update)
+    webhook = WebhookRepository(session, tenant_id).get(webhook_id, for_update=for_update)
     if webhook is None:
         raise WebhookNotFound()
     return webhook
 
 
+async def get_webhook(database: Database, tenant_id: uuid.UUID, webhook_id: str) -> Webhook:
+    return await database.read(lambda session: _require(session, tenant_id, webhook_id))
+
+
 async def update_webhook(
-    session: AsyncSession,
+    database: Database,
+    settings: Settings,
     tenant_id: uuid.UUID,
     webhook_id: str,
     patch: WebhookUpdate,
-    settings: Settings,
 ) -> Webhook:
-    changes = patch.changes()
+    changes: dict[str, Any] = patch.changes()
     if not changes:
         raise NoValidFields()
-    webhook = await get_webhook(session, tenant_id, webhook_id, for_update=True)
     if "events" in changes:
-        webhook.events = checked_events(changes["events"])
+        changes["events"] = checked_events(changes["events"])
     if "url" in changes:
-        webhook.url = await checked_url(changes["url"], settings)
-    if "is_active" in changes:
-        webhook.is_active = changes["is_active"]
-        if webhook.is_active:
+        changes["url"] = await checked_url(changes["url"], settings)
+
+    def update(session: Session) -> Webhook:
+        webhook = _require(session, tenant_id, webhook_id, for_update=True)
+        for field, value in changes.items():
+            setattr(webhook, field, value)
+        if changes.get("is_active"):
             webhook.disabled_reason = None
             webhook.failing_since = None
-    webhook.updated_at = utcnow()
-    await session.flush()
-    return webhook
+        webhook.updated_at = utcnow()
+        tenant_config.bump(session, tenant_id)
+        return webhook
+
+    return await database.write(update, tenant_id=tenant_id)
 
 
-async def delete_webhook(session: AsyncSession, tenant_id: uuid.UUID, webhook_id: str) -> None:
-    webhook = await get_webhook(session, tenant_id, webhook_id, for_update=True)
-    await session.delete(webhook)
-    await session.flush()
+async def delete_webhook(database: Database, tenant_id: uuid.UUID, webhook_id: str) -> None:
+    def delete(session: Session) -> None:
+        WebhookRepository(session, tenant_id).delete(
+            _require(session, tenant_id, webhook_id, for_update=True)
+        )
+        tenant_config.bump(session, tenant_id)
+
+    await database.write(delete, tenant_id=tenant_id)
 
 
 async def rotate_secret(
-    session: AsyncSession, tenant_id: uuid.UUID, webhook_id: str, settings: Settings
+    database: Database, settings: Settings, tenant_id: uuid.UUID, webhook_id: str
 ) -> tuple[Webhook, str]:
     """A new secret; the old one keeps signing beside it for ROTATION_OVERLAP."""
-    webhook = await get_webhook(session, tenant_id, webhook_id, for_update=True)
     secret = generate_secret()
-    now = utcnow()
-    webhook.previous_secret_encrypted = webhook.secret_encrypted
-    webhook.previous_secret_expires_at = now + ROTATION_OVERLAP
-    webhook.secret_encrypted = secret_box(settings).encrypt(secret)
-    webhook.updated_at = now
-    await session.flush()
-    return webhook, secret
+
+    def rotate(session: Session) -> Webhook:
+        webhook = _require(session, tenant_id, webhook_id, for_update=True)
+        now = utcnow()
+        webhook.previous_secret_encrypted = webhook.secret_encrypted
+        webhook.previous_secret_expires_at = now + ROTATION_OVERLAP
+        webhook.secret_encrypted = secret_box(settings).encrypt(secret)
+        webhook.updated_at = now
+        return webhook
+
+    return await database.write(rotate, tenant_id=tenant_id), secret
 
 
 async def send_test_event(
-    session: AsyncSession, tenant_id: uuid.UUID, webhook_id: str, actor: str
+    database: Database, tenant_id: uuid.UUID, webhook_id: str, actor: str
 ) -> DeliveryWithAttempts:
-    webhook = await _active_webhook(session, tenant_id, webhook_id)
-    event = await events.publish(
-        session,
-        tenant_id=tenant_id,
-        event_type=EventType.WEBHOOK_TEST,
-        actor=actor,
-        data={"webhook_id": webhook.id, "message": "A test event from servicedesk."},
-    )
-    delivery = dispatch.enqueue_delivery(session, webhook, event)
-    await session.flush()
-    return DeliveryWithAttempts(delivery, [])
+    def send(session: Session) -> DeliveryWithAttempts:
+        webhook = _active(session, tenant_id, webhook_id)
+        event_id = events.record(
+            session,
+            tenant_id=tenant_id,
+            event_type=WEBHOOK_TEST,
+            actor=actor,
+            data={"webhook_id": webhook.id, "message": "A test event from servicedesk."},
+        )
+        [delivery_id] = enqueue_deliveries(
+            session, tenant_id, [webhook.id], event_id, WEBHOOK_TEST, event_id
+        )
+        delivery = DeliveryRepository(session, tenant_id).get(delivery_id)
+        assert delivery is not None
+        return DeliveryWithAttempts(delivery, [])
+
+    return await database.write(send, tenant_id=tenant_id)
 
 
 async def list_deliveries(
-    session: AsyncSession, tenant_id: uuid.UUID, webhook_id: str, *, limit: int, offset: int
+    database: Database, tenant_id: uuid.UUID, webhook_id: str, *, limit: int, offset: int
 ) -> tuple[list[DeliveryWithAttempts], int]:
-    webhook = await get_webhook(session, tenant_id, webhook_id)
-    deliveries, total = await repository.list_deliveries(
-        session, webhook.id, limit=limit, offset=offset
-    )
-    attempts = await repository.attempts_of(session, [delivery.id for delivery in deliveries])
-    return [DeliveryWithAttempts(d, attempts[d.id]) for d in deliveries], total
+    def read(session: Session) -> tuple[list[DeliveryWithAttempts], int]:
+        webhook = _require(session, tenant_id, webhook_id)
+        deliveries = DeliveryRepository(session, tenant_id)
+        found, total = deliveries.page_of_webhook(webhook.id, limit=limit, offset=offset)
+        attempts = deliveries.attempts_of([delivery.id for delivery in found])
+        return [DeliveryWithAttempts(d, attempts[d.id]) for d in found], total
+
+    return await database.read(read)
 
 
 async def retry_delivery(
-    session: AsyncSession, tenant_id: uuid.UUID, webhook_id: str, delivery_id: str
+    database: Database, tenant_id: uuid.UUID, webhook_id: str, delivery_id: str
 ) -> DeliveryWithAttempts:
     """Send a finished delivery (failed or succeeded) again, with the same event id."""
-    webhook = await _active_webhook(session, tenant_id, webhook_id)
-    delivery = await repository.get_delivery(session, webhook.id, delivery_id, for_update=True)
-    if delivery is None:
-        raise DeliveryNotFound()
-    if delivery.status == dispatch.PENDING:
-        raise Conflict("Delivery is already scheduled")
-    ticket_id = await session.scalar(select(Event.ticket_id).where(Event.id == delivery.event_id))
-    now = utcnow()
-    delivery.status = dispatch.PENDING
-    delivery.next_retry_at = now
-    delivery.updated_at = now
-    dispatch.schedule(session, delivery, ordering_subject=str(ticket_id or delivery.event_id))
-    await session.flush()
-    attempts = await repository.attempts_of(session, [delivery.id])
-    return DeliveryWithAttempts(delivery, attempts[delivery.id])
+
+    def retry(session: Session) -> DeliveryWithAttempts:
+        webhook = _active(session, tenant_id, webhook_id)
+        deliveries = DeliveryRepository(session, tenant_id)
+        delivery = deliveries.of_webhook(webhook.id, delivery_id, for_update=True)
+        if delivery is None:
+            raise DeliveryNotFound()
+        if delivery.status == DeliveryStatus.PENDING:
+            raise Conflict("Delivery is already scheduled")
+        ticket_id = deliveries.ticket_of_event(delivery.event_id)
+        now = utcnow()
+        delivery.status = DeliveryStatus.PENDING
+        delivery.next_retry_at = now
+        delivery.updated_at = now
+        jobs.enqueue(
+            session,
+            tenant_id,
+            delivery_job(webhook.id, delivery.id, ticket_id or delivery.event_id),
+        )
+        session.flush()
+        return DeliveryWithAttempts(delivery, deliveries.attempts_of([delivery.id])[delivery.id])
+
+    return await database.write(retry, tenant_id=tenant_id)
 
 
-async def _active_webhook(session: AsyncSession, tenant_id: uuid.UUID, webhook_id: str) -> Webhook:
-    webhook = await get_webhook(session, tenant_id, webhook_id)
+def _active(session: Session, tenant_id: uuid.UUID, webhook_id: str) -> Webhook:
+    webhook = _require(session, tenant_id, webhook_id)
     if not webhook.is_active:
         raise Conflict("Webhook is inactive; set is_active to true first")
     return webhook

@@ -10,7 +10,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
 from servicedesk.config import Settings
-from servicedesk.db.engine import create_engine
+from servicedesk.db.engine import create_postgres_engine, create_sqlite_engine
 from servicedesk.db.models import Base
 
 # Any constant: concurrent `servicedesk serve` start-ups on PostgreSQL queue here.
@@ -52,8 +52,8 @@ def _run(connection: Connection) -> None:
         context.run_migrations()
 
 
-async def _run_on_settings(settings: Settings) -> None:
-    engine = create_engine(settings)
+async def _run_on_postgres(settings: Settings) -> None:
+    engine = create_postgres_engine(settings)
     try:
         async with engine.connect() as connection:
             await connection.run_sync(_run)
@@ -62,13 +62,26 @@ async def _run_on_settings(settings: Settings) -> None:
         await engine.dispose()
 
 
+def _run_on_sqlite(settings: Settings) -> None:
+    engine = create_sqlite_engine(settings)
+    try:
+        with engine.connect() as connection:
+            _run(connection)
+            connection.commit()
+    finally:
+        engine.dispose()
+
+
 def _main() -> None:
     connection = context.config.attributes.get("connection")
     if connection is not None:
         _run(connection)
         return
     settings = context.config.attributes.get("settings") or Settings()
-    asyncio.run(_run_on_settings(settings))
+    if settings.is_sqlite:
+        _run_on_sqlite(settings)
+    else:
+        asyncio.run(_run_on_postgres(settings))
 
 
 _main()

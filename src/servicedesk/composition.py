@@ -1,0 +1,103 @@
+"""How the packages are put together: the steps of a ticket's create, the subscribers of
+every ticket change, the parts of a tenant's configuration, and the worker's handlers.
+
+This is the one place that names them all. `servicedesk.tickets` runs the steps and
+publishes to the subscribers without importing any of them.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator
+from typing import Any
+
+import httpx
+
+from servicedesk.config import Settings
+from servicedesk.custom_fields.service import DEFINITIONS
+from servicedesk.db.database import Database
+from servicedesk.events.service import record_ticket_event
+from servicedesk.http import tls_context
+from servicedesk.jobs.worker import JobHandler, Worker
+from servicedesk.providers import service as providers
+from servicedesk.providers.sync import ProviderSyncHandler
+from servicedesk.tenant_config import ConfigPart, TenantConfigs
+from servicedesk.tickets.events import Subscriber
+from servicedesk.tickets.jobs import CustomFieldValueRemoval
+from servicedesk.tickets.service import REMOVE_VALUES_JOB_KIND, TicketService
+from servicedesk.triage import service as triage
+from servicedesk.triage.feedback import learn_from_overrides
+from servicedesk.triage.jobs import TriageJobHandler
+from servicedesk.webhooks.delivery import WebhookDeliveryHandler
+from servicedesk.webhooks.delivery import new_http_client as new_webhook_client
+from servicedesk.webhooks.dispatch import ACTIVE_WEBHOOKS, deliver_ticket_event
+from servicedesk.webhooks.repository import DELIVERY_JOB_KIND
+
+# Every ticket event reaches these, in this order, inside the change's transaction:
+# the history row first (webhook deliveries refer to it).
+TICKET_SUBSCRIBERS: tuple[Subscriber, ...] = (
+    record_ticket_event,  # events: the append-only row history shows and webhooks send
+    deliver_ticket_event,  # webhooks: a delivery per subscribed endpoint
+    providers.mirror_change,  # providers: the mirror's update, note or re-create
+    learn_from_overrides,  # triage: agents' overrides become training examples
+)
+
+# What a process keeps of each tenant's configuration (servicedesk.tenant_config).
+CONFIG_PARTS: tuple[ConfigPart[Any], ...] = (
+    DEFINITIONS,
+    providers.PROVIDER,
+    triage.TRIAGE,
+    ACTIVE_WEBHOOKS,
+)
+
+
+def ticket_service(
+    database: Database, settings: Settings, provider_http: httpx.AsyncClient
+) -> TicketService:
+    """The tickets' one write path: validate → triage → provider → write → publish."""
+    create_steps = (
+        triage.TriageStep(database, settings),
+        providers.MirrorStep(database, settings, provider_http),
+    )
+    return TicketService(
+        database,
+        TenantConfigs(CONFIG_PARTS),
+        settings,
+        create_steps=create_steps,
+        subscribers=TICKET_SUBSCRIBERS,
+    )
+
+
+@contextlib.asynccontextmanager
+async def running_worker(
+    database: Database, settings: Settings, tickets: TicketService
+) -> AsyncIterator[Worker]:
+    """A Worker wired to every job kind's handler; their HTTP clients close when the
+    block ends."""
+    async with (
+        new_webhook_client(settings) as webhook_client,
+        providers.new_http_client(settings.provider_timeout_seconds) as provider_client,
+        httpx.AsyncClient(verify=tls_context()) as llm_client,
+    ):
+        provider_sync = ProviderSyncHandler(database, settings, provider_client, tickets)
+        handlers: dict[str, JobHandler] = {
+            DELIVERY_JOB_KIND: WebhookDeliveryHandler(database, settings, webhook_client),
+            providers.CREATE_JOB_KIND: provider_sync,
+            providers.UPDATE_JOB_KIND: provider_sync,
+            providers.NOTE_JOB_KIND: provider_sync,
+            triage.JOB_KIND: TriageJobHandler(database, settings, llm_client, tickets),
+            REMOVE_VALUES_JOB_KIND: CustomFieldValueRemoval(tickets),
+        }
+        yield Worker(database, settings, handlers)
+
+
+@contextlib.asynccontextmanager
+async def assembled(settings: Settings) -> AsyncIterator[tuple[Database, TicketService]]:
+    """A database and the ticket service on it, for a process that is not the API
+    server (the worker, the CLI)."""
+    database = Database(settings)
+    try:
+        async with providers.new_http_client(settings.provider_create_timeout_seconds) as http:
+            yield database, ticket_service(database, settings, http)
+    finally:
+        await database.dispose()

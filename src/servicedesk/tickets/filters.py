@@ -1,0 +1,124 @@
+"""Reading the list's query string into `TicketFilters`: dates, e-mail, search words,
+custom-field filters. A value that cannot be a filter is a 422 naming its parameter."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Annotated
+
+from fastapi import Query, Request
+
+from servicedesk.errors import ValidationFailed
+from servicedesk.tickets.repository import TicketFilters, search_words
+from servicedesk.tickets.schemas import TicketPriority, TicketStatus
+from servicedesk.validation import Category, check_email, storable_text
+
+CF_PREFIX = "cf."
+SEARCH_MAX = 200
+
+
+_DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# A "+" in an unencoded query string arrives as a space: "…T10:00:00 02:00".
+_SPACE_FOR_PLUS = re.compile(r" (\d{2}:?\d{2})$")
+
+
+def _parse_instant(name: str, raw: str, *, end_of_day: bool) -> datetime:
+    text = _SPACE_FOR_PLUS.sub(r"+\1", raw.strip())
+    try:
+        if _DATE_ONLY.match(text):
+            day = date.fromisoformat(text)
+            start = datetime.combine(day, time(0), tzinfo=UTC)
+            return start + timedelta(days=1, microseconds=-1) if end_of_day else start
+        value = datetime.fromisoformat(text.replace("z", "Z"))
+    except ValueError:
+        raise _query_error(name, "Input should be an ISO 8601 date or datetime", raw) from None
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def _query_error(name: str, message: str, raw: str) -> ValidationFailed:
+    return ValidationFailed.at(("query", name), message)
+
+
+def ticket_filters(
+    status: Annotated[TicketStatus | None, Query(description="Any of the six statuses")] = None,
+    start_date: Annotated[
+        str | None,
+        Query(description="ISO 8601; tickets with created_at >= this (naive means UTC)"),
+    ] = None,
+    end_date: Annotated[
+        str | None,
+        Query(description="ISO 8601; tickets with created_at <= this (a bare date: that day)"),
+    ] = None,
+    priority: Annotated[
+        TicketPriority | None, Query(description="low, medium, high, urgent")
+    ] = None,
+    category: Annotated[Category | None, Query(description="Exact category")] = None,
+    requester_email: Annotated[
+        str | None, Query(max_length=320, description="Tickets of this requester")
+    ] = None,
+    updated_since: Annotated[
+        str | None,
+        Query(
+            description="ISO 8601; tickets with updated_at >= this: what changed since your "
+            "last sync (page with `cursor`)"
+        ),
+    ] = None,
+    search: Annotated[
+        str | None,
+        Query(
+            min_length=1,
+            max_length=SEARCH_MAX,
+            description="Full-text search over subject, description and notes: tickets with "
+            "all the words (stemmed: `printers` finds `printer`), best match first, then "
+            "newest. Pages with `offset` (no `next_cursor`).",
+        ),
+    ] = None,
+) -> TicketFilters:
+    created_from = (
+        _parse_instant("start_date", start_date, end_of_day=False) if start_date else None
+    )
+    created_to = _parse_instant("end_date", end_date, end_of_day=True) if end_date else None
+    if created_from and created_to and created_from > created_to:
+        raise _query_error("end_date", "end_date must not be before start_date", end_date or "")
+    return TicketFilters(
+        status=status,
+        created_from=created_from,
+        created_to=created_to,
+        priority=priority,
+        category=category,
+        requester_email=_email_filter(requester_email) if requester_email else None,
+        updated_since=(
+            _parse_instant("updated_since", updated_since, end_of_day=False)
+            if updated_since
+            else None
+        ),
+        search=_search_filter(search) if search is not None else None,
+    )
+
+
+def _search_filter(raw: str) -> str:
+    try:
+        text = storable_text(raw)
+    except ValueError as error:
+        raise _query_error("search", str(error), raw) from None
+    if not search_words(text):
+        raise _query_error("search", "Search must contain at least one word", raw)
+    return text
+
+
+def _email_filter(raw: str) -> str:
+    """The address as stored (normalised the way create normalises it)."""
+    try:
+        return check_email(raw)
+    except ValueError as error:
+        raise _query_error("requester_email", str(error), raw) from None
+
+
+def custom_field_params(request: Request) -> list[tuple[str, str]]:
+    """The `cf.<name>=value` pairs of the query string, as sent."""
+    return [
+        (key.removeprefix(CF_PREFIX), value)
+        for key, value in request.query_params.multi_items()
+        if key.startswith(CF_PREFIX)
+    ]

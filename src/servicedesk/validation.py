@@ -1,0 +1,62 @@
+"""Checks every entry point applies to what callers send: text a database can store,
+e-mail addresses, and the field types several packages share.
+
+JSON can carry what no column can hold (a NUL character, a lone surrogate); each text a
+caller sends passes `storable_text` before it reaches a model, so such input is a 422
+naming the field, never a 500.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from email_validator import EmailNotValidError, validate_email
+from pydantic import AfterValidator, Field
+
+CATEGORY_MAX = 100
+EMAIL_MAX = 320
+
+
+def storable_text(value: str) -> str:
+    """Refuse what no database column can hold: NUL characters (PostgreSQL text) and
+    lone surrogates (not encodable as UTF-8). JSON can carry both."""
+    if "\x00" in value:
+        raise ValueError("must not contain NUL characters")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValueError("must be valid Unicode text (no lone surrogates)") from None
+    return value
+
+
+def storable_json(value: Any) -> None:
+    """`storable_text` for every key and string inside a JSON value."""
+    if isinstance(value, str):
+        storable_text(value)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            storable_text(key)
+            storable_json(item)
+    elif isinstance(value, list):
+        for item in value:
+            storable_json(item)
+
+
+def check_email(value: str) -> str:
+    """The address, normalised, if its syntax is valid (no DNS look-up: no network on the
+    request path); `.test` domains are allowed for integrators' test suites."""
+    try:
+        result = validate_email(value, check_deliverability=False, test_environment=True)
+    except EmailNotValidError as error:
+        raise ValueError(f"value is not a valid email address: {error}") from None
+    return result.normalized
+
+
+Storable = AfterValidator(storable_text)
+Email = Annotated[
+    str,
+    Field(max_length=EMAIL_MAX, json_schema_extra={"format": "email"}),
+    Storable,
+    AfterValidator(check_email),
+]
+Category = Annotated[str, Field(min_length=1, max_length=CATEGORY_MAX), Storable]
