@@ -16,7 +16,7 @@ import httpx
 from servicedesk.config import Settings
 from servicedesk.custom_fields.service import DEFINITIONS
 from servicedesk.db.database import Database
-from servicedesk.events.service import record_ticket_event
+from servicedesk.events.service import record_ticket_events
 from servicedesk.http import tls_context
 from servicedesk.jobs.worker import JobHandler, Worker
 from servicedesk.providers import service as providers
@@ -30,15 +30,15 @@ from servicedesk.triage.feedback import learn_from_overrides
 from servicedesk.triage.jobs import TriageJobHandler
 from servicedesk.webhooks.delivery import WebhookDeliveryHandler
 from servicedesk.webhooks.delivery import new_http_client as new_webhook_client
-from servicedesk.webhooks.dispatch import ACTIVE_WEBHOOKS, deliver_ticket_event
+from servicedesk.webhooks.dispatch import ACTIVE_WEBHOOKS, deliver_ticket_events
 from servicedesk.webhooks.repository import DELIVERY_JOB_KIND
 
-# Every ticket event reaches these, in this order, inside the change's transaction:
-# the history row first (webhook deliveries refer to it).
+# Every change's events reach these, in this order, inside the change's transaction:
+# the history rows first (webhook deliveries refer to them).
 TICKET_SUBSCRIBERS: tuple[Subscriber, ...] = (
-    record_ticket_event,  # events: the append-only row history shows and webhooks send
-    deliver_ticket_event,  # webhooks: a delivery per subscribed endpoint
-    providers.mirror_change,  # providers: the mirror's update, note or re-create
+    record_ticket_events,  # events: the append-only rows history shows and webhooks send
+    deliver_ticket_events,  # webhooks: a delivery per subscribed endpoint and event
+    providers.mirror_changes,  # providers: the mirror's update, note or re-create
     learn_from_overrides,  # triage: agents' overrides become training examples
 )
 

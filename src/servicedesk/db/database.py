@@ -25,7 +25,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
 from sqlalchemy import text
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from sqlalchemy.orm import Session
 
@@ -33,6 +33,7 @@ from servicedesk import deadline
 from servicedesk.config import Settings
 from servicedesk.db import models  # noqa: F401 - every mapper known to every session
 from servicedesk.db.engine import (
+    AUTOCOMMIT,
     SQLITE_BEGIN_OPTION,
     create_postgres_engine,
     create_sqlite_engine,
@@ -71,6 +72,12 @@ class Database:
         """Run `work` without a write transaction; whatever it changes is discarded."""
         return await self._backend.read(work)
 
+    async def lookup(self, work: Unit[T]) -> T:
+        """`read` for work bounded by an index (a row by its key, a page of the newest):
+        on SQLite it runs at once in the caller's thread, in autocommit, where a hop to
+        a reader thread would cost more than the statement."""
+        return await self._backend.lookup(work)
+
     async def write(self, work: Unit[T], *, tenant_id: uuid.UUID | None = None) -> T:
         """Run `work` in a transaction and commit it before returning its result. Writes
         of one tenant take turns with other tenants' (round-robin); one that cannot start
@@ -103,6 +110,8 @@ class _Postgres:
         async with self._read_sessions() as session:
             return await session.run_sync(work)
 
+    lookup = read
+
     async def write(self, work: Unit[T], key: Any) -> tuple[T, dict[str, Any]]:
         async with self._gate.turn(key), self._write_sessions() as session:
             async with session.begin():
@@ -124,6 +133,10 @@ class _Sqlite:
             lock_path=path.with_name(path.name + ".writer-lock") if path else None,
         )
         self._readers = ThreadPoolExecutor(SQLITE_READ_THREADS, thread_name_prefix="sqlite-read")
+        # The event loop's own connection, for lookups: a file read in WAL mode never
+        # waits on a writer, so it cannot stall the loop on a lock.
+        self._lookups = self.engine.execution_options(**{SQLITE_BEGIN_OPTION: AUTOCOMMIT})
+        self._lookup_connection: Connection | None = None
 
     async def read(self, work: Unit[T]) -> T:
         loop = asyncio.get_running_loop()
@@ -133,10 +146,18 @@ class _Sqlite:
         with Session(self.engine, expire_on_commit=False) as session:
             return work(session)
 
+    async def lookup(self, work: Unit[T]) -> T:
+        if self._lookup_connection is None or self._lookup_connection.closed:
+            self._lookup_connection = self._lookups.connect()
+        with Session(self._lookup_connection, expire_on_commit=False) as session:
+            return work(session)
+
     async def write(self, work: Unit[T], key: Any) -> tuple[T, dict[str, Any]]:
         return await self._writer.run(work, key)
 
     async def dispose(self) -> None:
         await asyncio.to_thread(self._writer.close)
         self._readers.shutdown(wait=True)
+        if self._lookup_connection is not None:
+            self._lookup_connection.close()
         self.engine.dispose()

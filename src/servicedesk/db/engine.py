@@ -16,6 +16,8 @@ from servicedesk.config import Settings
 # once (waiting up to busy_timeout) instead of failing with SQLITE_BUSY when a read
 # transaction later tries to upgrade while another writer has committed.
 SQLITE_BEGIN_OPTION = "servicedesk_sqlite_begin"
+# As that option: no BEGIN at all, each statement its own transaction (quick reads).
+AUTOCOMMIT = "AUTOCOMMIT"
 
 
 def create_postgres_engine(settings: Settings) -> AsyncEngine:
@@ -73,6 +75,7 @@ def create_sqlite_engine(settings: Settings) -> Engine:
     @event.listens_for(engine, "begin")
     def _begin(connection: Connection) -> None:
         mode = connection.get_execution_options().get(SQLITE_BEGIN_OPTION, "DEFERRED")
-        connection.exec_driver_sql(f"BEGIN {mode}")
+        if mode != AUTOCOMMIT:
+            connection.exec_driver_sql(f"BEGIN {mode}")
 
     return engine

@@ -14,4 +14,9 @@ def get_database(request: Request) -> Database:
     return database
 
 
-DatabaseDep = Annotated[Database, Depends(get_database)]
+async def _database(request: Request) -> Database:
+    # async: FastAPI runs a plain function dependency in a thread (a hop per request).
+    return get_database(request)
+
+
+DatabaseDep = Annotated[Database, Depends(_database)]

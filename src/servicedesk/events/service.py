@@ -1,6 +1,6 @@
 """Recording events: the append-only rows that history shows and webhooks deliver.
 
-A ticket event is recorded by `record_ticket_event`, the first subscriber of every
+A ticket change's events are recorded by `record_ticket_events`, the first subscriber of every
 ticket change (`servicedesk.composition`), in the change's transaction, so history and
 ticket cannot disagree. Other events (a webhook's test event) are recorded with `record`.
 """
@@ -8,15 +8,19 @@ ticket cannot disagree. Other events (a webhook's test event) are recorded with 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
-from servicedesk.db.base import utcnow
+from servicedesk.db.base import table_of, utcnow
 from servicedesk.events.models import Event
 from servicedesk.tickets.events import Publication, TicketEvent, new_event_id
+
+# Prebuilt (Core, not the ORM's bulk path): its compiled form is reused by every change.
+_INSERT = insert(table_of(Event))
 
 
 def record(
@@ -33,8 +37,8 @@ def record(
 ) -> str:
     """Insert one event row; returns its id."""
     event_id = event_id or new_event_id()
-    session.execute(
-        insert(Event),
+    session.connection().execute(
+        _INSERT,
         {
             "id": event_id,
             "tenant_id": tenant_id,
@@ -49,16 +53,21 @@ def record(
     return event_id
 
 
-def record_ticket_event(publication: Publication, event: TicketEvent) -> None:
-    """The subscriber that writes each ticket event's row."""
-    record(
-        publication.session,
-        tenant_id=event.tenant_id,
-        event_type=event.type,
-        actor=event.actor,
-        data=event.data,
-        ticket_id=event.ticket_id,
-        changes=event.changes,
-        event_id=event.id,
-        occurred_at=event.occurred_at,
+def record_ticket_events(publication: Publication, events: Sequence[TicketEvent]) -> None:
+    """The subscriber that writes a change's event rows, in one statement."""
+    publication.session.connection().execute(
+        _INSERT,
+        [
+            {
+                "id": event.id,
+                "tenant_id": event.tenant_id,
+                "ticket_id": event.ticket_id,
+                "type": event.type.value,
+                "actor": event.actor,
+                "occurred_at": event.occurred_at,
+                "data": event.data,
+                "changes": event.changes,
+            }
+            for event in events
+        ],
     )

@@ -18,11 +18,12 @@ from typing import Any
 from sqlalchemy import delete, exists, insert, or_, select, update
 from sqlalchemy.orm import Session, aliased
 
-from servicedesk.db.base import utcnow
+from servicedesk.db.base import table_of, utcnow
 from servicedesk.db.database import ENQUEUED_FLAG
 from servicedesk.jobs.models import JobState, OutboxJob
 
 ERROR_MAX_CHARS = 2000
+_INSERT = insert(table_of(OutboxJob))
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,8 +87,8 @@ def enqueue(session: Session, tenant_id: uuid.UUID, *specs: JobSpec) -> None:
     if not specs:
         return
     now = utcnow()
-    session.execute(
-        insert(OutboxJob),
+    session.connection().execute(
+        _INSERT,
         [
             {
                 "tenant_id": tenant_id,

@@ -14,7 +14,7 @@ from __future__ import annotations
 import hmac
 import secrets
 import uuid
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -396,33 +396,38 @@ def create_job(
     )
 
 
-def mirror_change(publication: Publication, event: TicketEvent) -> None:
-    """The subscriber: queue what a change means for the ticket's mirror.
+def mirror_changes(publication: Publication, events: Sequence[TicketEvent]) -> None:
+    """The subscriber: queue what a change means for the ticket's mirror."""
+    specs = [spec for event in events if (spec := _mirror_job(event)) is not None]
+    if specs:
+        jobs.enqueue(publication.session, events[0].tenant_id, *specs)
 
-    A mirrored field changed → push it; a note → post it; a mirror that had failed and
+
+def _mirror_job(event: TicketEvent) -> JobSpec | None:
+    """A mirrored field changed → push it; a note → post it; a mirror that had failed and
     was set back to `pending` by the change → create it again. Changes made by the
-    provider itself (its reports, sync outcomes) are never echoed back."""
+    provider itself (its reports, sync outcomes) are never echoed back, and the
+    `ticket.closed` / `ticket.reopened` that follow a `ticket.updated` repeat its changes."""
     if event.actor.startswith("provider"):
-        return
+        return None
     status = event.data.get("external_sync_status")
-    spec = None
     if event.type is TicketEventType.NOTE_ADDED:
-        if status in (PENDING, SYNCED):
-            spec = JobSpec(
-                NOTE_JOB_KIND,
-                ordering_key(event.ticket_id),
-                {"ticket_id": str(event.ticket_id), "note_id": event.data["note"]["id"]},
-            )
-    elif event.type in (TicketEventType.UPDATED, TicketEventType.TRIAGED) and event.changes:
-        retried = event.changes.get("external_sync_status", {}).get("old") == FAILED
-        if retried and status == PENDING:
-            spec = create_job(event.ticket_id, ambiguous=False)
-        elif status in (PENDING, SYNCED) and set(event.changes) & set(SYNCED_FIELDS):
-            spec = JobSpec(
-                UPDATE_JOB_KIND, ordering_key(event.ticket_id), {"ticket_id": str(event.ticket_id)}
-            )
-    if spec is not None:
-        jobs.enqueue(publication.session, event.tenant_id, spec)
+        if status not in (PENDING, SYNCED):
+            return None
+        return JobSpec(
+            NOTE_JOB_KIND,
+            ordering_key(event.ticket_id),
+            {"ticket_id": str(event.ticket_id), "note_id": event.data["note"]["id"]},
+        )
+    if event.type not in (TicketEventType.UPDATED, TicketEventType.TRIAGED) or not event.changes:
+        return None
+    if event.changes.get("external_sync_status", {}).get("old") == FAILED and status == PENDING:
+        return create_job(event.ticket_id, ambiguous=False)
+    if status in (PENDING, SYNCED) and set(event.changes) & set(SYNCED_FIELDS):
+        return JobSpec(
+            UPDATE_JOB_KIND, ordering_key(event.ticket_id), {"ticket_id": str(event.ticket_id)}
+        )
+    return None
 
 
 def ordering_key(ticket_id: uuid.UUID) -> str:

@@ -9,7 +9,8 @@ from fastapi import Depends, Request
 from servicedesk.tickets.service import TicketService
 
 
-def ticket_service(request: Request) -> TicketService:
+async def ticket_service(request: Request) -> TicketService:
+    # async: FastAPI runs a plain function dependency in a thread (a hop per request).
     tickets: TicketService = request.app.state.tickets
     return tickets
 

@@ -2,17 +2,18 @@
 
 Every change to a ticket is published as one or more `TicketEvent`s inside the
 transaction that makes it. Subscribers (history, webhooks, the provider mirror, triage
-feedback: the list is `servicedesk.composition.TICKET_SUBSCRIBERS`) each get the
-events in order with a `Publication`, the session and the tenant's configuration, and
-write what they must in the same transaction. This package defines the events and never
-imports a subscriber.
+feedback: the list is `servicedesk.composition.TICKET_SUBSCRIBERS`) each get a change's
+events together, in order, with a `Publication` (the session and the tenant's
+configuration), and write what they must in the same transaction: all of a change's
+rows of one kind in one statement. This package defines the events and never imports a
+subscriber.
 """
 
 from __future__ import annotations
 
 import secrets
 import uuid
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -61,13 +62,15 @@ class Publication:
     config: TenantConfig
 
 
-Subscriber = Callable[[Publication, TicketEvent], None]
+Subscriber = Callable[[Publication, Sequence[TicketEvent]], None]
 
 
 def publish(
-    subscribers: Sequence[Subscriber], publication: Publication, events: Iterable[TicketEvent]
+    subscribers: Sequence[Subscriber], publication: Publication, events: Sequence[TicketEvent]
 ) -> None:
-    """Hand each event to every subscriber, in order, inside the caller's transaction."""
-    for event in events:
-        for subscriber in subscribers:
-            subscriber(publication, event)
+    """Hand a change's events to every subscriber, in order, inside the caller's
+    transaction."""
+    if not events:
+        return
+    for subscriber in subscribers:
+        subscriber(publication, events)

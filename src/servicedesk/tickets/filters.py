@@ -40,7 +40,7 @@ def _query_error(name: str, message: str, raw: str) -> ValidationFailed:
     return ValidationFailed.at(("query", name), message)
 
 
-def ticket_filters(
+async def ticket_filters(
     status: Annotated[TicketStatus | None, Query(description="Any of the six statuses")] = None,
     start_date: Annotated[
         str | None,

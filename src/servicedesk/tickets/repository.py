@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import uuid
@@ -20,15 +21,18 @@ from sqlalchemy import (
     bindparam,
     column,
     func,
+    insert,
+    inspect,
     literal,
     literal_column,
     or_,
     select,
     text,
 )
-from sqlalchemy.engine import Dialect
+from sqlalchemy.engine import Dialect, RowMapping
 from sqlalchemy.orm import Session
 
+from servicedesk.db.base import table_of
 from servicedesk.db.repository import TenantRepository
 from servicedesk.tickets.models import Ticket, TicketNote
 
@@ -47,6 +51,13 @@ class TicketFilters:
     # Full-text search: the words the caller typed (`search_words` made them safe).
     search: str | None = None
 
+    def walks_an_index(self) -> bool:
+        """Whether a page of these reads about its own rows from an index, newest first
+        (no filter, or status and dates only); others may read many rows to find a page."""
+        return self == TicketFilters(
+            status=self.status, created_from=self.created_from, created_to=self.created_to
+        )
+
 
 @dataclass(frozen=True, slots=True)
 class Position:
@@ -56,14 +67,41 @@ class Position:
     id: uuid.UUID
 
 
+# The columns of the ticket object, as a prebuilt statement: the hot reads skip the ORM's
+# identity map and object loading (a ticket by its id: ~0.2 ms through the ORM on SQLite,
+# a few dozen microseconds this way).
+_PUBLIC = [column for column in Ticket.__table__.columns if column.name != "tenant_id"]
+_BY_ID = select(*_PUBLIC).where(
+    Ticket.tenant_id == bindparam("tenant_id"), Ticket.id == bindparam("ticket_id")
+)
+_INSERT = insert(table_of(Ticket))
+# SQLite's kept counts (migration 0010); tenant ids are stored as 32 hex digits there.
+_KEPT_COUNT = text("SELECT sum(tickets) FROM ticket_counts WHERE tenant_id = :tenant_id")
+_KEPT_STATUS_COUNT = text(
+    "SELECT tickets FROM ticket_counts WHERE tenant_id = :tenant_id AND status = :status"
+)
+# (attribute, column name) of every column: `metadata_` is stored as `metadata`.
+ATTRIBUTES = [(prop.key, prop.columns[0].name) for prop in inspect(Ticket).column_attrs]
+
+
 class TicketRepository(TenantRepository[Ticket]):
     """The tenant's tickets."""
 
     model = Ticket
 
+    def row(self, ticket_id: uuid.UUID) -> RowMapping | None:
+        """The ticket's columns, by name (`metadata`, not the attribute `metadata_`)."""
+        # On the connection: a Core statement, compiled once, without the ORM's layer.
+        found = self.session.connection().execute(
+            _BY_ID, {"tenant_id": self.tenant_id, "ticket_id": ticket_id}
+        )
+        return found.mappings().first()
+
     def insert(self, ticket: Ticket) -> None:
-        self.session.add(ticket)
-        self.session.flush()
+        """One INSERT of a new ticket, in Core: the ORM's unit of work cost more than the
+        row (about a millisecond per create on SQLite)."""
+        values = {column: getattr(ticket, attribute) for attribute, column in ATTRIBUTES}
+        self.session.connection().execute(_INSERT, values)
 
     def mirrored_by(
         self, provider: str, external_id: str, *, for_update: bool = False
@@ -83,10 +121,39 @@ class TicketRepository(TenantRepository[Ticket]):
         limit: int,
         offset: int = 0,
         after: Position | None = None,
-    ) -> Sequence[Ticket]:
-        return _list_page(
-            self.session, self.tenant_id, filters, limit=limit, offset=offset, after=after
+    ) -> Sequence[RowMapping]:
+        """A page of tickets' columns (as `row`), newest first; a search goes through
+        `search_page`."""
+        if filters.walks_an_index():
+            statement = _newest_page(
+                filters.status is not None,
+                filters.created_from is not None,
+                filters.created_to is not None,
+                after is not None,
+            )
+            values = {
+                "tenant_id": self.tenant_id,
+                "status": filters.status,
+                "created_from": filters.created_from,
+                "created_to": filters.created_to,
+                "after_created": after.created_at if after else None,
+                "after_id": after.id if after else None,
+                "limit": limit,
+                "offset": offset,
+            }
+            return self.session.connection().execute(statement, values).mappings().all()
+        dialect = self.session.get_bind().dialect.name
+        conditions = _conditions(self.tenant_id, filters, dialect)
+        if after is not None:
+            conditions.append(_after(after))
+        query = (
+            select(*_PUBLIC)
+            .where(*conditions)
+            .order_by(Ticket.created_at.desc(), Ticket.id.desc())
+            .limit(limit)
+            .offset(offset)
         )
+        return self.session.connection().execute(query).mappings().all()
 
     def search_page(
         self, filters: TicketFilters, *, limit: int, offset: int
@@ -121,6 +188,28 @@ class TicketRepository(TenantRepository[Ticket]):
         else:
             clause = text("json_extract(tickets.custom_fields, '$.' || :name) IS NOT NULL")
         return clause.bindparams(bindparam("name", name, unique=True))
+
+
+@functools.cache
+def _newest_page(status: bool, created_from: bool, created_to: bool, after: bool) -> Select[Any]:
+    """The statement of a page filtered by these (the commonest lists), built once:
+    building and caching-keying a statement cost more than running it on SQLite."""
+    conditions: list[ColumnElement[bool]] = [Ticket.tenant_id == bindparam("tenant_id")]
+    if status:
+        conditions.append(Ticket.status == bindparam("status"))
+    if created_from:
+        conditions.append(Ticket.created_at >= bindparam("created_from"))
+    if created_to:
+        conditions.append(Ticket.created_at <= bindparam("created_to"))
+    if after:
+        conditions.append(_after_row(bindparam("after_created"), bindparam("after_id")))
+    return (
+        select(*_PUBLIC)
+        .where(*conditions)
+        .order_by(Ticket.created_at.desc(), Ticket.id.desc())
+        .limit(bindparam("limit"))
+        .offset(bindparam("offset"))
+    )
 
 
 def _conditions(
@@ -289,31 +378,16 @@ def _custom_field_matches(name: str, field_type: str, value: Any, dialect: str) 
 
 
 def _after(position: Position) -> ColumnElement[bool]:
-    # Row-value comparison spelled out, so SQLite and PostgreSQL both use the index.
+    return _after_row(position.created_at, position.id)
+
+
+def _after_row(created_at: Any, ticket_id: Any) -> ColumnElement[bool]:
+    """Newer-first order after the ticket (`created_at`, `ticket_id`): values or bound
+    parameters. The row-value comparison spelled out, so both databases use the index."""
     return or_(
-        Ticket.created_at < position.created_at,
-        and_(Ticket.created_at == position.created_at, Ticket.id < position.id),
+        Ticket.created_at < created_at,
+        and_(Ticket.created_at == created_at, Ticket.id < ticket_id),
     )
-
-
-def _list_page(
-    session: Session,
-    tenant_id: uuid.UUID,
-    filters: TicketFilters,
-    *,
-    limit: int,
-    offset: int = 0,
-    after: Position | None = None,
-) -> Sequence[Ticket]:
-    """A page of tickets, newest first (a search goes through `search_page`)."""
-    dialect = session.get_bind().dialect.name
-    conditions = _conditions(tenant_id, filters, dialect)
-    if after is not None:
-        conditions.append(_after(after))
-    query = select(Ticket).where(*conditions).order_by(Ticket.created_at.desc(), Ticket.id.desc())
-    result = session.execute(query.limit(limit).offset(offset))
-    tickets: Sequence[Ticket] = result.scalars().all()
-    return tickets
 
 
 def _search_page(
@@ -367,8 +441,15 @@ def _count(
 ) -> Count:
     """How many tickets match. On PostgreSQL: exact up to `exact_up_to`, beyond it the
     planner's estimate (a full count of a million rows would cost more than the page).
-    Elsewhere (SQLite): always exact."""
+    SQLite: always exact; with no filter but the status, from the counts its triggers
+    keep (migration 0010)."""
     dialect = session.get_bind().dialect
+    if dialect.name != "postgresql" and filters == TicketFilters(status=filters.status):
+        kept = _KEPT_COUNT if filters.status is None else _KEPT_STATUS_COUNT
+        kept_total = session.connection().execute(
+            kept, {"tenant_id": tenant_id.hex, "status": filters.status}
+        )
+        return Count(int(kept_total.scalar() or 0), estimated=False)
     conditions = _conditions(tenant_id, filters, dialect.name)
     if dialect.name != "postgresql":
         # No estimate to fall back on: count exactly, once.

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 import uuid
-from datetime import datetime
+from collections.abc import Mapping
+from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, AliasChoices, BaseModel, ConfigDict, Field, field_validator
@@ -173,6 +174,39 @@ class TicketOut(BaseModel):
     custom_fields: dict[str, Any] = Field(default_factory=dict)
     created_at: datetime
     updated_at: datetime
+
+
+def ticket_document(columns: Mapping[Any, Any]) -> dict[str, Any]:
+    """The ticket object as JSON-ready data, from the tickets table's columns by name:
+    what `TicketOut.model_validate(...).model_dump(mode="json")` makes, without
+    validating what the database already holds (a few microseconds instead of ~30 per
+    ticket; tested equal)."""
+    return {
+        "id": str(columns["id"]),
+        "subject": columns["subject"],
+        "description": columns["description"],
+        "status": columns["status"],
+        "priority": columns["priority"],
+        "requester_email": columns["requester_email"],
+        "external_provider": columns["external_provider"],
+        "external_ticket_id": columns["external_ticket_id"],
+        "external_ticket_url": columns["external_ticket_url"],
+        "external_sync_status": columns["external_sync_status"],
+        "external_sync_error": columns["external_sync_error"],
+        "metadata": dict(columns["metadata"] or {}),
+        "category": columns["category"],
+        "ai_suggested_response": columns["ai_suggested_response"],
+        "confidence_score": columns["confidence_score"],
+        "custom_fields": dict(columns["custom_fields"] or {}),
+        "created_at": instant(columns["created_at"]),
+        "updated_at": instant(columns["updated_at"]),
+    }
+
+
+def instant(value: datetime) -> str:
+    """An aware datetime as the API renders it (as Pydantic does): UTC, ISO 8601, `Z`,
+    microseconds only when there are some."""
+    return value.astimezone(UTC).replace(tzinfo=None).isoformat() + "Z"
 
 
 class TicketList(BaseModel):

@@ -29,6 +29,7 @@ from datetime import datetime, timedelta
 from functools import partial
 from typing import Any
 
+from sqlalchemy.engine import RowMapping
 from sqlalchemy.orm import Session
 
 from servicedesk.config import Settings
@@ -52,13 +53,20 @@ from servicedesk.tickets.events import (
 )
 from servicedesk.tickets.models import Ticket, TicketNote
 from servicedesk.tickets.repository import (
+    ATTRIBUTES,
     Count,
     NoteRepository,
     Position,
     TicketFilters,
     TicketRepository,
 )
-from servicedesk.tickets.schemas import NoteCreate, NoteOut, TicketCreate, TicketOut, TicketUpdate
+from servicedesk.tickets.schemas import (
+    NoteCreate,
+    NoteOut,
+    TicketCreate,
+    TicketUpdate,
+)
+from servicedesk.tickets.schemas import ticket_document as document_of_columns
 from servicedesk.ttl_cache import TtlCache
 
 # Totals are exact up to here; above, PostgreSQL's planner estimate is returned (and the
@@ -69,6 +77,8 @@ EXACT_COUNT_LIMIT = 10_000
 # statements). The planner's estimate itself only moves when ANALYZE runs, and a set of
 # more than 10,000 tickets does not fall under the limit in seconds.
 ESTIMATED_TOTAL_SECONDS = 5.0
+# A list page reading past this many rows is no lookup (servicedesk.db.database).
+QUICK_OFFSET = 1_000
 # A custom field's values are removed from this many tickets per transaction.
 REMOVAL_BATCH = 200
 REMOVE_VALUES_JOB_KIND = "tickets.remove_custom_field_values"
@@ -140,7 +150,14 @@ CreateStep = Callable[[TenantConfig, NewTicket], Awaitable[NewTicket]]
 
 def ticket_document(ticket: Ticket) -> dict[str, Any]:
     """The ticket as the API returns it, as JSON-ready data (responses, events)."""
-    return TicketOut.model_validate(ticket).model_dump(mode="json")
+    return document_of_columns(
+        {column: getattr(ticket, attribute) for attribute, column in ATTRIBUTES}
+    )
+
+
+def row_document(row: RowMapping) -> dict[str, Any]:
+    """`ticket_document` of a row of the tickets table's columns."""
+    return document_of_columns(row)
 
 
 def note_document(note: TicketNote) -> dict[str, Any]:
@@ -167,7 +184,8 @@ class TicketService:
         )
 
     async def config_of(self, tenant_id: uuid.UUID) -> TenantConfig:
-        return await self.database.read(partial(self.configs.current, tenant_id=tenant_id))
+        """The tenant's configuration as of now (one indexed read when it is unchanged)."""
+        return await self.database.lookup(partial(self.configs.current, tenant_id=tenant_id))
 
     # -- create ------------------------------------------------------------------------
 
@@ -267,9 +285,12 @@ class TicketService:
 
     async def get(self, tenant_id: uuid.UUID, ticket_id: uuid.UUID) -> dict[str, Any]:
         def read(session: Session) -> dict[str, Any]:
-            return ticket_document(_require(session, tenant_id, ticket_id))
+            row = TicketRepository(session, tenant_id).row(ticket_id)
+            if row is None:
+                raise TicketNotFound()
+            return row_document(row)
 
-        return await self.database.read(read)
+        return await self.database.lookup(read)
 
     async def list_page(
         self,
@@ -288,6 +309,7 @@ class TicketService:
                 ("query", "cursor"), "A search is ranked: page it with offset, not cursor"
             )
         after = _decoded_cursor(cursor) if cursor else None
+        quick = filters.walks_an_index() and not custom_field_filters and offset <= QUICK_OFFSET
 
         def read(session: Session) -> TicketPage:
             scoped = filters
@@ -298,7 +320,7 @@ class TicketService:
                 )
             return self._page(session, tenant_id, scoped, limit, offset, after)
 
-        return await self.database.read(read)
+        return await (self.database.lookup if quick else self.database.read)(read)
 
     def _page(
         self,
@@ -311,14 +333,14 @@ class TicketService:
     ) -> TicketPage:
         repository = TicketRepository(session, tenant_id)
         if filters.search is not None:
-            tickets, total = repository.search_page(filters, limit=limit, offset=offset)
-        else:
-            tickets = repository.list_page(filters, limit=limit, offset=offset, after=after)
-            total = self._total(repository, filters)
-        # A ranked search has no stable position to resume from: it pages by offset.
-        resumable = len(tickets) == limit and filters.search is None
-        next_cursor = encode_cursor(tickets[-1]) if resumable else None
-        return TicketPage([ticket_document(t) for t in tickets], total, next_cursor)
+            # A ranked search has no stable position to resume from: it pages by offset.
+            found, total = repository.search_page(filters, limit=limit, offset=offset)
+            return TicketPage([ticket_document(ticket) for ticket in found], total, None)
+        rows = repository.list_page(filters, limit=limit, offset=offset, after=after)
+        total = self._total(repository, filters)
+        last = rows[-1] if len(rows) == limit else None
+        next_cursor = encode_cursor(last["created_at"], last["id"]) if last else None
+        return TicketPage([row_document(row) for row in rows], total, next_cursor)
 
     def _total(self, repository: TicketRepository, filters: TicketFilters) -> Count:
         key: tuple[uuid.UUID, TicketFilters] | None = (repository.tenant_id, filters)
@@ -649,8 +671,8 @@ def later_than(previous: datetime) -> datetime:
     return now if now > previous else previous + timedelta(microseconds=1)
 
 
-def encode_cursor(ticket: Ticket) -> str:
-    raw = json.dumps([ticket.created_at.isoformat(), str(ticket.id)]).encode()
+def encode_cursor(created_at: datetime, ticket_id: uuid.UUID) -> str:
+    raw = json.dumps([created_at.isoformat(), str(ticket_id)]).encode()
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 

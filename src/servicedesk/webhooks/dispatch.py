@@ -1,7 +1,7 @@
 """Fan an event out to the tenant's subscribed endpoints: one delivery row and one outbox
 job per endpoint, written in the event's own transaction.
 
-`deliver_ticket_event` is the subscriber every ticket event reaches
+`deliver_ticket_events` is the subscriber every ticket change reaches
 (`servicedesk.composition`); the tenant's active endpoints come from its configuration
 (`ACTIVE_WEBHOOKS`), which every webhook change moves.
 """
@@ -17,7 +17,7 @@ from enum import StrEnum
 from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
-from servicedesk.db.base import utcnow
+from servicedesk.db.base import table_of, utcnow
 from servicedesk.jobs import service as jobs
 from servicedesk.jobs.service import JobSpec
 from servicedesk.tenant_config import ConfigPart
@@ -25,6 +25,8 @@ from servicedesk.tickets.events import Publication, TicketEvent
 from servicedesk.webhooks.events import ALL_TICKET_EVENTS
 from servicedesk.webhooks.models import WebhookDelivery
 from servicedesk.webhooks.repository import DELIVERY_JOB_KIND, WebhookRepository
+
+_INSERT_DELIVERIES = insert(table_of(WebhookDelivery))
 
 
 class DeliveryStatus(StrEnum):
@@ -56,53 +58,58 @@ def _load_subscriptions(session: Session, tenant_id: uuid.UUID) -> tuple[Subscri
 ACTIVE_WEBHOOKS: ConfigPart[tuple[Subscription, ...]] = ConfigPart("webhooks", _load_subscriptions)
 
 
-def deliver_ticket_event(publication: Publication, event: TicketEvent) -> None:
-    """The subscriber: a delivery of `event` to each active endpoint that wants it."""
+@dataclass(frozen=True, slots=True)
+class Wanted:
+    """One event to deliver to one endpoint; jobs of one ticket at one endpoint share an
+    ordering key, so that endpoint receives that ticket's events in order."""
+
+    webhook_id: str
+    event_id: str
+    event_type: str
+    ordering_subject: str
+
+
+def deliver_ticket_events(publication: Publication, events: Sequence[TicketEvent]) -> None:
+    """The subscriber: a delivery of each event to each active endpoint that wants it."""
+    subscriptions = publication.config[ACTIVE_WEBHOOKS]
     wanted = [
-        subscription.webhook_id
-        for subscription in publication.config[ACTIVE_WEBHOOKS]
+        Wanted(subscription.webhook_id, event.id, event.type, str(event.ticket_id))
+        for event in events
+        for subscription in subscriptions
         if subscription.wants(event.type)
     ]
-    enqueue_deliveries(
-        publication.session, event.tenant_id, wanted, event.id, event.type, str(event.ticket_id)
-    )
+    if wanted:
+        enqueue_deliveries(publication.session, events[0].tenant_id, wanted)
 
 
 def enqueue_deliveries(
-    session: Session,
-    tenant_id: uuid.UUID,
-    webhook_ids: Sequence[str],
-    event_id: str,
-    event_type: str,
-    ordering_subject: str,
+    session: Session, tenant_id: uuid.UUID, wanted: Sequence[Wanted]
 ) -> list[str]:
-    """Deliveries of one event to these endpoints, each with its job; their ids."""
-    if not webhook_ids:
-        return []
+    """The deliveries, each with its job (one statement for each); their ids."""
     now = utcnow()
-    ids = [f"whd_{secrets.token_hex(12)}" for _ in webhook_ids]
+    ids = [f"whd_{secrets.token_hex(12)}" for _ in wanted]
     rows = [
         {
             "id": delivery_id,
             "tenant_id": tenant_id,
-            "webhook_id": webhook_id,
-            "event_id": event_id,
-            "event_type": event_type,
+            "webhook_id": one.webhook_id,
+            "event_id": one.event_id,
+            "event_type": one.event_type,
             "status": DeliveryStatus.PENDING,
             "attempt_count": 0,
             "next_retry_at": now,
             "created_at": now,
             "updated_at": now,
         }
-        for webhook_id, delivery_id in zip(webhook_ids, ids, strict=True)
+        for one, delivery_id in zip(wanted, ids, strict=True)
     ]
-    session.execute(insert(WebhookDelivery), rows)
+    session.connection().execute(_INSERT_DELIVERIES, rows)
     jobs.enqueue(
         session,
         tenant_id,
         *(
-            delivery_job(webhook_id, delivery_id, ordering_subject)
-            for webhook_id, delivery_id in zip(webhook_ids, ids, strict=True)
+            delivery_job(one.webhook_id, delivery_id, one.ordering_subject)
+            for one, delivery_id in zip(wanted, ids, strict=True)
         ),
     )
     return ids

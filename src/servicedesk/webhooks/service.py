@@ -31,7 +31,12 @@ from servicedesk.errors import (
 from servicedesk.events import service as events
 from servicedesk.jobs import service as jobs
 from servicedesk.webhooks import urls
-from servicedesk.webhooks.dispatch import DeliveryStatus, delivery_job, enqueue_deliveries
+from servicedesk.webhooks.dispatch import (
+    DeliveryStatus,
+    Wanted,
+    delivery_job,
+    enqueue_deliveries,
+)
 from servicedesk.webhooks.events import VALID_EVENTS, WEBHOOK_TEST
 from servicedesk.webhooks.models import Webhook, WebhookAttempt, WebhookDelivery
 from servicedesk.webhooks.repository import DeliveryRepository, WebhookRepository
@@ -178,7 +183,7 @@ async def send_test_event(
             data={"webhook_id": webhook.id, "message": "A test event from servicedesk."},
         )
         [delivery_id] = enqueue_deliveries(
-            session, tenant_id, [webhook.id], event_id, WEBHOOK_TEST, event_id
+            session, tenant_id, [Wanted(webhook.id, event_id, WEBHOOK_TEST, event_id)]
         )
         delivery = DeliveryRepository(session, tenant_id).get(delivery_id)
         assert delivery is not None

@@ -25,8 +25,15 @@ def _render_item(type_: str, obj: Any, autogen_context: Any) -> str | Literal[Fa
     return False
 
 
-# Search structures kept by database triggers, outside the ORM (migration 0007).
-_UNMODELLED = {"search_vector", "ix_tickets_search", "ticket_search_ids", "sqlite_sequence"}
+# Structures kept by database triggers, outside the ORM: search (migration 0007) and
+# SQLite's ticket counts (0010).
+_UNMODELLED = {
+    "search_vector",
+    "ix_tickets_search",
+    "ticket_search_ids",
+    "sqlite_sequence",
+    "ticket_counts",
+}
 
 
 def _include_object(
