@@ -267,16 +267,27 @@ def main() -> None:
 
     process, base_url = start_server(args)
     try:
-        results = [
-            run_wrk(base_url, name, path, script, args)
+        chosen = [
+            (name, path, script)
             for name, path, script in scenarios(base_url, args.key)
             if args.only is None or args.only in name or name in ("healthz", "readyz")
         ]
+        # Warm-up: the first seconds after start (imports finishing, the pool filling)
+        # are not the server's speed.
+        healthz = chosen[0]
+        run_wrk(base_url, *healthz, argparse.Namespace(**{**vars(args), "duration": 3}))
+        results = [run_wrk(base_url, name, path, script, args) for name, path, script in chosen]
+        # /healthz again at the end: the ratio is to the mean of both, so that a change
+        # of the machine's speed during the run (other load on a shared host) shows as
+        # the gap between them rather than as a skewed ratio.
+        closing = run_wrk(base_url, *healthz, args)
     finally:
         process.terminate()
         process.wait(timeout=30)
 
-    ceiling = results[0].requests_per_second
+    opening = results[0].requests_per_second
+    ceiling = (opening + closing.requests_per_second) / 2
+    print(f"healthz at start {opening:.0f} req/s, at end {closing.requests_per_second:.0f}")
     for result in results:
         result.ratio_to_healthz = round(result.requests_per_second / ceiling, 3)
     database = "postgresql" if args.database_url else "sqlite"

@@ -24,3 +24,15 @@ async def test_startup_objects_are_frozen_out_of_collection_except_in_tests(
         gc.unfreeze()  # the test process must not keep this test's objects forever
 
     assert (count > 10_000) is frozen
+
+
+def test_json_responses_are_the_standard_librarys_compact_utf8_json() -> None:
+    import json
+
+    from servicedesk.http import JsonResponse
+    from servicedesk.tickets.schemas import SEED_TICKET_EXAMPLE
+
+    content = {"tickets": [{**SEED_TICKET_EXAMPLE, "subject": "Ünïcode ✓ \u2028"}], "n": 1.5}
+
+    expected = json.dumps(content, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+    assert JsonResponse(content).body == expected.encode()

@@ -18,6 +18,7 @@ from servicedesk.db.database import Database
 from servicedesk.errors import install_error_handlers
 from servicedesk.events.history import router as history_router
 from servicedesk.health.endpoints import router as health_router
+from servicedesk.http import JsonResponse
 from servicedesk.idempotency.service import purge_expired
 from servicedesk.kb.endpoints import router as kb_router
 from servicedesk.logs import configure_logging, get_logger
@@ -81,6 +82,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         await database.dispose()
 
     app = FastAPI(
+        default_response_class=JsonResponse,
         title="servicedesk",
         version=__version__,
         description=DESCRIPTION,

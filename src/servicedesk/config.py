@@ -134,6 +134,15 @@ class Settings(BaseSettings):
         description="Create waits this long for the local triage; then the ticket is "
         "stored untriaged and triaged in the background.",
     )
+    triage_loop_max_chars: int = Field(
+        default=2_000,
+        ge=0,
+        le=100_000,
+        description="A ticket up to this long (subject and description) whose tenant's "
+        "engine is ready is triaged on the event loop (1-2 ms, less than handing it to a "
+        "thread); longer ones, and any whose engine must first be built, run on a thread "
+        "within triage_inline_timeout_seconds. 0: always a thread.",
+    )
     triage_knowledge_ttl_seconds: float = Field(
         default=300.0,
         ge=0,

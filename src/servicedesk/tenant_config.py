@@ -25,15 +25,16 @@ from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
 from servicedesk.auth.models import Tenant
+from servicedesk.db.base import table_of
 
 T = TypeVar("T")
 
-_VERSION = select(Tenant.config_version).where(Tenant.id == bindparam("tenant_id"))
+_TENANTS = table_of(Tenant)
+_VERSION = select(_TENANTS.c.config_version).where(_TENANTS.c.id == bindparam("tenant_id"))
 _BUMP = (
-    update(Tenant)
-    .where(Tenant.id == bindparam("tenant_id"))
-    .values(config_version=Tenant.config_version + 1)
-    .execution_options(synchronize_session=False)
+    update(_TENANTS)
+    .where(_TENANTS.c.id == bindparam("tenant_id"))
+    .values(config_version=_TENANTS.c.config_version + 1)
 )
 
 
@@ -69,7 +70,8 @@ class TenantConfigs:
 
     def current(self, session: Session, tenant_id: uuid.UUID) -> TenantConfig:
         """The tenant's configuration as of now: one statement when it is unchanged."""
-        version = session.execute(_VERSION, {"tenant_id": tenant_id}).scalar()
+        # On the connection: a Core statement, compiled once, without the ORM's layer.
+        version = session.connection().execute(_VERSION, {"tenant_id": tenant_id}).scalar()
         with self._lock:
             known = self._known.get(tenant_id)
         if known is not None and known.version == version:
@@ -88,4 +90,4 @@ class TenantConfigs:
 
 def bump(session: Session, tenant_id: uuid.UUID) -> None:
     """Call in the transaction of every change to a tenant's configuration."""
-    session.execute(_BUMP, {"tenant_id": tenant_id})
+    session.connection().execute(_BUMP, {"tenant_id": tenant_id})

@@ -188,6 +188,32 @@ INVALID_BODIES: list[tuple[str, dict[str, Any], str]] = [
 
 
 @pytest.mark.parametrize(
+    "raw_metadata",
+    [
+        pytest.param(b'{"x": NaN}', id="nan"),
+        pytest.param(b'{"x": [Infinity]}', id="infinity"),
+        pytest.param(b'{"x": {"y": -1e309}}', id="overflowing"),
+    ],
+)
+async def test_metadata_numbers_must_be_finite(
+    client: httpx.AsyncClient, headers: dict[str, str], raw_metadata: bytes
+) -> None:
+    """Python's JSON parser takes NaN, Infinity and numbers too big for a float; JSON
+    has none of them, so a client could not read them back (PostgreSQL refused them with
+    a 500, SQLite turned them into null)."""
+    body = b'{"subject": "s", "description": "d", "metadata": ' + raw_metadata + b"}"
+    response = await client.post(
+        "/api/v1/tickets",
+        content=body,
+        headers={**headers, "Content-Type": "application/json"},
+    )
+
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"][:2] == ["body", "metadata"]
+    assert await ticket_count(client, headers) == 0
+
+
+@pytest.mark.parametrize(
     ("body", "field"),
     [pytest.param(body, field, id=name) for name, body, field in INVALID_BODIES],
 )

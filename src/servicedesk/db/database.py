@@ -10,8 +10,8 @@ network. How a unit runs is this module's business, chosen for the engine:
   run in autocommit (no BEGIN or ROLLBACK round trip: each statement sees the latest
   commit, and no read here needs more). Writes take a turn at a `FairGate` sized to the
   pool, served round-robin by tenant, then run in one transaction.
-- SQLite: reads in a small thread pool, each on a pooled connection; writes in the one
-  writer thread of `SqliteWriter`, which commits a batch of units together.
+- SQLite: lookups at once on the loop's own connection, other reads in a small thread
+  pool; writes through `SqliteWriter`, which commits a batch of units together.
 
 A unit never commits: `write` commits it, and a unit that raises writes nothing.
 """
@@ -156,7 +156,7 @@ class _Sqlite:
         return await self._writer.run(work, key)
 
     async def dispose(self) -> None:
-        await asyncio.to_thread(self._writer.close)
+        await self._writer.close()
         self._readers.shutdown(wait=True)
         if self._lookup_connection is not None:
             self._lookup_connection.close()

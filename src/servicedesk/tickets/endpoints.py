@@ -7,7 +7,6 @@ import uuid
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Header, Query, Request, Response
-from fastapi.responses import JSONResponse
 
 from servicedesk.auth.dependencies import require_scope
 from servicedesk.auth.scopes import Scope
@@ -21,7 +20,7 @@ from servicedesk.errors import (
     Unauthorized,
     UnsupportedMediaType,
 )
-from servicedesk.http import JSON_BODY_ERRORS, Responses, require_json_body
+from servicedesk.http import JSON_BODY_ERRORS, JsonResponse, Responses, require_json_body
 from servicedesk.idempotency.service import IdempotencyRequest, fingerprint
 from servicedesk.tickets.dependencies import TicketsDep
 from servicedesk.tickets.filters import custom_field_params, ticket_filters
@@ -85,7 +84,7 @@ async def create_ticket(
             "response; a different body with the same key is 409.",
         ),
     ] = None,
-) -> JSONResponse:
+) -> JsonResponse:
     """Requires `tickets:write`. A replayed response carries `Idempotent-Replayed: true`.
 
     With an ITSM provider configured the ticket is created there first: its rejection is
@@ -102,7 +101,7 @@ async def create_ticket(
         principal.tenant_id, data, actor=principal.key_id, idempotency_key=idempotency
     )
     headers = {"Idempotent-Replayed": "true"} if response.replayed else None
-    return JSONResponse(response.body, status_code=response.status_code, headers=headers)
+    return JsonResponse(response.body, status_code=response.status_code, headers=headers)
 
 
 @router.get(
@@ -113,7 +112,7 @@ async def create_ticket(
 )
 async def get_ticket(ticket_id: uuid.UUID, principal: Reader, tickets: TicketsDep) -> Any:
     """Requires `tickets:read`. A non-UUID id is 422; an unknown or foreign one is 404."""
-    return JSONResponse(await tickets.get(principal.tenant_id, ticket_id))
+    return JsonResponse(await tickets.get(principal.tenant_id, ticket_id))
 
 
 @router.get(
@@ -166,7 +165,7 @@ async def list_tickets(
         "offset": offset,
         "next_cursor": page.next_cursor,
     }
-    return JSONResponse(body, headers=headers)
+    return JsonResponse(body, headers=headers)
 
 
 @router.patch(
@@ -189,7 +188,7 @@ async def update_ticket(
     status may be set, so close and reopen are PATCHes of `status`. `confidence_score`
     is never changed here."""
     updated = await tickets.update(principal.tenant_id, ticket_id, patch, actor=principal.key_id)
-    return JSONResponse(updated)
+    return JsonResponse(updated)
 
 
 _NOTE_ERRORS: Responses = {404: _NOT_FOUND_404, 422: _VALIDATION_422}
@@ -210,7 +209,7 @@ async def add_note(
     `updated_at`, and posts the note to the ITSM provider of a mirrored ticket (a private
     note there, or a public reply / comment)."""
     note = await tickets.add_note(principal.tenant_id, ticket_id, data, actor=principal.key_id)
-    return JSONResponse(note, status_code=201)
+    return JsonResponse(note, status_code=201)
 
 
 @router.get("/{ticket_id}/notes", response_model=NoteList, tags=["notes"], responses=_NOTE_ERRORS)
@@ -225,4 +224,4 @@ async def list_notes(
     notes, total = await tickets.list_notes(
         principal.tenant_id, ticket_id, limit=limit, offset=offset
     )
-    return JSONResponse({"notes": notes, "total": total, "limit": limit, "offset": offset})
+    return JsonResponse({"notes": notes, "total": total, "limit": limit, "offset": offset})

@@ -54,6 +54,7 @@ from servicedesk.tickets.events import (
 from servicedesk.tickets.models import Ticket, TicketNote
 from servicedesk.tickets.repository import (
     ATTRIBUTES,
+    COLUMN_OF,
     Count,
     NoteRepository,
     Position,
@@ -142,6 +143,29 @@ class NewTicket:
 
     def with_job(self, spec: JobSpec) -> NewTicket:
         return replace(self, jobs=(*self.jobs, spec))
+
+
+# The columns a new ticket has when no step set them.
+NEW_TICKET: dict[str, Any] = dict.fromkeys(
+    (
+        "priority",
+        "requester_email",
+        "external_provider",
+        "external_ticket_id",
+        "external_ticket_url",
+        "external_sync_status",
+        "external_sync_error",
+        "external_account",
+        "category",
+        "ai_suggested_response",
+        "confidence_score",
+    )
+)
+
+
+def _as_columns(fields: Mapping[str, Any]) -> dict[str, Any]:
+    """Attribute names (as steps and changes name them) to column names."""
+    return {COLUMN_OF.get(name, name): value for name, value in fields.items()}
 
 
 # A step of the create between validation and the write: triage, the provider.
@@ -252,28 +276,28 @@ class TicketService:
         session: Session,
     ) -> StoredResponse:
         now = utcnow()
-        ticket = Ticket(
-            id=draft.id,
-            tenant_id=draft.tenant_id,
-            created_at=now,
-            updated_at=now,
-            **draft.fields,
-            **draft.stored,
-        )
-        documents = [ticket_document(ticket)]
+        columns = {
+            **NEW_TICKET,
+            **_as_columns(draft.fields),
+            **_as_columns(draft.stored),
+            "id": draft.id,
+            "tenant_id": draft.tenant_id,
+            "created_at": now,
+            "updated_at": now,
+        }
+        documents = [document_of_columns(columns)]
         for follow_up in draft.follow_ups:
-            for name, value in follow_up.fields.items():
-                setattr(ticket, name, value)
-            documents.append(ticket_document(ticket))
+            columns.update(_as_columns(follow_up.fields))
+            documents.append(document_of_columns(columns))
         stored = documents[-1]
-        TicketRepository(session, draft.tenant_id).insert(ticket)
-        events = [self._event(ticket, TicketEventType.CREATED, actor, stored, now=now)]
+        TicketRepository(session, draft.tenant_id).insert_row(columns)
+        events = [_event(draft, TicketEventType.CREATED, actor, stored, now=now)]
         for follow_up, before, after in zip(
             draft.follow_ups, documents[:-1], documents[1:], strict=True
         ):
             data = {**after, **follow_up.extra}
             changes = changed_fields(before, after)
-            events.append(self._event(ticket, follow_up.event_type, follow_up.actor, data, changes))
+            events.append(_event(draft, follow_up.event_type, follow_up.actor, data, changes))
         publish(self.subscribers, Publication(session, config), events)
         jobs.enqueue(session, draft.tenant_id, *draft.jobs)
         response = StoredResponse(201, stored)
@@ -438,7 +462,7 @@ class TicketService:
         else:
             types = [event_type]
         data = {**after, **(extra or {})}
-        events = [self._event(ticket, kind, actor, data, changed) for kind in types]
+        events = [_event(ticket, kind, actor, data, changed) for kind in types]
         publish(self.subscribers, Publication(session, config), events)
         return after
 
@@ -467,7 +491,7 @@ class TicketService:
             session.flush()
             document = note_document(note)
             event_data = {**ticket_document(ticket), "note": document}
-            event = self._event(ticket, TicketEventType.NOTE_ADDED, actor, event_data)
+            event = _event(ticket, TicketEventType.NOTE_ADDED, actor, event_data)
             publish(self.subscribers, Publication(session, config), [event])
             return document
 
@@ -533,26 +557,27 @@ class TicketService:
 
     # -- events ------------------------------------------------------------------------
 
-    @staticmethod
-    def _event(
-        ticket: Ticket,
-        event_type: TicketEventType,
-        actor: str,
-        data: dict[str, Any],
-        changes: dict[str, Any] | None = None,
-        *,
-        now: datetime | None = None,
-    ) -> TicketEvent:
-        return TicketEvent(
-            id=new_event_id(),
-            type=event_type,
-            tenant_id=ticket.tenant_id,
-            ticket_id=ticket.id,
-            actor=actor,
-            occurred_at=now or utcnow(),
-            data=data,
-            changes=changes,
-        )
+
+def _event(
+    subject: Ticket | NewTicket,
+    event_type: TicketEventType,
+    actor: str,
+    data: dict[str, Any],
+    changes: dict[str, Any] | None = None,
+    *,
+    now: datetime | None = None,
+) -> TicketEvent:
+    """An event of the ticket `subject` (stored, or being created)."""
+    return TicketEvent(
+        id=new_event_id(),
+        type=event_type,
+        tenant_id=subject.tenant_id,
+        ticket_id=subject.id,
+        actor=actor,
+        occurred_at=now or utcnow(),
+        data=data,
+        changes=changes,
+    )
 
 
 def removal_job(tenant_id: uuid.UUID, name: str, actor: str) -> JobSpec:

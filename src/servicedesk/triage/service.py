@@ -300,10 +300,22 @@ def local_triager(prepared: Prepared) -> LocalTriager:
     knowledge = caches.knowledge(tenant.tenant_id, prepared.revision, prepared.knowledge_ttl)
     if knowledge is None:
         knowledge = KnowledgeIndex(prepared.sources or [])
-        caches.keep_knowledge(tenant.tenant_id, prepared.revision, knowledge)
+        if prepared.sources is not None:
+            # Else the index expired after `prepare` looked: this one triage goes
+            # without suggestions, and the next create reads the sources again.
+            caches.keep_knowledge(tenant.tenant_id, prepared.revision, knowledge)
     return LocalTriager(
         category_model, starter.priority, model_version, tenant.categories, knowledge
     )
+
+
+def is_ready(prepared: Prepared) -> bool:
+    """Whether the tenant's engine is built: its model and knowledge index cached."""
+    tenant = prepared.tenant
+    version = tenant.active_model_version
+    if version is not None and caches.model(tenant.tenant_id, version) is None:
+        return False
+    return caches.knowledge(tenant.tenant_id, prepared.revision, prepared.knowledge_ttl) is not None
 
 
 def run_local(prepared: Prepared, ticket: TicketText) -> Triage:
@@ -311,15 +323,25 @@ def run_local(prepared: Prepared, ticket: TicketText) -> Triage:
 
 
 async def triage_inline(
-    prepared: Prepared, ticket: TicketText, budget_seconds: float
+    prepared: Prepared, ticket: TicketText, budget_seconds: float, *, loop_max_chars: int
 ) -> Triage | None:
     """The local triage within `budget_seconds`, or None: a failing or slow engine
     never fails or slows the create (the ticket is then triaged in the background).
 
-    It runs on threads of its own, never the event loop's default executor (which DNS
-    lookups for webhooks also need), queueing briefly when they are busy. An engine
-    past its budget keeps its thread; once every thread is held by one, a create skips
-    the inline triage at once instead of waiting its budget in the queue."""
+    A short ticket whose engine is ready (model and knowledge index cached) is triaged
+    right here, on the event loop: its cost is bounded by the text (1-2 ms up to
+    `loop_max_chars`), and handing it to a thread cost more CPU than the triage itself
+    (0.46 ms against 0.25 ms, the GIL passing back and forth). Anything else runs on
+    threads of its own, never the event loop's default executor (which DNS lookups for
+    webhooks also need), queueing briefly when they are busy. An engine past its budget
+    keeps its thread; once every thread is held by one, a create skips the inline triage
+    at once instead of waiting its budget in the queue."""
+    if len(ticket.subject) + len(ticket.description) <= loop_max_chars and is_ready(prepared):
+        try:
+            return run_local(prepared, ticket)
+        except Exception:
+            log.exception("triage_inline_failed", tenant_id=str(prepared.tenant.tenant_id))
+            return None
     overdue = _INLINE_OVERDUE
     if overdue.count() >= INLINE_THREADS:
         log.warning("triage_inline_saturated", tenant_id=str(prepared.tenant.tenant_id))
@@ -455,7 +477,9 @@ class TriageStep:
         prepared = await self.prepared(config)
         text = TicketText(draft.fields["subject"], draft.fields["description"])
         budget = self.settings.triage_inline_timeout_seconds
-        triaged = await triage_inline(prepared, text, budget)
+        triaged = await triage_inline(
+            prepared, text, budget, loop_max_chars=self.settings.triage_loop_max_chars
+        )
         if triaged is not None:
             status = routed_status(tenant, triaged) if draft.route else None
             draft = draft.followed_by(follow_up(triaged, status))
