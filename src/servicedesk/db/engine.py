@@ -45,6 +45,9 @@ def create_postgres_engine(settings: Settings) -> AsyncEngine:
         # Recycling replaces stale connections; a pre-ping would cost a round trip on
         # every checkout.
         pool_recycle=1800,
+        # Reads run in autocommit: there is nothing to roll back when one ends (the
+        # rollback cost a fifth of a lookup's CPU).
+        skip_autocommit_rollback=True,
         connect_args={
             "server_settings": {
                 # No statement may run away with the database: bounded query work.

@@ -19,8 +19,9 @@ from servicedesk.db.base import table_of, utcnow
 from servicedesk.events.models import Event
 from servicedesk.tickets.events import Publication, TicketEvent, new_event_id
 
-# Prebuilt (Core, not the ORM's bulk path): its compiled form is reused by every change.
-_INSERT = insert(table_of(Event))
+_EVENTS = table_of(Event)
+# Prebuilt (Core, not the ORM's bulk path): its compiled form is reused.
+_INSERT = insert(_EVENTS)
 
 
 def record(
@@ -54,9 +55,9 @@ def record(
 
 
 def record_ticket_events(publication: Publication, events: Sequence[TicketEvent]) -> None:
-    """The subscriber that writes a change's event rows, in one statement."""
-    publication.session.connection().execute(
-        _INSERT,
+    """The subscriber that adds a change's event rows."""
+    publication.rows.insert(
+        _EVENTS,
         [
             {
                 "id": event.id,

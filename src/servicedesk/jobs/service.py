@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import random
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -20,10 +21,12 @@ from sqlalchemy.orm import Session, aliased
 
 from servicedesk.db.base import table_of, utcnow
 from servicedesk.db.database import ENQUEUED_FLAG
+from servicedesk.db.rows import PendingRows
 from servicedesk.jobs.models import JobState, OutboxJob
 
 ERROR_MAX_CHARS = 2000
-_INSERT = insert(table_of(OutboxJob))
+OUTBOX = table_of(OutboxJob)
+_INSERT = insert(OUTBOX)
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,26 +89,32 @@ def enqueue(session: Session, tenant_id: uuid.UUID, *specs: JobSpec) -> None:
     in one statement."""
     if not specs:
         return
-    now = utcnow()
-    session.connection().execute(
-        _INSERT,
-        [
-            {
-                "tenant_id": tenant_id,
-                "kind": spec.kind,
-                "ordering_key": spec.ordering_key,
-                "payload": spec.payload,
-                "state": JobState.PENDING,
-                "attempts": 0,
-                "run_after": spec.run_after or now,
-                "created_at": now,
-                "updated_at": now,
-            }
-            for spec in specs
-        ],
-    )
+    session.connection().execute(_INSERT, job_rows(tenant_id, specs))
     # Read after the commit, to wake this process's worker at once.
     session.info[ENQUEUED_FLAG] = True
+
+
+def enqueue_with(rows: PendingRows, tenant_id: uuid.UUID, *specs: JobSpec) -> None:
+    """Add jobs to a change's pending rows (`servicedesk.db.rows`)."""
+    rows.insert(OUTBOX, job_rows(tenant_id, specs))
+
+
+def job_rows(tenant_id: uuid.UUID, specs: Sequence[JobSpec]) -> list[dict[str, Any]]:
+    now = utcnow()
+    return [
+        {
+            "tenant_id": tenant_id,
+            "kind": spec.kind,
+            "ordering_key": spec.ordering_key,
+            "payload": spec.payload,
+            "state": JobState.PENDING,
+            "attempts": 0,
+            "run_after": spec.run_after or now,
+            "created_at": now,
+            "updated_at": now,
+        }
+        for spec in specs
+    ]
 
 
 def claim(

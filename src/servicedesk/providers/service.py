@@ -400,7 +400,7 @@ def mirror_changes(publication: Publication, events: Sequence[TicketEvent]) -> N
     """The subscriber: queue what a change means for the ticket's mirror."""
     specs = [spec for event in events if (spec := _mirror_job(event)) is not None]
     if specs:
-        jobs.enqueue(publication.session, events[0].tenant_id, *specs)
+        jobs.enqueue_with(publication.rows, events[0].tenant_id, *specs)
 
 
 def _mirror_job(event: TicketEvent) -> JobSpec | None:

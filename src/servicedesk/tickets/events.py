@@ -21,6 +21,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from servicedesk.db.rows import PendingRows
 from servicedesk.tenant_config import TenantConfig
 
 
@@ -55,11 +56,14 @@ class TicketEvent:
 
 @dataclass(frozen=True, slots=True)
 class Publication:
-    """What a subscriber is handed with each event: where to write, and the tenant's
-    configuration as the change saw it."""
+    """What a subscriber is handed with a change's events: the tenant's configuration
+    as the change saw it, the session (to read), and the rows the change will add, to
+    which a subscriber adds its own: they are written together when all have been
+    handed the events."""
 
     session: Session
     config: TenantConfig
+    rows: PendingRows
 
 
 Subscriber = Callable[[Publication, Sequence[TicketEvent]], None]
@@ -69,7 +73,7 @@ def publish(
     subscribers: Sequence[Subscriber], publication: Publication, events: Sequence[TicketEvent]
 ) -> None:
     """Hand a change's events to every subscriber, in order, inside the caller's
-    transaction."""
+    transaction. The rows they add are written by the caller (`PendingRows.write`)."""
     if not events:
         return
     for subscriber in subscribers:

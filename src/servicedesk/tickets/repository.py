@@ -21,7 +21,6 @@ from sqlalchemy import (
     bindparam,
     column,
     func,
-    insert,
     inspect,
     literal,
     literal_column,
@@ -74,7 +73,7 @@ _PUBLIC = [column for column in Ticket.__table__.columns if column.name != "tena
 _BY_ID = select(*_PUBLIC).where(
     Ticket.tenant_id == bindparam("tenant_id"), Ticket.id == bindparam("ticket_id")
 )
-_INSERT = insert(table_of(Ticket))
+TICKETS = table_of(Ticket)
 # SQLite's kept counts (migration 0010); tenant ids are stored as 32 hex digits there.
 _KEPT_COUNT = text("SELECT sum(tickets) FROM ticket_counts WHERE tenant_id = :tenant_id")
 _KEPT_STATUS_COUNT = text(
@@ -97,11 +96,6 @@ class TicketRepository(TenantRepository[Ticket]):
             _BY_ID, {"tenant_id": self.tenant_id, "ticket_id": ticket_id}
         )
         return found.mappings().first()
-
-    def insert_row(self, columns: dict[str, Any]) -> None:
-        """One INSERT of a new ticket's columns (by column name), in Core: the ORM's unit
-        of work cost more than the row (about a millisecond per create on SQLite)."""
-        self.session.connection().execute(_INSERT, columns)
 
     def mirrored_by(
         self, provider: str, external_id: str, *, for_update: bool = False

@@ -37,6 +37,7 @@ from servicedesk.custom_fields import service as custom_fields
 from servicedesk.custom_fields.service import DEFINITIONS
 from servicedesk.db.base import utcnow
 from servicedesk.db.database import Database
+from servicedesk.db.rows import PendingRows
 from servicedesk.errors import Conflict, NoValidFields, TicketNotFound, ValidationFailed
 from servicedesk.idempotency import service as idempotency
 from servicedesk.idempotency.service import Claim, IdempotencyRequest, StoredResponse
@@ -55,6 +56,7 @@ from servicedesk.tickets.models import Ticket, TicketNote
 from servicedesk.tickets.repository import (
     ATTRIBUTES,
     COLUMN_OF,
+    TICKETS,
     Count,
     NoteRepository,
     Position,
@@ -265,7 +267,10 @@ class TicketService:
         for step in self.create_steps:
             draft = await step(config, draft)
         store = partial(self._store_new, config, draft, actor, held)
-        return await self.database.write(store, tenant_id=draft.tenant_id)
+        # Without a claim to complete, the create is one statement (PendingRows).
+        return await self.database.write(
+            store, tenant_id=draft.tenant_id, one_statement=held is None
+        )
 
     def _store_new(
         self,
@@ -290,7 +295,8 @@ class TicketService:
             columns.update(_as_columns(follow_up.fields))
             documents.append(document_of_columns(columns))
         stored = documents[-1]
-        TicketRepository(session, draft.tenant_id).insert_row(columns)
+        rows = PendingRows()
+        rows.insert(TICKETS, [columns])
         events = [_event(draft, TicketEventType.CREATED, actor, stored, now=now)]
         for follow_up, before, after in zip(
             draft.follow_ups, documents[:-1], documents[1:], strict=True
@@ -298,8 +304,9 @@ class TicketService:
             data = {**after, **follow_up.extra}
             changes = changed_fields(before, after)
             events.append(_event(draft, follow_up.event_type, follow_up.actor, data, changes))
-        publish(self.subscribers, Publication(session, config), events)
-        jobs.enqueue(session, draft.tenant_id, *draft.jobs)
+        publish(self.subscribers, Publication(session, config, rows), events)
+        jobs.enqueue_with(rows, draft.tenant_id, *draft.jobs)
+        rows.write(session)
         response = StoredResponse(201, stored)
         if held is not None:
             idempotency.complete(session, held, response)
@@ -463,7 +470,9 @@ class TicketService:
             types = [event_type]
         data = {**after, **(extra or {})}
         events = [_event(ticket, kind, actor, data, changed) for kind in types]
-        publish(self.subscribers, Publication(session, config), events)
+        rows = PendingRows()
+        publish(self.subscribers, Publication(session, config, rows), events)
+        rows.write(session)
         return after
 
     # -- notes -------------------------------------------------------------------------
@@ -492,7 +501,9 @@ class TicketService:
             document = note_document(note)
             event_data = {**ticket_document(ticket), "note": document}
             event = _event(ticket, TicketEventType.NOTE_ADDED, actor, event_data)
-            publish(self.subscribers, Publication(session, config), [event])
+            rows = PendingRows()
+            publish(self.subscribers, Publication(session, config, rows), [event])
+            rows.write(session)
             return document
 
         return await self.database.write(write, tenant_id=tenant_id)

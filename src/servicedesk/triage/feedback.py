@@ -11,15 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import insert
-
 from servicedesk.db.base import table_of, utcnow
 from servicedesk.tickets.events import Publication, TicketEvent, TicketEventType
 from servicedesk.triage.engine import TicketText
 from servicedesk.triage.models import TriageFeedback
 
 LEARNED_FIELDS = ("category", "ai_suggested_response")
-_INSERT = insert(table_of(TriageFeedback))
+_FEEDBACK = table_of(TriageFeedback)
 
 
 def learn_from_overrides(publication: Publication, events: Sequence[TicketEvent]) -> None:
@@ -41,4 +39,4 @@ def learn_from_overrides(publication: Publication, events: Sequence[TicketEvent]
         if field in event.changes
     ]
     if rows:
-        publication.session.connection().execute(_INSERT, rows)
+        publication.rows.insert(_FEEDBACK, rows)

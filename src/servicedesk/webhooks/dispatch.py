@@ -14,10 +14,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from servicedesk.db.base import table_of, utcnow
+from servicedesk.db.rows import PendingRows
 from servicedesk.jobs import service as jobs
 from servicedesk.jobs.service import JobSpec
 from servicedesk.tenant_config import ConfigPart
@@ -26,7 +26,7 @@ from servicedesk.webhooks.events import ALL_TICKET_EVENTS
 from servicedesk.webhooks.models import WebhookDelivery
 from servicedesk.webhooks.repository import DELIVERY_JOB_KIND, WebhookRepository
 
-_INSERT_DELIVERIES = insert(table_of(WebhookDelivery))
+_DELIVERIES = table_of(WebhookDelivery)
 
 
 class DeliveryStatus(StrEnum):
@@ -79,16 +79,24 @@ def deliver_ticket_events(publication: Publication, events: Sequence[TicketEvent
         if subscription.wants(event.type)
     ]
     if wanted:
-        enqueue_deliveries(publication.session, events[0].tenant_id, wanted)
+        add_deliveries(publication.rows, events[0].tenant_id, wanted)
 
 
 def enqueue_deliveries(
     session: Session, tenant_id: uuid.UUID, wanted: Sequence[Wanted]
 ) -> list[str]:
-    """The deliveries, each with its job (one statement for each); their ids."""
+    """The deliveries, each with its job, written now; their ids."""
+    rows = PendingRows()
+    ids = add_deliveries(rows, tenant_id, wanted)
+    rows.write(session)
+    return ids
+
+
+def add_deliveries(rows: PendingRows, tenant_id: uuid.UUID, wanted: Sequence[Wanted]) -> list[str]:
+    """Add the deliveries, each with its job, to a change's rows; their ids."""
     now = utcnow()
     ids = [f"whd_{secrets.token_hex(12)}" for _ in wanted]
-    rows = [
+    deliveries = [
         {
             "id": delivery_id,
             "tenant_id": tenant_id,
@@ -103,9 +111,9 @@ def enqueue_deliveries(
         }
         for one, delivery_id in zip(wanted, ids, strict=True)
     ]
-    session.connection().execute(_INSERT_DELIVERIES, rows)
-    jobs.enqueue(
-        session,
+    rows.insert(_DELIVERIES, deliveries)
+    jobs.enqueue_with(
+        rows,
         tenant_id,
         *(
             delivery_job(one.webhook_id, delivery_id, one.ordering_subject)
