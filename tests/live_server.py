@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import signal
 import socket
@@ -103,6 +104,9 @@ def start(env: dict[str, str], *, workers: int = 1, port: int | None = None) -> 
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
+        # A group of its own: stopping it stops every process it started (the uvicorn
+        # workers), however the parent ends.
+        start_new_session=True,
     )
     server = LiveServer(f"http://127.0.0.1:{port}", process)
     _wait_until_ready(server)
@@ -110,12 +114,20 @@ def start(env: dict[str, str], *, workers: int = 1, port: int | None = None) -> 
 
 
 def stop(server: LiveServer, *, kill: bool = False) -> None:
-    server.process.send_signal(signal.SIGKILL if kill else signal.SIGTERM)
+    """End the server and everything it started (its process group)."""
+    group = server.process.pid  # the group's id: the session leader's pid
+    _signal_group(group, signal.SIGKILL if kill else signal.SIGTERM)
     try:
         server.process.wait(timeout=15)
     except subprocess.TimeoutExpired:
-        server.process.kill()
+        _signal_group(group, signal.SIGKILL)
         server.process.wait()
+    _signal_group(group, signal.SIGKILL)  # any worker that outlived its parent
+
+
+def _signal_group(group: int, signum: int) -> None:
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(group, signum)
 
 
 @contextmanager

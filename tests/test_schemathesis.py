@@ -54,6 +54,7 @@ def live_api(settings: Settings, database: Database) -> Iterator[LiveApi]:
             "config:write",
             "kb:read",
             "kb:write",
+            "webhooks:manage",
         ),
         "read": live_server.create_key(env, "fuzz", "tickets:read"),
         "write": live_server.create_key(env, "fuzz", "tickets:write"),

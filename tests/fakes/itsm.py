@@ -47,6 +47,8 @@ class FakeITSM(LoopbackServer):
     fail_next: int = 0
     drop_next: int = 0
     fail_after_create: int = 0
+    # Make the ticket, then answer 2xx with a body that is no JSON (a proxy's page).
+    garble_after_create: int = 0
     delay: float = 0.0
     # Sleep after doing the work and before answering: a client (a worker) killed then
     # never learns that its create was made.
@@ -135,14 +137,18 @@ class FakeITSM(LoopbackServer):
                 return
             status, answer, headers = self._answer(handler, method, body)
             self.calls.append(Call(method, handler.path, body, status))
+            content_type = "application/json"
+            payload = json.dumps(answer).encode() if answer is not None else b""
+            if method == "POST" and status == 201 and self.garble_after_create > 0:
+                self.garble_after_create -= 1
+                content_type, payload = "text/html", b"<html><body>Created</body></html>"
         if self.answer_delay:
             time.sleep(self.answer_delay)
-        payload = json.dumps(answer).encode() if answer is not None else b""
         try:
             handler.send_response(status)
             for name, value in headers.items():
                 handler.send_header(name, value)
-            handler.send_header("Content-Type", "application/json")
+            handler.send_header("Content-Type", content_type)
             handler.send_header("Content-Length", str(len(payload)))
             handler.end_headers()
             handler.wfile.write(payload)

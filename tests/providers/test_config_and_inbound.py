@@ -3,7 +3,6 @@ secret) and the providers' inbound calls (verified, applied, never echoed)."""
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
 from typing import Any
@@ -14,7 +13,7 @@ from sqlalchemy import text
 
 from servicedesk.auth.scopes import Scope
 from servicedesk.db.database import Database
-from tests.conftest import SEED_CREATE
+from tests.conftest import SEED_CREATE, Drain
 from tests.fakes.itsm import FakeITSM
 from tests.providers.conftest import provider_body
 
@@ -135,7 +134,10 @@ def _status_name(fake: FakeITSM, ours: str) -> str:
 
 
 async def test_an_inbound_change_updates_the_ticket_and_is_not_echoed(
-    fake: FakeITSM, client: httpx.AsyncClient, headers: dict[str, str]
+    fake: FakeITSM,
+    client: httpx.AsyncClient,
+    headers: dict[str, str],
+    drained: Drain,
 ) -> None:
     config, ticket = await _mirrored_ticket(client, headers, fake)
     auth = {"Authorization": f"Bearer {config['inbound_secret']}"}
@@ -153,7 +155,7 @@ async def test_an_inbound_change_updates_the_ticket_and_is_not_echoed(
     updated = (await client.get(f"/api/v1/tickets/{ticket['id']}", headers=headers)).json()
     assert updated["status"] == "resolved"
     assert updated["priority"] == "urgent"
-    await asyncio.sleep(0.5)  # the worker would have pushed by now, were it to echo
+    await drained()  # every job the change queued has run: none pushed it back
     assert len(fake.calls) == calls_before
 
 
@@ -222,6 +224,7 @@ async def test_credentials_never_appear_in_logs_responses_or_the_database(
     headers: dict[str, str],
     database: Database,
     caplog: pytest.LogCaptureFixture,
+    drained: Drain,
 ) -> None:
     caplog.set_level(logging.DEBUG)
     body = provider_body(fake)
@@ -232,10 +235,10 @@ async def test_credentials_never_appear_in_logs_responses_or_the_database(
     responses.append(await client.post("/api/v1/tickets", json=SEED_CREATE, headers=headers))
     fake.fail_next = 2  # the failure paths log too
     responses.append(await client.post("/api/v1/tickets", json=SEED_CREATE, headers=headers))
-    await asyncio.sleep(1.0)
+    await drained()  # the retries and their failures logged
     fake.api_key = fake.api_token = "rotated-at-the-vendor"  # type: ignore[attr-defined]
     responses.append(await client.post("/api/v1/tickets", json=SEED_CREATE, headers=headers))
-    await asyncio.sleep(0.5)
+    await drained(within=5)
 
     records = [json.dumps(record.msg, default=str) for record in caplog.records]
     logged = caplog.text + "".join(records)

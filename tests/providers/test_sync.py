@@ -13,7 +13,7 @@ import httpx
 import pytest
 
 from servicedesk.providers import freshservice, zendesk
-from tests.conftest import SEED_CREATE, ticket_count
+from tests.conftest import SEED_CREATE, Drain, ticket_count
 from tests.fakes.itsm import FakeITSM, FakeZendesk
 from tests.providers.conftest import provider_body
 
@@ -232,6 +232,7 @@ async def test_a_burst_of_patches_is_coalesced_and_the_last_state_wins(
     client: httpx.AsyncClient,
     headers: dict[str, str],
     get_ticket: Any,
+    drained: Drain,
 ) -> None:
     await connect()
     ticket = await create_ticket()
@@ -251,7 +252,7 @@ async def test_a_burst_of_patches_is_coalesced_and_the_last_state_wins(
         return bool(remote["status"] == mapped_status(fake, "pending"))
 
     await eventually(last_state_arrived, what="the last status")
-    await asyncio.sleep(0.5)  # let any straggler arrive before counting
+    await drained()  # any straggler has run before counting
     puts = [call for call in fake.calls if call.method == "PUT" and call.status == 200]
     assert 1 <= len(puts) <= 2 < len(statuses)
     assert fake.ticket_for(ticket["id"])["subject"] == "now pending"
@@ -362,3 +363,91 @@ async def test_history_shows_the_providers_sync_outcome(
     assert sync["actor"] == f"provider:{fake.kind}"
     assert sync["changes"]["external_sync_status"] == {"old": "pending", "new": "synced"}
     assert sync["changes"]["external_provider"] == {"old": None, "new": fake.kind}
+
+
+async def test_a_success_answer_without_a_ticket_is_an_ambiguous_create_never_a_500(
+    fake: FakeITSM, connect: Any, client: httpx.AsyncClient, headers: dict[str, str], synced: Any
+) -> None:
+    """The provider made the ticket, but its 201 came back as a proxy's HTML page: the
+    ticket is stored pending, and the retry finds the one the provider made."""
+    await connect()
+    fake.garble_after_create = 1
+
+    response = await client.post("/api/v1/tickets", json=SEED_CREATE, headers=headers)
+
+    assert response.status_code == 201
+    assert response.json()["external_sync_status"] == "pending"
+    ticket = await synced(response.json()["id"])
+    assert ticket["external_ticket_id"] == str(fake.ticket_for(ticket["id"])["id"])
+    assert fake.creates_per_ticket() == {ticket["id"].replace("-", ""): 1}
+
+
+async def test_a_ticket_mirrored_in_the_old_account_is_not_sent_to_the_new_one(
+    fake: FakeITSM,
+    connect: Any,
+    create_ticket: Any,
+    client: httpx.AsyncClient,
+    headers: dict[str, str],
+    get_ticket: Any,
+    drained: Any,
+) -> None:
+    await connect()
+    ticket = await create_ticket()
+    assert ticket["external_sync_status"] == "synced"
+    await connect(domain="acme-new")  # the tenant moves to another account
+    calls_before = len(fake.calls)
+
+    changed = await client.patch(
+        f"/api/v1/tickets/{ticket['id']}",
+        json={"subject": "edited after the move"},
+        headers=headers,
+    )
+    assert changed.status_code == 200
+    note = await client.post(
+        f"/api/v1/tickets/{ticket['id']}/notes", json={"body": "after the move"}, headers=headers
+    )
+    assert note.status_code == 201
+    await drained()
+
+    assert fake.calls[calls_before:] == []  # neither the edit nor the note went anywhere
+    after = await get_ticket(ticket["id"])
+    assert after["external_sync_status"] == "synced"  # still mirrored, in the old account
+    assert "no longer the tenant's provider" in after["external_sync_error"]
+    assert fake.ticket_for(ticket["id"])["subject"] == SEED_CREATE["subject"]
+
+
+async def test_one_idempotency_key_makes_one_ticket_at_the_provider_however_many_race(
+    fake: FakeITSM, connect: Any, client: httpx.AsyncClient, headers: dict[str, str]
+) -> None:
+    """50 concurrent creates with one key (and a slow provider): one holds the key while
+    it calls the provider; the others wait for its answer and replay it."""
+    await connect()
+    fake.delay = 0.3
+    keyed = {**headers, "Idempotency-Key": "race-1"}
+
+    responses = await asyncio.gather(
+        *(client.post("/api/v1/tickets", json=SEED_CREATE, headers=keyed) for _ in range(50))
+    )
+
+    assert {response.status_code for response in responses} == {201}
+    assert len({response.json()["id"] for response in responses}) == 1
+    assert sum(r.headers.get("Idempotent-Replayed") == "true" for r in responses) == 49
+    assert sum(fake.create_calls_per_ticket().values()) == 1
+    assert await ticket_count(client, headers) == 1
+
+
+async def test_other_bodies_under_a_held_key_are_refused_without_calling_the_provider(
+    fake: FakeITSM, connect: Any, client: httpx.AsyncClient, headers: dict[str, str]
+) -> None:
+    await connect()
+    fake.delay = 0.3
+    keyed = {**headers, "Idempotency-Key": "race-2"}
+    bodies = [{**SEED_CREATE, "subject": f"ticket {n}"} for n in range(20)]
+
+    responses = await asyncio.gather(
+        *(client.post("/api/v1/tickets", json=body, headers=keyed) for body in bodies)
+    )
+
+    assert sorted(response.status_code for response in responses) == [201] + [409] * 19
+    assert sum(fake.create_calls_per_ticket().values()) == 1
+    assert await ticket_count(client, headers) == 1

@@ -17,7 +17,7 @@ from standardwebhooks.webhooks import WebhookVerificationError
 
 from servicedesk.webhooks import urls
 from servicedesk.webhooks.signing import generate_secret
-from tests.conftest import SEED_CREATE, ClientFactory, KeyFactory
+from tests.conftest import SEED_CREATE, ClientFactory, Drain, KeyFactory
 from tests.fakes.webhook_receiver import Received, WebhookReceiver, verify_hex, verify_standard
 from tests.webhooks.conftest import register_webhook
 
@@ -431,6 +431,7 @@ async def test_inactive_webhooks_get_nothing_and_refuse_test_sends(
     subscribe: Any,
     receiver: WebhookReceiver,
     create_ticket: Any,
+    drained: Drain,
 ) -> None:
     hook = await subscribe(receiver)
     path = f"/api/v1/webhooks/{hook['id']}"
@@ -438,7 +439,7 @@ async def test_inactive_webhooks_get_nothing_and_refuse_test_sends(
     await create_ticket()
     response = await client.post(f"{path}/test", headers=headers)
     assert response.status_code == 409
-    await asyncio.sleep(0.3)
+    await drained()
     assert receiver.requests == []
     assert await _deliveries(client, headers, hook["id"]) == []
 

@@ -77,4 +77,5 @@ def require_scope(scope: Scope) -> Callable[..., Awaitable[Principal]]:
             raise Forbidden(scope.value)
         return principal
 
+    _check.required_scope = scope  # type: ignore[attr-defined]  # read by the tests' matrix
     return _check

@@ -44,7 +44,7 @@ QUEUED = "queued"
 RUNNING = "running"
 CANCELLED = "cancelled"
 # A batch stops taking units after this much of their work, so the loop is never held
-# long; the rest go in the next batch, right after this one's commit.
+# long; the rest wait their turn for the next batch, right after this one's commit.
 BATCH_SECONDS = 0.02
 
 
@@ -80,7 +80,6 @@ class SqliteWriter:
         self._max_batch = max_batch
         self._queue_timeout = queue_timeout
         self._queue: FairQueue[_Unit[Any]] = FairQueue()
-        self._carried: list[_Unit[Any]] = []  # taken but not run: first in the next batch
         self._connection: Connection | None = None
         self._lock = open(lock_path, "a+b") if lock_path is not None else None  # noqa: SIM115
         self._drain: asyncio.Task[None] | None = None
@@ -118,35 +117,31 @@ class SqliteWriter:
             self._lock.close()
 
     async def _drain_queue(self) -> None:
-        while len(self._queue) or self._carried:
-            batch = self._next_batch()
-            if batch:
-                await self._write(batch)
+        while len(self._queue):
+            await self._write()
 
-    def _next_batch(self) -> list[_Unit[Any]]:
-        """Up to `max_batch` units in turn order, the overdue ones answered 503-style
-        (never started, so nothing of theirs is written)."""
-        now = time.monotonic()
-        batch, self._carried = self._carried, []
-        while len(self._queue) and len(batch) < self._max_batch:
+    def _next_unit(self) -> _Unit[Any] | None:
+        """The next unit in turn order; the overdue ones are answered 503-style on the
+        way (never started, so nothing of theirs is written)."""
+        while len(self._queue):
             unit = self._queue.pop()
-            waited = now - unit.queued_at
+            waited = time.monotonic() - unit.queued_at
             if waited > self._queue_timeout:
                 unit.state = CANCELLED
                 unit.settle(None, {}, QueueTimeout(f"waited {waited:.1f} s to write"))
                 continue
             unit.state = RUNNING
-            batch.append(unit)
-        return batch
+            return unit
+        return None
 
-    async def _write(self, batch: list[_Unit[Any]]) -> None:
+    async def _write(self) -> None:
         await self._take_turn()
         try:
             try:
-                transaction, outcomes = self._run_units(batch)
+                transaction, outcomes = self._run_units()
             except Exception as failure:  # the transaction could not begin
-                log.exception("sqlite_batch_not_begun", units=len(batch))
-                for unit in batch:
+                log.exception("sqlite_batch_not_begun")
+                for unit in self._drain_now():
                     unit.settle(None, {}, failure)
                 return
             try:
@@ -163,18 +158,28 @@ class SqliteWriter:
         for unit, result, info, error in outcomes:
             unit.settle(result, info, error)
 
+    def _drain_now(self) -> list[_Unit[Any]]:
+        """Every queued unit, out of the queue (the batch could not even begin)."""
+        units = []
+        while len(self._queue):
+            units.append(self._queue.pop())
+        return units
+
     def _run_units(
-        self, batch: list[_Unit[Any]]
+        self,
     ) -> tuple[RootTransaction, list[tuple[_Unit[Any], Any, dict[str, Any], BaseException | None]]]:
-        """Begin the batch's transaction and run its units, each in a savepoint; units
-        past the batch's time go to the next batch."""
+        """Begin the batch's transaction and run units, taken in turn order, each in a
+        savepoint, until `max_batch` or BATCH_SECONDS of work: what is left waits in the
+        queue, in turn with what arrives meanwhile."""
         connection = self._writing_connection()
         transaction = connection.begin()
         started = time.monotonic()
-        outcomes = []
-        for index, unit in enumerate(batch):
-            if index and time.monotonic() - started > BATCH_SECONDS:
-                self._carried = batch[index:]
+        outcomes: list[tuple[_Unit[Any], Any, dict[str, Any], BaseException | None]] = []
+        while len(outcomes) < self._max_batch:
+            if outcomes and time.monotonic() - started > BATCH_SECONDS:
+                break
+            unit = self._next_unit()
+            if unit is None:
                 break
             outcomes.append((unit, *_run_unit(connection, unit)))
         return transaction, outcomes

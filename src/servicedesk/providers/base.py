@@ -170,7 +170,7 @@ class TicketApiClient:
         if response.status_code in (200, 201):
             if about is not None:
                 return RemoteTicket(about, self.ticket_url(about))
-            return self._remote(response.json()["ticket"])
+            return self._remote_of(response)
         if response.status_code == 404 and (method == "PUT" or about is not None):
             return Rejected(f"{self.vendor} has no such ticket (deleted there?)")
         return failure_from_response(response, self.validation_message(response))
@@ -182,11 +182,29 @@ class TicketApiClient:
             return response
         if response.status_code != 200:
             return unavailable(response)
-        tickets = response.json().get("tickets") or []
-        if not tickets:
-            return None
-        return self._remote(min(tickets, key=lambda found: int(found["id"])))
+        try:
+            tickets = response.json().get("tickets") or []
+            if not tickets:
+                return None
+            return self._remote(min(tickets, key=lambda found: int(found["id"])))
+        except (ValueError, TypeError, KeyError, AttributeError):
+            return _unreadable(response, self.vendor)
+
+    def _remote_of(self, response: httpx.Response) -> RemoteTicket | Unavailable:
+        """The ticket a success answer holds. A success without one (a proxy's page, a
+        truncated body) may still have made it: ambiguous, so a retry looks first."""
+        try:
+            return self._remote(response.json()["ticket"])
+        except (ValueError, TypeError, KeyError):
+            return _unreadable(response, self.vendor)
 
     def _remote(self, ticket: dict[str, Any]) -> RemoteTicket:
         external_id = str(ticket["id"])
         return RemoteTicket(external_id, self.ticket_url(external_id))
+
+
+def _unreadable(response: httpx.Response, vendor: str) -> Unavailable:
+    return Unavailable(
+        f"{vendor} answered HTTP {response.status_code} without a ticket we could read",
+        ambiguous=True,
+    )
