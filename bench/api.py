@@ -186,7 +186,8 @@ def start_server(
             if httpx.get(base_url + "/readyz").status_code == 200:
                 return process, base_url
         except httpx.TransportError:
-            time.sleep(0.1)
+            pass
+        time.sleep(0.1)  # not answering yet, or answering 503 "starting"
     process.kill()
     raise SystemExit("server did not start")
 

@@ -35,6 +35,7 @@ from servicedesk.db.database import Database
 from servicedesk.jobs.models import JobState, OutboxJob
 from servicedesk.jobs.worker import Worker
 from servicedesk.providers.service import new_http_client as new_provider_client
+from servicedesk.triage.starter import starter_models
 
 POSTGRES_URL = os.environ.get("SERVICEDESK_TEST_POSTGRES_URL")
 REDIS_URL = os.environ.get("SERVICEDESK_TEST_REDIS_URL")
@@ -84,6 +85,13 @@ def _postgres_or_skip() -> str:
 
 def redis_or_skip() -> str:
     return _service_url_or_skip(REDIS_URL, "SERVICEDESK_TEST_REDIS_URL")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def starter_loaded() -> None:
+    """Each test's app is a server that a load balancer already finds ready (`/readyz`):
+    its starter model loaded. `tests/test_startup.py` covers the moments before."""
+    starter_models()
 
 
 @pytest.fixture(scope="session")

@@ -55,12 +55,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         database = Database(settings)
         app.state.database = database
-        # Trained before the first request, so the first ticket is triaged inline too.
-        await asyncio.to_thread(starter_models)
-        if settings.environment != "test":
-            _freeze_startup_objects()
         app.state.rate_limiter = RateLimiter(settings) if settings.rate_limit_enabled else None
-        background = [asyncio.create_task(_purge_idempotency_records(database))]
+        app.state.warm_up = asyncio.create_task(_load_starter_model(settings))
+        background = [app.state.warm_up, asyncio.create_task(_purge_idempotency_records(database))]
         async with contextlib.AsyncExitStack() as stack:
             provider_http = await stack.enter_async_context(
                 new_provider_client(settings.provider_create_timeout_seconds)
@@ -106,6 +103,19 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(provider_config_router)
     app.include_router(provider_inbound_router)
     return app
+
+
+async def _load_starter_model(settings: Settings) -> None:
+    """Load (or train) the starter model off the event loop while the server answers:
+    scikit-learn alone takes over a second to import. Until it is loaded, `/readyz` is
+    503 and creates are triaged in the background rather than inline."""
+    try:
+        await asyncio.to_thread(starter_models, settings.cache_dir)
+    except Exception:
+        log.exception("starter_model_failed")
+        return
+    if settings.environment != "test":
+        _freeze_startup_objects()
 
 
 def _freeze_startup_objects() -> None:

@@ -103,7 +103,9 @@ async def _run_worker(settings: Settings) -> None:
     # Imported here: the handlers pull in the triage engine (scikit-learn), which the
     # other commands (keys, tenants, db) do not need to start quickly.
     from servicedesk.composition import assembled, running_worker
+    from servicedesk.triage.starter import starter_models
 
+    await asyncio.to_thread(starter_models, settings.cache_dir)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):

@@ -184,6 +184,11 @@ class Settings(BaseSettings):
         return f"sqlite+pysqlite:///{(self.data_dir / 'servicedesk.db').resolve()}"
 
     @property
+    def cache_dir(self) -> Path:
+        """What a process may rebuild but need not: the trained starter model."""
+        return self.data_dir / "cache"
+
+    @property
     def is_sqlite(self) -> bool:
         return self.sqlalchemy_url.startswith("sqlite")
 

@@ -73,3 +73,34 @@ def scratch_postgres_database() -> Iterator[str]:
 
 def test_postgres_migrations_round_trip(scratch_postgres_database: str) -> None:
     _round_trip(Settings(database_url=scratch_postgres_database, environment="test"))
+
+
+def test_head_is_alembics_newest_migration(tmp_path: Path) -> None:
+    from alembic.script import ScriptDirectory
+
+    settings = Settings(data_dir=tmp_path, environment="test")
+    scripts = ScriptDirectory.from_config(migrate.alembic_config(settings))
+
+    assert scripts.get_current_head() == migrate.HEAD
+
+
+def test_an_upgrade_at_head_leaves_alembic_alone_and_one_behind_runs_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from alembic import command
+
+    settings = Settings(data_dir=tmp_path, environment="test")
+    assert migrate.stored_revision(settings) is None
+    migrate.upgrade(settings)
+    migrate.downgrade(settings, "-1")
+    behind = migrate.stored_revision(settings)
+    migrate.upgrade(settings)
+    calls: list[str] = []
+    monkeypatch.setattr(command, "upgrade", lambda *args: calls.append("upgrade"))
+
+    migrate.upgrade(settings)
+
+    assert behind is not None
+    assert behind != migrate.HEAD
+    assert migrate.stored_revision(settings) == migrate.HEAD
+    assert calls == []

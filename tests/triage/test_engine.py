@@ -4,7 +4,8 @@ knowledge matches and the confidence they make."""
 from __future__ import annotations
 
 from servicedesk.triage.engine import LocalTriager, TicketText, best_allowed
-from servicedesk.triage.knowledge import FULL_MATCH_SCORE, KnowledgeIndex, Source
+from servicedesk.triage.knowledge import KnowledgeIndex
+from servicedesk.triage.sources import FULL_MATCH_SCORE, Source
 from servicedesk.triage.starter import DEFAULT_CATEGORIES, examples, starter_models
 
 OBVIOUS = {

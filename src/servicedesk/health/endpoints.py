@@ -1,4 +1,5 @@
-"""GET /healthz (the process answers) and GET /readyz (the database answers)."""
+"""GET /healthz (the process answers) and GET /readyz (the database answers and the
+starter triage model is loaded: a load balancer sends no traffic before)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from fastapi.responses import JSONResponse
 
 from servicedesk.db.session import DatabaseDep
 from servicedesk.logs import get_logger
+from servicedesk.triage import starter
 
 router = APIRouter(tags=["health"])
 log = get_logger(__name__)
@@ -19,10 +21,12 @@ async def healthz() -> dict[str, str]:
 
 @router.get(
     "/readyz",
-    summary="Readiness: the database is reachable",
-    responses={503: {"description": "Database unreachable"}},
+    summary="Readiness: the database is reachable and the triage model loaded",
+    responses={503: {"description": "Database unreachable, or the server still starting"}},
 )
 async def readyz(database: DatabaseDep) -> JSONResponse:
+    if not starter.is_loaded():
+        return JSONResponse({"status": "starting", "detail": "triage model loading"}, 503)
     try:
         await database.ping()
     except Exception as error:

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
-import numpy as np
-
-from servicedesk.triage.knowledge import KnowledgeIndex, Match
-from servicedesk.triage.model import CategoryModel
+if TYPE_CHECKING:  # the engine's parts import numpy and scikit-learn: see model.py
+    from servicedesk.triage.knowledge import KnowledgeIndex
+    from servicedesk.triage.model import CategoryModel
+    from servicedesk.triage.sources import Match
 
 LOCAL_ENGINE = "local"
 LLM_ENGINE = "llm"
@@ -79,13 +79,14 @@ def best_allowed(
     it are never answered. None of them known to the model: no category."""
     probabilities = model.probabilities([text])[0]
     labels = model.labels
-    columns = [index for index, label in enumerate(labels) if label in set(allowed)]
+    wanted = set(allowed)
+    columns = [index for index, label in enumerate(labels) if label in wanted]
     if not columns:
         return None, 0.0
-    kept = probabilities[columns]
-    total = float(kept.sum())
-    best = int(np.argmax(kept))
-    return labels[columns[best]], float(kept[best] / total) if total > 0 else 0.0
+    kept = [float(probabilities[index]) for index in columns]
+    total = sum(kept)
+    best = max(range(len(kept)), key=kept.__getitem__)  # the first of equals, as argmax
+    return labels[columns[best]], kept[best] / total if total > 0 else 0.0
 
 
 class LocalTriager:

@@ -9,53 +9,18 @@ reaching it means no suggestion: the engine never invents an answer.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from sklearn.feature_extraction.text import TfidfVectorizer
 
+from servicedesk.triage.sources import Match, Source
 from servicedesk.triage.text import normalise
 from servicedesk.triage.tfidf import SparseTfidf
 
 # Below this cosine similarity a source is not an answer to the ticket.
 MIN_MATCH_SCORE = 0.12
-# At or above this the match counts as complete (match quality 1.0). Tickets are short
-# and articles long, so even an article written for the ticket rarely scores above it.
-FULL_MATCH_SCORE = 0.35
 # A source filed under another category than the ticket's is worth this much less.
 OTHER_CATEGORY_FACTOR = 0.8
-
-
-@dataclass(frozen=True, slots=True)
-class Source:
-    """Something that can answer a ticket: an article, or an agent's reply."""
-
-    kind: str  # "kb_article" | "ticket"
-    id: str
-    title: str
-    text: str  # what is matched against the ticket
-    reply: str  # what is suggested
-    category: str | None
-
-
-@dataclass(frozen=True, slots=True)
-class Match:
-    source: Source
-    score: float
-
-    @property
-    def quality(self) -> float:
-        """0–1: how fully the source answers the ticket (1.0 at FULL_MATCH_SCORE)."""
-        return min(1.0, self.score / FULL_MATCH_SCORE)
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "type": self.source.kind,
-            "id": self.source.id,
-            "title": self.source.title,
-            "score": round(self.score, 4),
-        }
 
 
 class KnowledgeIndex:
@@ -69,6 +34,8 @@ class KnowledgeIndex:
         self._by_term: Any = None
         texts = [normalise(source.text) for source in self.sources]
         if any(texts):
+            from sklearn.feature_extraction.text import TfidfVectorizer  # see model.py
+
             vectorizer = TfidfVectorizer(
                 ngram_range=(1, 2), sublinear_tf=True, stop_words="english"
             )

@@ -18,7 +18,7 @@ from pydantic import BaseModel, Field, ValidationError
 
 from servicedesk.config import Settings
 from servicedesk.triage.engine import LLM_ENGINE, TicketText, Triage
-from servicedesk.triage.knowledge import Match
+from servicedesk.triage.sources import Match
 
 MAX_CONTEXT_CHARS = 4_000
 SYSTEM_PROMPT = (

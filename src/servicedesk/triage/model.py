@@ -5,6 +5,9 @@ Word bigrams catch phrases ("access request", "new laptop"); character n-grams w
 words catch misspellings, inflections and product names. The SVM's margins are turned
 into probabilities by sigmoid calibration over cross-validation folds
 (`CalibratedClassifierCV`), which is what makes "0.9" right about nine times in ten.
+
+scikit-learn and SciPy are imported where they are used, not with this module: they take
+over a second to import, and a server answers requests before its first model loads.
 """
 
 from __future__ import annotations
@@ -12,21 +15,17 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import joblib
 import numpy as np
-import sklearn
-from scipy.sparse import hstack
-from sklearn.calibration import CalibratedClassifierCV
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.linear_model import LogisticRegression
-from sklearn.pipeline import FeatureUnion, Pipeline, make_union
-from sklearn.svm import LinearSVC
 
 from servicedesk.triage import tfidf
 from servicedesk.triage.text import normalise
 from servicedesk.triage.tfidf import SparseTfidf
+
+if TYPE_CHECKING:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.pipeline import Pipeline
 
 MODEL_KIND = "tfidf-word12-char25-linearsvc-sigmoid"
 WORDS_MODEL_KIND = "tfidf-word12-linearsvc-sigmoid"
@@ -57,6 +56,8 @@ class CategoryModel:
         normalised = [normalise(text) for text in texts]
         if self._fast is not None:
             return np.vstack([self._fast.probabilities(text) for text in normalised])
+        import sklearn
+
         with sklearn.config_context(assume_finite=True, skip_parameter_validation=True):
             result: np.ndarray[Any, Any] = self.pipeline.named_steps["classifier"].predict_proba(
                 self._features(normalised)
@@ -64,6 +65,9 @@ class CategoryModel:
         return result
 
     def _features(self, normalised: list[str]) -> Any:
+        from scipy.sparse import hstack
+        from sklearn.pipeline import FeatureUnion
+
         step = self.pipeline.named_steps["features"]
         if isinstance(step, FeatureUnion):
             parts = [transformer.transform(normalised) for _, transformer in step.transformer_list]
@@ -79,6 +83,8 @@ class CategoryModel:
         ]
 
     def to_bytes(self) -> bytes:
+        import joblib
+
         buffer = io.BytesIO()
         joblib.dump({"kind": self.kind, "pipeline": self.pipeline}, buffer)
         return buffer.getvalue()
@@ -86,6 +92,8 @@ class CategoryModel:
     @classmethod
     def from_bytes(cls, data: bytes) -> CategoryModel:
         # Only models this service trained and stored itself are loaded (pickle format).
+        import joblib
+
         stored = joblib.load(io.BytesIO(data))
         return cls(stored["pipeline"], stored["kind"])
 
@@ -115,6 +123,10 @@ class _FastLinear:
     @classmethod
     def of(cls, pipeline: Pipeline) -> _FastLinear | None:
         """The fast path for the model `train` makes; None for any other shape."""
+        from sklearn.calibration import CalibratedClassifierCV
+        from sklearn.pipeline import FeatureUnion
+        from sklearn.svm import LinearSVC
+
         features = pipeline.named_steps.get("features")
         classifier = pipeline.named_steps.get("classifier")
         vectorizers = (
@@ -150,6 +162,9 @@ class _FastLinear:
 
 
 def _features() -> Any:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.pipeline import make_union
+
     return make_union(
         TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, min_df=2),
         TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True, min_df=2),
@@ -157,6 +172,8 @@ def _features() -> Any:
 
 
 def _word_features() -> Any:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
     return TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, min_df=1)
 
 
@@ -167,6 +184,10 @@ def train(
 
     `words_only` leaves out the character n-grams, which are most of the cost of a
     prediction: for a secondary head (the suggested priority) where speed matters more."""
+    from sklearn.calibration import CalibratedClassifierCV
+    from sklearn.pipeline import Pipeline
+    from sklearn.svm import LinearSVC
+
     classifier = CalibratedClassifierCV(
         LinearSVC(C=0.3, class_weight="balanced"),
         cv=CALIBRATION_FOLDS,
@@ -183,6 +204,10 @@ def train(
 
 def train_baseline(texts: Sequence[str], labels: Sequence[str]) -> CategoryModel:
     """The plain reference: default TF-IDF and logistic regression, for comparison only."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import Pipeline
+
     pipeline = Pipeline(
         [("features", TfidfVectorizer()), ("classifier", LogisticRegression(max_iter=1000))]
     )

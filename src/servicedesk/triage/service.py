@@ -17,7 +17,7 @@ import uuid
 from collections import OrderedDict
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -35,9 +35,8 @@ from servicedesk.tenant_config import ConfigPart, TenantConfig
 from servicedesk.tickets.events import TicketEventType
 from servicedesk.tickets.models import Ticket
 from servicedesk.tickets.service import FollowUp, NewTicket
+from servicedesk.triage import starter
 from servicedesk.triage.engine import LLM_ENGINE, LocalTriager, TicketText, Triage
-from servicedesk.triage.knowledge import KnowledgeIndex, Source
-from servicedesk.triage.model import CategoryModel
 from servicedesk.triage.models import TriageFeedback, TriageModelRecord, TriageSettings
 from servicedesk.triage.schemas import (
     DEFAULT_NEVER_AUTO_RESOLVE,
@@ -45,7 +44,12 @@ from servicedesk.triage.schemas import (
     ModelOut,
     TriageConfigIn,
 )
+from servicedesk.triage.sources import Source
 from servicedesk.triage.starter import DEFAULT_CATEGORIES, starter_models
+
+if TYPE_CHECKING:  # numpy and scikit-learn: imported when the first engine is built
+    from servicedesk.triage.knowledge import KnowledgeIndex
+    from servicedesk.triage.model import CategoryModel
 
 log = get_logger(__name__)
 
@@ -58,6 +62,9 @@ MAX_AGENT_REPLIES = 2_000
 MODEL_CACHE_SIZE = 32
 # Threads for the inline triage of creates (about 1-2 ms of CPU each).
 INLINE_THREADS = 4
+# While a server starts, its starter model loads in the background (a second or two): a
+# create waits for it this long at most, then leaves the triage to the worker.
+STARTER_WAIT_SECONDS = 10.0
 _INLINE_POOL = ThreadPoolExecutor(INLINE_THREADS, thread_name_prefix="triage-inline")
 
 
@@ -287,6 +294,9 @@ def needs_reading(config: TenantConfig, settings: Settings) -> bool:
 
 def local_triager(prepared: Prepared) -> LocalTriager:
     """The tenant's local engine (CPU work: call it in a thread)."""
+    from servicedesk.triage.knowledge import KnowledgeIndex
+    from servicedesk.triage.model import CategoryModel
+
     tenant = prepared.tenant
     starter = starter_models()
     category_model, model_version = starter.category, starter.version
@@ -335,7 +345,11 @@ async def triage_inline(
     threads of its own, never the event loop's default executor (which DNS lookups for
     webhooks also need), queueing briefly when they are busy. An engine past its budget
     keeps its thread; once every thread is held by one, a create skips the inline triage
-    at once instead of waiting its budget in the queue."""
+    at once instead of waiting its budget in the queue. While the process is starting,
+    a create waits for the starter model, up to STARTER_WAIT_SECONDS."""
+    if not await _starter_loaded_within(STARTER_WAIT_SECONDS):
+        log.warning("triage_inline_starting", tenant_id=str(prepared.tenant.tenant_id))
+        return None
     if len(ticket.subject) + len(ticket.description) <= loop_max_chars and is_ready(prepared):
         try:
             return run_local(prepared, ticket)
@@ -356,6 +370,18 @@ async def triage_inline(
     except Exception:
         log.exception("triage_inline_failed", tenant_id=str(prepared.tenant.tenant_id))
     return None
+
+
+async def _starter_loaded_within(seconds: float) -> bool:
+    """Whether the starter model is loaded, waiting up to `seconds` for the load the
+    server started (checked every 20 ms: only in a start's first seconds; no thread)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + seconds
+    while not starter.is_loaded():
+        if loop.time() >= deadline:
+            return False
+        await asyncio.sleep(0.02)
+    return True
 
 
 class _Overdue:

@@ -10,13 +10,17 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from sklearn.feature_extraction.text import TfidfVectorizer
+
+if TYPE_CHECKING:
+    from sklearn.feature_extraction.text import TfidfVectorizer
 
 
 def supported(vectorizer: Any) -> bool:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
     return (
         isinstance(vectorizer, TfidfVectorizer)
         and vectorizer.sublinear_tf
