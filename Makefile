@@ -22,7 +22,8 @@ run: install
 	@$(BIN)/servicedesk tenants create demo --if-not-exists > /dev/null
 	@KEY=$$($(BIN)/servicedesk keys create --tenant demo --name "make run" \
 		--scope tickets:read --scope tickets:write --scope kb:read --scope kb:write \
-		--scope config:read --scope config:write | tail -n 1) && \
+		--scope config:read --scope config:write --scope users:read --scope users:write \
+		| tail -n 1) && \
 	echo "" && \
 	echo "servicedesk on http://$(HOST):$(PORT)  (docs: http://$(HOST):$(PORT)/docs)" && \
 	echo "demo API key: $$KEY" && \
@@ -30,6 +31,9 @@ run: install
 	echo "  curl -s -X POST http://$(HOST):$(PORT)/api/v1/tickets -H \"X-API-Key: $$KEY\"" \
 		"-H 'Content-Type: application/json'" \
 		"-d '{\"subject\": \"VPN not connecting\", \"description\": \"Unable to connect since this morning.\"}'" && \
+	echo "" && \
+	echo "console: http://$(HOST):$(PORT)/console/  (first admin, in another terminal:" && \
+	echo "  $(BIN)/servicedesk users create --tenant demo --email you@example.com --role admin)" && \
 	echo "" && \
 	SERVICEDESK_LOG_FORMAT=$${SERVICEDESK_LOG_FORMAT:-console} \
 		exec $(BIN)/servicedesk serve --host $(HOST) --port $(PORT)

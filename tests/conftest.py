@@ -36,6 +36,7 @@ from servicedesk.jobs.models import JobState, OutboxJob
 from servicedesk.jobs.worker import Worker
 from servicedesk.providers.service import new_http_client as new_provider_client
 from servicedesk.triage.starter import starter_models
+from servicedesk.users import service as users
 
 POSTGRES_URL = os.environ.get("SERVICEDESK_TEST_POSTGRES_URL")
 REDIS_URL = os.environ.get("SERVICEDESK_TEST_REDIS_URL")
@@ -54,6 +55,10 @@ TABLES = (
     "kb_articles",
     "custom_field_definitions",
     "tickets",
+    "console_sessions",
+    "group_members",
+    "groups",
+    "users",
     "api_keys",
     "tenants",
 )
@@ -288,3 +293,32 @@ def create_ticket(client: httpx.AsyncClient, headers: dict[str, str]) -> Any:
         return result
 
     return create
+
+
+USER_PASSWORD = "correct horse battery"
+UserFactory = Callable[..., Awaitable[uuid.UUID]]
+
+
+@pytest.fixture
+def make_user(database: Database) -> UserFactory:
+    """`await make_user(tenant="acme", email=..., role="agent")` → the user's id."""
+
+    async def factory(
+        tenant: str = "acme",
+        email: str = "agent@example.com",
+        role: str = "agent",
+        name: str = "",
+        active: bool = True,
+    ) -> uuid.UUID:
+        def make(session: Session) -> uuid.UUID:
+            owner = auth.get_or_create_tenant(session, tenant)
+            user = users.create_user(
+                session, owner.id, email=email, role=role, name=name, password=USER_PASSWORD
+            )
+            if not active:
+                users.set_active(session, owner.id, str(user.id), False)
+            return user.id
+
+        return await database.write(make)
+
+    return factory

@@ -23,6 +23,7 @@ from servicedesk.auth.scopes import Scope
 from servicedesk.config import Settings
 from servicedesk.db import migrate
 from servicedesk.db.database import Database
+from servicedesk.users import service as users
 
 PREFIX = "SERVICEDESK_"
 _MIGRATING = threading.Lock()
@@ -88,6 +89,31 @@ def create_key(env: dict[str, str], tenant: str, *scopes: str) -> str:
             def write(session: Session) -> str:
                 owner = auth.get_or_create_tenant(session, tenant)
                 return auth.create_api_key(session, owner, wanted, "live test")[1]
+
+            return await database.write(write)
+        finally:
+            await database.dispose()
+
+    return asyncio.run(make())
+
+
+def create_user(
+    env: dict[str, str], tenant: str, email: str, password: str, *, role: str, name: str = ""
+) -> str:
+    """A console user of `tenant` (made if missing), made in this process as `servicedesk
+    users create` would (tested in tests/test_cli.py); returns its id."""
+    settings = settings_of(env)
+
+    async def make() -> str:
+        database = Database(settings)
+        try:
+
+            def write(session: Session) -> str:
+                owner = auth.get_or_create_tenant(session, tenant)
+                user = users.create_user(
+                    session, owner.id, email=email, role=role, name=name, password=password
+                )
+                return str(user.id)
 
             return await database.write(write)
         finally:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+import uuid
 
 import pytest
 from typer.testing import CliRunner
@@ -14,6 +15,7 @@ from servicedesk.config import Settings
 from servicedesk.custom_fields.schemas import CustomFieldCreate
 from servicedesk.custom_fields.service import create_definition
 from servicedesk.db.database import Database
+from servicedesk.users.service import signed_in_user
 
 runner = CliRunner()
 KEY_FORMAT = re.compile(r"^itsm_sk_live_[A-Za-z0-9_-]{43}$")
@@ -172,3 +174,146 @@ def test_provider_set_maps_custom_fields(settings: Settings, database: Database)
     mapped = runner.invoke(app, [*args, "--custom-field", "department=cf_department"], env=env)
     assert mapped.exit_code == 0, mapped.output
     assert '"custom_field_map": {\n    "department": "cf_department"\n  }' in mapped.output
+
+
+def _signed_in(settings: Settings, email: str, password: str) -> bool:
+    async def check() -> bool:
+        database = Database(settings)
+        try:
+            user = await database.write(lambda session: signed_in_user(session, email, password))
+            return user is not None
+        finally:
+            await database.dispose()
+
+    return asyncio.run(check())
+
+
+def test_users_create_takes_the_password_from_the_environment_and_prints_the_id(
+    settings: Settings, database: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    runner.invoke(app, ["tenants", "create", "initech"])
+    monkeypatch.setenv("SERVICEDESK_USER_PASSWORD", "correct horse battery")
+
+    result = runner.invoke(
+        app,
+        [
+            "users",
+            "create",
+            "--tenant",
+            "initech",
+            "--email",
+            "Amy@Initech.example",
+            "--role",
+            "admin",
+            "--name",
+            "Amy",
+        ],
+    )
+
+    assert result.exit_code == 0, result.output
+    user_id = result.stdout.strip().splitlines()[-1]
+    assert str(uuid.UUID(user_id)) == user_id
+    assert "correct horse" not in result.output
+    assert _signed_in(settings, "amy@initech.example", "correct horse battery")
+    listed = runner.invoke(app, ["users", "list", "--tenant", "initech"])
+    assert listed.stdout.split("\t")[:4] == [user_id, "amy@initech.example", "admin", "active"]
+    again = runner.invoke(
+        app,
+        [
+            "users",
+            "create",
+            "--tenant",
+            "initech",
+            "--email",
+            "amy@initech.example",
+            "--role",
+            "agent",
+        ],
+    )
+    assert again.exit_code == 1
+    assert "already has a user" in again.output
+
+
+def test_users_create_asks_for_the_password_twice_without_echo(
+    settings: Settings, database: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("SERVICEDESK_USER_PASSWORD", raising=False)
+    runner.invoke(app, ["tenants", "create", "initech"])
+
+    result = runner.invoke(
+        app,
+        [
+            "users",
+            "create",
+            "--tenant",
+            "initech",
+            "--email",
+            "bo@initech.example",
+            "--role",
+            "agent",
+        ],
+        input="s3cret-password\ns3cret-password\n",
+    )
+
+    assert result.exit_code == 0, result.output
+    assert "s3cret-password" not in result.output
+    assert _signed_in(settings, "bo@initech.example", "s3cret-password")
+
+
+def test_users_refuses_a_weak_password_an_unknown_tenant_and_a_bad_role(
+    database: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    runner.invoke(app, ["tenants", "create", "initech"])
+    monkeypatch.setenv("SERVICEDESK_USER_PASSWORD", "short")
+    base = ["users", "create", "--email", "x@initech.example"]
+
+    weak = runner.invoke(app, [*base, "--tenant", "initech", "--role", "agent"])
+    monkeypatch.setenv("SERVICEDESK_USER_PASSWORD", "long enough password")
+    unknown = runner.invoke(app, [*base, "--tenant", "nope", "--role", "agent"])
+    bad_role = runner.invoke(app, [*base, "--tenant", "initech", "--role", "owner"])
+
+    assert weak.exit_code == 1
+    assert "at least 8 characters" in weak.output
+    assert unknown.exit_code == 1
+    assert "no tenant named" in unknown.output
+    assert bad_role.exit_code == 2
+
+
+def test_users_disable_and_set_password(
+    settings: Settings, database: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    runner.invoke(app, ["tenants", "create", "initech"])
+    monkeypatch.setenv("SERVICEDESK_USER_PASSWORD", "first password")
+    runner.invoke(
+        app,
+        [
+            "users",
+            "create",
+            "--tenant",
+            "initech",
+            "--email",
+            "cy@initech.example",
+            "--role",
+            "agent",
+        ],
+    )
+
+    monkeypatch.setenv("SERVICEDESK_USER_PASSWORD", "second password")
+    changed = runner.invoke(
+        app, ["users", "set-password", "--tenant", "initech", "cy@initech.example"]
+    )
+    assert changed.exit_code == 0, changed.output
+    assert not _signed_in(settings, "cy@initech.example", "first password")
+    assert _signed_in(settings, "cy@initech.example", "second password")
+
+    disabled = runner.invoke(app, ["users", "disable", "--tenant", "initech", "cy@initech.example"])
+    assert disabled.exit_code == 0, disabled.output
+    assert not _signed_in(settings, "cy@initech.example", "second password")
+    listed = runner.invoke(app, ["users", "list", "--tenant", "initech"])
+    assert "\tdisabled\t" in listed.stdout
+    enabled = runner.invoke(app, ["users", "enable", "--tenant", "initech", "cy@initech.example"])
+    assert enabled.exit_code == 0
+    assert _signed_in(settings, "cy@initech.example", "second password")
+    missing = runner.invoke(app, ["users", "disable", "--tenant", "initech", "no@initech.example"])
+    assert missing.exit_code == 1
+    assert "has no user" in missing.output

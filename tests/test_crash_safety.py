@@ -62,6 +62,24 @@ async def load_then_kill(server: live_server.LiveServer, api_key: str) -> Load:
     return load
 
 
+async def retry_create(
+    http: httpx.AsyncClient, key: str, headers: dict[str, str]
+) -> httpx.Response:
+    """A client's retry: a key the killed server held stays "in progress" (409 with
+    Retry-After) until its claim's lease runs out; then the retry takes it over."""
+    for _ in range(10):
+        response = await http.post(
+            "/api/v1/tickets", json=body_for(key), headers={**headers, "Idempotency-Key": key}
+        )
+        if response.status_code != 409:
+            return response
+        assert response.json() == {
+            "detail": "A request with this Idempotency-Key is still in progress; retry shortly"
+        }
+        await asyncio.sleep(int(response.headers["Retry-After"]))
+    return response
+
+
 async def verify_after_restart(base_url: str, api_key: str, load: Load) -> None:
     headers = {"X-API-Key": api_key}
     async with httpx.AsyncClient(base_url=base_url, timeout=10) as http:
@@ -71,9 +89,7 @@ async def verify_after_restart(base_url: str, api_key: str, load: Load) -> None:
             assert stored.json() == ticket
 
         for key in sorted(load.attempted):
-            retried = await http.post(
-                "/api/v1/tickets", json=body_for(key), headers={**headers, "Idempotency-Key": key}
-            )
+            retried = await retry_create(http, key, headers)
             assert retried.status_code == 201
             if key in load.acknowledged:
                 assert retried.json() == load.acknowledged[key]

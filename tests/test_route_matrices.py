@@ -9,19 +9,18 @@ app's own routes: a route added without an entry here fails `test_every_route_is
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import httpx
 import pytest
-from fastapi import FastAPI
 from fastapi.routing import APIRoute
 
 from servicedesk.app import create_app
 from servicedesk.auth.scopes import Scope
 from servicedesk.config import Settings
-from tests.conftest import SEED_CREATE, KeyFactory
+from tests.conftest import SEED_CREATE, KeyFactory, UserFactory
+from tests.routes import api_routes
 
 # What each route is called with: (body, query). Path ids come from the tenant's World.
 REQUESTS: dict[tuple[str, str], tuple[Any, dict[str, str]]] = {
@@ -61,6 +60,12 @@ REQUESTS: dict[tuple[str, str], tuple[Any, dict[str, str]]] = {
     ): ({"kind": "freshservice", "domain": "globex", "api_key": "other-key"}, {}),
     ("DELETE", "/api/v1/configuration/provider"): (None, {}),
     ("POST", "/api/v1/configuration/provider/inbound-secret"): (None, {}),
+    ("GET", "/api/v1/users"): (None, {}),
+    ("GET", "/api/v1/users/{user_id}"): (None, {}),
+    ("POST", "/api/v1/groups"): ({"name": "Other group"}, {}),
+    ("GET", "/api/v1/groups"): (None, {}),
+    ("GET", "/api/v1/groups/{group_id}"): (None, {}),
+    ("PATCH", "/api/v1/groups/{group_id}"): ({"name": "Renamed group"}, {}),
 }
 # Authenticated otherwise (the provider's bearer secret) or not at all.
 OUTSIDE_THE_KEY = {
@@ -75,6 +80,8 @@ NOT_FOUND = {
     "webhook_id": "Webhook not found",
     "delivery_id": "Webhook not found",
     "article_id": "Article not found",
+    "user_id": "User not found",
+    "group_id": "Group not found",
 }
 
 
@@ -87,19 +94,6 @@ class Endpoint:
     @property
     def label(self) -> str:
         return f"{self.method} {self.path}"
-
-
-def api_routes(app: FastAPI) -> Iterator[APIRoute]:
-    """Every APIRoute of the app, through the routers it includes."""
-
-    def walk(routes: Sequence[Any]) -> Iterator[APIRoute]:
-        for route in routes:
-            if isinstance(route, APIRoute):
-                yield route
-            elif hasattr(route, "original_router"):  # an included router
-                yield from walk(route.original_router.routes)
-
-    yield from walk(app.routes)
 
 
 def required_scope(route: APIRoute) -> Scope | None:
@@ -163,7 +157,9 @@ def settings(settings: Settings) -> Settings:
 
 
 @pytest.fixture
-async def world(client: httpx.AsyncClient, headers: dict[str, str]) -> World:
+async def world(
+    client: httpx.AsyncClient, headers: dict[str, str], make_user: UserFactory
+) -> World:
     async def made(method: str, path: str, body: Any) -> dict[str, Any]:
         response = await client.request(method, path, json=body, headers=headers)
         assert response.status_code < 300, response.text
@@ -185,6 +181,8 @@ async def world(client: httpx.AsyncClient, headers: dict[str, str]) -> World:
         "/api/v1/configuration/provider",
         {"kind": "freshservice", "domain": "acme", "api_key": "acme-key"},
     )
+    user_id = await make_user(tenant="acme")
+    group = await made("POST", "/api/v1/groups", {"name": "Desk", "member_ids": [str(user_id)]})
     return World(
         {
             "ticket_id": ticket["id"],
@@ -192,6 +190,8 @@ async def world(client: httpx.AsyncClient, headers: dict[str, str]) -> World:
             "webhook_id": webhook["id"],
             "delivery_id": delivery["id"],
             "article_id": article["id"],
+            "user_id": str(user_id),
+            "group_id": group["id"],
         }
     )
 

@@ -8,11 +8,20 @@ import gc
 from collections.abc import AsyncIterator
 
 from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
 
 from servicedesk import __version__
 from servicedesk.auth.cache import PrincipalCache
 from servicedesk.composition import running_worker, ticket_service
 from servicedesk.config import Settings, get_settings
+from servicedesk.console.access import install_console_errors
+from servicedesk.console.admin import router as console_admin_router
+from servicedesk.console.dashboard import router as console_dashboard_router
+from servicedesk.console.integrations import router as console_integrations_router
+from servicedesk.console.kb import router as console_kb_router
+from servicedesk.console.pages import router as console_pages_router
+from servicedesk.console.render import HERE as CONSOLE_DIR
+from servicedesk.console.sessions import SignInThrottle
 from servicedesk.custom_fields.endpoints import router as custom_fields_router
 from servicedesk.db.database import Database
 from servicedesk.errors import install_error_handlers
@@ -30,6 +39,7 @@ from servicedesk.ratelimit.service import RateLimiter
 from servicedesk.tickets.endpoints import router as tickets_router
 from servicedesk.triage.endpoints import router as triage_config_router
 from servicedesk.triage.starter import starter_models
+from servicedesk.users.endpoints import groups_router, users_router
 from servicedesk.webhooks.endpoints import router as webhooks_router
 
 log = get_logger(__name__)
@@ -44,6 +54,7 @@ Authenticate every request with the `X-API-Key` header (`itsm_sk_live_…`, made
 """
 
 PURGE_INTERVAL_SECONDS = 300
+CONSOLE_STATIC = CONSOLE_DIR / "static"
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -102,7 +113,22 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(triage_config_router)
     app.include_router(provider_config_router)
     app.include_router(provider_inbound_router)
+    app.include_router(users_router)
+    app.include_router(groups_router)
+    _mount_console(app, settings)
     return app
+
+
+def _mount_console(app: FastAPI, settings: Settings) -> None:
+    """The agents' console under /console/, its stylesheet shipped in the package."""
+    app.state.sign_in_throttle = SignInThrottle(settings)
+    app.mount("/console/static", StaticFiles(directory=CONSOLE_STATIC), name="console-static")
+    app.include_router(console_pages_router)
+    app.include_router(console_admin_router)
+    app.include_router(console_kb_router)
+    app.include_router(console_dashboard_router)
+    app.include_router(console_integrations_router)
+    install_console_errors(app)
 
 
 async def _load_starter_model(settings: Settings) -> None:

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import signal
 import time
+import uuid
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
@@ -19,11 +21,15 @@ from servicedesk.auth import repository as auth_repository
 from servicedesk.auth import service as auth
 from servicedesk.auth.scopes import Scope
 from servicedesk.config import Settings, get_settings
+from servicedesk.console.sessions import disable_user, new_password
 from servicedesk.db import migrate
 from servicedesk.db.database import Database
 from servicedesk.errors import ApiError
 from servicedesk.logs import configure_logging
 from servicedesk.providers.schemas import ProviderConfigIn
+from servicedesk.users import service as users
+from servicedesk.users.repository import UserRepository
+from servicedesk.users.schemas import RoleName as Role
 
 app = typer.Typer(help="servicedesk: IT service desk API.", no_args_is_help=True)
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
@@ -34,6 +40,8 @@ app.add_typer(tenants_app, name="tenants")
 app.add_typer(keys_app, name="keys")
 triage_app = typer.Typer(help="AI triage models.", no_args_is_help=True)
 app.add_typer(triage_app, name="triage")
+users_app = typer.Typer(help="People who sign in to the console.", no_args_is_help=True)
+app.add_typer(users_app, name="users")
 provider_app = typer.Typer(help="A tenant's ITSM provider (Freshservice, Zendesk).")
 app.add_typer(provider_app, name="provider", no_args_is_help=True)
 
@@ -59,6 +67,16 @@ def _with_database(use: Callable[[Database], Awaitable[T]]) -> T:
             await database.dispose()
 
     return asyncio.run(run())
+
+
+def _print_lines(tenant: str, work: Callable[[Session], list[str]]) -> None:
+    """Print what `work` lists of the tenant `tenant`, a line each."""
+    try:
+        lines = _in_transaction(work)
+    except auth.UnknownTenant:
+        raise _fail(f"no tenant named {tenant!r}") from None
+    for line in lines:
+        typer.echo(line)
 
 
 def _fail(message: str) -> typer.Exit:
@@ -209,12 +227,7 @@ def keys_list(tenant: Annotated[str, typer.Option(help="Tenant name.")]) -> None
             for key in auth.list_api_keys(session, owner)
         ]
 
-    try:
-        lines = _in_transaction(work)
-    except auth.UnknownTenant:
-        raise _fail(f"no tenant named {tenant!r}") from None
-    for line in lines:
-        typer.echo(line)
+    _print_lines(tenant, work)
 
 
 @keys_app.command("revoke")
@@ -223,6 +236,118 @@ def keys_revoke(key_id: str) -> None:
     if not _in_transaction(lambda session: auth.revoke_api_key(session, key_id)):
         raise _fail(f"no active key {key_id}")
     typer.echo(f"revoked {key_id}")
+
+
+TenantName = Annotated[str, typer.Option("--tenant", help="Tenant name.")]
+UserRef = Annotated[str, typer.Argument(help="The user's email or id.")]
+PASSWORD_ENV = "SERVICEDESK_USER_PASSWORD"  # noqa: S105 (a variable's name)
+
+
+def _new_password() -> str:
+    """From SERVICEDESK_USER_PASSWORD, else asked for twice without echo: never an
+    argument, so it stays out of shell history and the process list."""
+    from_env = os.environ.get(PASSWORD_ENV)
+    if from_env:
+        return from_env
+    password: str = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    return password
+
+
+def _tenant_id(session: Session, name: str) -> uuid.UUID:
+    return auth.require_tenant(session, name).id
+
+
+@users_app.command("create")
+def users_create(
+    tenant: TenantName,
+    email: Annotated[str, typer.Option(help="Sign-in address.")],
+    role: Annotated[Role, typer.Option(help="admin or agent.")],
+    name: Annotated[str, typer.Option(help="Display name.")] = "",
+) -> None:
+    """Create a console user; its password comes from SERVICEDESK_USER_PASSWORD or a
+    hidden prompt. Prints the user's id alone on the last line."""
+    password = _new_password()
+
+    def work(session: Session) -> str:
+        user = users.create_user(
+            session,
+            _tenant_id(session, tenant),
+            email=email,
+            role=role.value,
+            name=name,
+            password=password,
+        )
+        return str(user.id)
+
+    try:
+        user_id = _in_transaction(work)
+    except auth.UnknownTenant:
+        raise _fail(f"no tenant named {tenant!r}") from None
+    except users.UserExists:
+        raise _fail(f"tenant {tenant} already has a user {email.lower()}") from None
+    except ValueError as error:  # the address, the role, a weak password
+        raise _fail(str(error)) from None
+    typer.echo(f"created {role.value} {email.lower()} for tenant {tenant}")
+    typer.echo(user_id)
+
+
+@users_app.command("list")
+def users_list(tenant: TenantName) -> None:
+    """List a tenant's users: id, email, role, active or disabled, name."""
+
+    def work(session: Session) -> list[str]:
+        return [
+            "\t".join(
+                [
+                    str(user.id),
+                    user.email,
+                    user.role,
+                    "active" if user.active else "disabled",
+                    user.name,
+                ]
+            )
+            for user in UserRepository(session, _tenant_id(session, tenant)).everyone()
+        ]
+
+    _print_lines(tenant, work)
+
+
+def _change_user(tenant: str, user: str, change: Callable[[Session, uuid.UUID], Any]) -> None:
+    try:
+        _in_transaction(lambda session: change(session, _tenant_id(session, tenant)))
+    except auth.UnknownTenant:
+        raise _fail(f"no tenant named {tenant!r}") from None
+    except ApiError:  # UserNotFound
+        raise _fail(f"tenant {tenant} has no user {user}") from None
+    except ValueError as error:  # a weak password
+        raise _fail(str(error)) from None
+
+
+@users_app.command("disable")
+def users_disable(tenant: TenantName, user: UserRef) -> None:
+    """Disable a user: signed out everywhere, cannot sign in or be assigned."""
+    _change_user(tenant, user, lambda session, tenant_id: disable_user(session, tenant_id, user))
+    typer.echo(f"disabled {user}")
+
+
+@users_app.command("enable")
+def users_enable(tenant: TenantName, user: UserRef) -> None:
+    """Enable a disabled user again."""
+    _change_user(
+        tenant, user, lambda session, tenant_id: users.set_active(session, tenant_id, user, True)
+    )
+    typer.echo(f"enabled {user}")
+
+
+@users_app.command("set-password")
+def users_set_password(tenant: TenantName, user: UserRef) -> None:
+    """Set a user's password (from SERVICEDESK_USER_PASSWORD or a hidden prompt); their
+    sessions end."""
+    password = _new_password()
+    _change_user(
+        tenant, user, lambda session, tenant_id: new_password(session, tenant_id, user, password)
+    )
+    typer.echo(f"password set for {user}")
 
 
 @provider_app.command("set")

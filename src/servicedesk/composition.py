@@ -21,6 +21,7 @@ from servicedesk.http import tls_context
 from servicedesk.jobs.worker import JobHandler, Worker
 from servicedesk.providers import service as providers
 from servicedesk.providers.sync import ProviderSyncHandler
+from servicedesk.routing.round_robin import RoundRobinStep
 from servicedesk.tenant_config import ConfigPart, TenantConfigs
 from servicedesk.tickets.events import Subscriber
 from servicedesk.tickets.jobs import CustomFieldValueRemoval
@@ -28,6 +29,7 @@ from servicedesk.tickets.service import REMOVE_VALUES_JOB_KIND, TicketService
 from servicedesk.triage import service as triage
 from servicedesk.triage.feedback import learn_from_overrides
 from servicedesk.triage.jobs import TriageJobHandler
+from servicedesk.users.service import DIRECTORY
 from servicedesk.webhooks.delivery import WebhookDeliveryHandler
 from servicedesk.webhooks.delivery import new_http_client as new_webhook_client
 from servicedesk.webhooks.dispatch import ACTIVE_WEBHOOKS, deliver_ticket_events
@@ -48,15 +50,18 @@ CONFIG_PARTS: tuple[ConfigPart[Any], ...] = (
     providers.PROVIDER,
     triage.TRIAGE,
     ACTIVE_WEBHOOKS,
+    DIRECTORY,
 )
 
 
 def ticket_service(
     database: Database, settings: Settings, provider_http: httpx.AsyncClient
 ) -> TicketService:
-    """The tickets' one write path: validate → triage → provider → write → publish."""
+    """The tickets' one write path: validate → triage → assign → provider → write →
+    publish."""
     create_steps = (
         triage.TriageStep(database, settings),
+        RoundRobinStep(database),
         providers.MirrorStep(database, settings, provider_http),
     )
     return TicketService(

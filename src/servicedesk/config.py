@@ -77,6 +77,17 @@ class Settings(BaseSettings):
     redis_url: str | None = Field(
         default=None, description="Redis for rate-limit counters shared by all processes."
     )
+    console_idle_minutes: int = Field(
+        default=120, ge=1, description="A console session unused this long is signed out."
+    )
+    console_session_hours: int = Field(
+        default=24, ge=1, description="A console session ends this long after sign-in."
+    )
+    console_sign_in_limit: str = Field(
+        default="10/15minutes",
+        description="Failed console sign-ins allowed per address and per client address "
+        "(`limits` notation); shared through SERVICEDESK_REDIS_URL when set.",
+    )
     request_timeout_seconds: float = Field(default=30.0, gt=0)
     postgres_statement_timeout_ms: int = Field(default=10_000, ge=0)
 
@@ -163,7 +174,7 @@ class Settings(BaseSettings):
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     log_format: Literal["json", "console"] = "json"
 
-    @field_validator("rate_limit_per_key", "rate_limit_per_tenant")
+    @field_validator("rate_limit_per_key", "rate_limit_per_tenant", "console_sign_in_limit")
     @classmethod
     def _parseable_limit(cls, value: str) -> str:
         from limits import parse

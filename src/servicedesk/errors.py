@@ -144,6 +144,16 @@ class ArticleNotFound(ApiError):
     description = "Article not found"
 
 
+class UserNotFound(ApiError):
+    status_code = 404
+    description = "User not found"
+
+
+class GroupNotFound(ApiError):
+    status_code = 404
+    description = "Group not found"
+
+
 class InvalidTriageConfig(ApiError):
     status_code = 400
     description = "Invalid triage configuration"
@@ -171,6 +181,10 @@ class IdempotencyKeyReused(ApiError):
 class IdempotencyKeyInProgress(ApiError):
     status_code = 409
     description = "A request with this Idempotency-Key is still in progress; retry shortly"
+
+    def __init__(self, retry_after: int = 1) -> None:
+        super().__init__()
+        self.headers = {"Retry-After": str(retry_after)}
 
 
 class UnsupportedMediaType(ApiError):

@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import asyncio
 import json
+import uuid
 from datetime import timedelta
 
 import httpx
 import pytest
 from sqlalchemy import update
 
+from servicedesk.auth.service import require_tenant
 from servicedesk.db.base import utcnow
 from servicedesk.db.database import Database
+from servicedesk.idempotency import service as idempotency
 from servicedesk.idempotency.models import IdempotencyRecord
-from servicedesk.idempotency.service import purge_expired
+from servicedesk.idempotency.service import IdempotencyRequest, fingerprint, purge_expired
 from tests.conftest import SEED_CREATE, KeyFactory, ticket_count
 
 CONFLICT = {"detail": "Idempotency key reused with a different payload"}
@@ -210,4 +213,46 @@ async def test_concurrent_different_bodies_with_one_key_make_one_ticket(
 
     assert sorted(r.status_code for r in responses) == [201] + [409] * 9
     assert all(r.json() == CONFLICT for r in responses if r.status_code == 409)
+    assert await ticket_count(client, headers) == 1
+
+
+async def test_a_key_held_by_a_dead_request_is_409_in_progress_then_taken_over(
+    client: httpx.AsyncClient,
+    headers: dict[str, str],
+    database: Database,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A crashed process leaves its claim until the lease runs out: a retry meanwhile
+    waits at most CLAIM_WAIT_SECONDS, then gets 409 with Retry-After; after the lease
+    it takes the key over and makes the ticket once."""
+    monkeypatch.setattr("servicedesk.tickets.service.CLAIM_WAIT_SECONDS", 0.3)
+    tenant_id = await database.read(lambda session: require_tenant(session, "acme").id)
+    held = IdempotencyRequest("held", fingerprint("POST", "/api/v1/tickets", SEED_CREATE))
+    # As a process that died between its claim and its answer leaves the key.
+    claim = await idempotency.claim(
+        database,
+        tenant_id,
+        held,
+        resource_id=str(uuid.uuid4()),
+        ttl=timedelta(hours=1),
+        lease=timedelta(seconds=30),
+        wait=0,
+    )
+    assert isinstance(claim, idempotency.Claim)
+
+    waiting = await create(client, headers, "held")
+
+    assert waiting.status_code == 409
+    assert waiting.json() == {
+        "detail": "A request with this Idempotency-Key is still in progress; retry shortly"
+    }
+    assert 25 <= int(waiting.headers["Retry-After"]) <= 30
+    expired = utcnow() - timedelta(seconds=1)
+    await database.write(
+        lambda session: session.execute(update(IdempotencyRecord).values(locked_until=expired))
+    )
+    retried = await create(client, headers, "held")
+    assert retried.status_code == 201
+    assert retried.json()["id"] == claim.resource_id
+    assert (await create(client, headers, "held")).json() == retried.json()
     assert await ticket_count(client, headers) == 1

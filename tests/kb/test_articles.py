@@ -159,3 +159,31 @@ async def test_another_tenants_articles_never_answer_our_tickets(
     )
     assert response.status_code == 201
     assert response.json()["ai_suggested_response"] is None
+
+
+async def test_search_finds_articles_with_every_word_literally(
+    client: httpx.AsyncClient, headers: dict[str, str]
+) -> None:
+    for title, body in [
+        ("Reset the VPN", "Disconnect, then sign in again."),
+        ("Printer jams", "Open tray 2 and remove the paper."),
+        ("Discounts", "50% off_site licences."),
+    ]:
+        created = await client.post(
+            "/api/v1/kb/articles", headers=headers, json={"title": title, "body": body}
+        )
+        assert created.status_code == 201
+
+    async def titles(search: str) -> list[str]:
+        response = await client.get(
+            "/api/v1/kb/articles", params={"search": search}, headers=headers
+        )
+        assert response.status_code == 200
+        return [article["title"] for article in response.json()["articles"]]
+
+    assert await titles("vpn SIGN") == ["Reset the VPN"]
+    assert await titles("tray printer") == ["Printer jams"]
+    assert await titles("%") == ["Discounts"]
+    assert await titles("o_f") == []  # `_` is a character, not a wildcard ("off")
+    assert await titles("off_site") == ["Discounts"]
+    assert await titles("vpn printer") == []

@@ -28,6 +28,8 @@ TICKET_FIELDS = {
     "ai_suggested_response",
     "confidence_score",
     "custom_fields",
+    "group_id",
+    "assignee_id",
     "created_at",
     "updated_at",
 }

@@ -29,6 +29,8 @@ BASE: dict[str, Any] = {
     "ai_suggested_response": None,
     "confidence_score": None,
     "custom_fields": {},
+    "group_id": None,
+    "assignee_id": None,
     "created_at": datetime(2026, 2, 20, 14, 30, tzinfo=UTC),
     "updated_at": datetime(2026, 2, 20, 14, 30, tzinfo=UTC),
 }
@@ -41,6 +43,7 @@ CASES = [
     {"metadata": {"a": [1, {"b": None}], "ü": "✓"}, "custom_fields": {"tags": ["vpn"], "n": 2.5}},
     {"confidence_score": 0.9234, "category": "Network", "ai_suggested_response": "Restart it."},
     {"confidence_score": 0.0},
+    {"group_id": uuid.UUID(int=7), "assignee_id": uuid.UUID(int=8)},
     {
         "external_provider": "freshservice",
         "external_ticket_id": "1042",

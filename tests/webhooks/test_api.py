@@ -20,7 +20,7 @@ from tests.webhooks.conftest import register_webhook
 
 VALID_EVENTS = (
     "ticket.*, ticket.created, ticket.updated, ticket.closed, ticket.reopened, "
-    "ticket.note_added, ticket.triaged, ticket.sync_failed"
+    "ticket.note_added, ticket.triaged, ticket.sync_failed, ticket.assigned"
 )
 PUBLIC_BODY = {"url": "https://hooks.example.com/servicedesk", "events": ["ticket.created"]}
 

@@ -13,3 +13,5 @@ class Scope(StrEnum):
     KB_WRITE = "kb:write"
     CONFIG_READ = "config:read"
     CONFIG_WRITE = "config:write"
+    USERS_READ = "users:read"
+    USERS_WRITE = "users:write"

@@ -1,6 +1,7 @@
 """Imports every model module so that `Base.metadata` knows all tables."""
 
 from servicedesk.auth.models import ApiKey, Tenant
+from servicedesk.console.models import ConsoleSession
 from servicedesk.custom_fields.models import CustomFieldDefinition
 from servicedesk.db.base import Base
 from servicedesk.events.models import Event
@@ -10,13 +11,17 @@ from servicedesk.kb.models import KbArticle
 from servicedesk.providers.models import ProviderConfig
 from servicedesk.tickets.models import Ticket, TicketNote
 from servicedesk.triage.models import TriageFeedback, TriageModelRecord, TriageSettings
+from servicedesk.users.models import Group, GroupMember, User
 from servicedesk.webhooks.models import Webhook, WebhookAttempt, WebhookDelivery
 
 __all__ = [
     "ApiKey",
     "Base",
+    "ConsoleSession",
     "CustomFieldDefinition",
     "Event",
+    "Group",
+    "GroupMember",
     "IdempotencyRecord",
     "KbArticle",
     "OutboxJob",
@@ -27,6 +32,7 @@ __all__ = [
     "TriageFeedback",
     "TriageModelRecord",
     "TriageSettings",
+    "User",
     "Webhook",
     "WebhookAttempt",
     "WebhookDelivery",

@@ -90,18 +90,31 @@ async def history_of(database: Database, tenant_id: uuid.UUID, ticket_id: uuid.U
     return await database.read(read)
 
 
+# What others change on a new ticket before it is stored: triage's result and routing, a
+# group's round-robin assignment.
+_FOLLOW_UPS = (TicketEventType.TRIAGED, TicketEventType.ASSIGNED)
+
+
 def _creation_before_triage(entries: list[HistoryEvent]) -> None:
-    """A ticket triaged on create is stored once, and `ticket.created` carries it as
-    stored (as its webhook does); the history shows the creation as the creator sent it,
-    so that the triage entry after it changes from exactly those values."""
-    if len(entries) < 2 or entries[0].type != TicketEventType.CREATED:
+    """A ticket triaged (and assigned) on create is stored once, and `ticket.created`
+    carries it as stored (as its webhook does); the history shows the creation as the
+    creator sent it, so that the entries after it change from exactly those values."""
+    if not entries or entries[0].type != TicketEventType.CREATED:
         return
-    created, following = entries[0], entries[1]
-    if following.type != TicketEventType.TRIAGED or not created.changes:
+    created = entries[0]
+    first_values = created.changes
+    if not first_values:
         return
-    for field, change in (following.changes or {}).items():
-        if field in created.changes:
-            created.changes[field] = Change(old=None, new=change.old)
+    seen: set[str] = set()
+    for following in entries[1:]:
+        if following.actor == created.actor and following.type == TicketEventType.ASSIGNED:
+            continue  # the creator's own assignment, published with the creation
+        if following.type not in _FOLLOW_UPS:
+            break
+        for field, change in (following.changes or {}).items():
+            if field in first_values and field not in seen:
+                first_values[field] = Change(old=None, new=change.old)
+                seen.add(field)
 
 
 def _events_of(session: Session, tenant_id: uuid.UUID, ticket_id: uuid.UUID) -> Sequence[Event]:

@@ -21,6 +21,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import json
+import math
 import secrets
 import time
 import uuid
@@ -72,7 +73,9 @@ class ClaimLost(Exception):
 
 @dataclass(frozen=True, slots=True)
 class _Held:
-    """Another request holds a live claim on the key."""
+    """Another request holds a live claim on the key (until then; None: unknown)."""
+
+    locked_until: datetime | None = None
 
 
 def fingerprint(method: str, path: str, payload: Any) -> str:
@@ -109,15 +112,24 @@ async def claim(
         outcome = await database.write(attempt, tenant_id=tenant_id)
         if not isinstance(outcome, _Held):
             return outcome
+        locked_until = outcome.locked_until
         # Watch (reading only) until the holder answers or its lease runs out.
         while True:
             if time.monotonic() >= deadline:
-                raise IdempotencyKeyInProgress()
+                raise IdempotencyKeyInProgress(retry_after=_seconds_until(locked_until))
             await asyncio.sleep(POLL_SECONDS[min(polls, len(POLL_SECONDS) - 1)])
             polls += 1
             record = await database.read(partial(_find, tenant_id=tenant_id, key=request.key))
             if record is None or not _held(record, utcnow()):
                 break
+            locked_until = record.locked_until
+
+
+def _seconds_until(moment: datetime | None) -> int:
+    """Whole seconds (at least 1) until `moment`: a Retry-After."""
+    if moment is None:
+        return 1
+    return max(1, math.ceil((moment - utcnow()).total_seconds()))
 
 
 def _held(record: IdempotencyRecord, now: datetime) -> bool:
@@ -167,7 +179,7 @@ def _try_claim(
     if record.status_code != 0:
         return StoredResponse(record.status_code, record.response_body, replayed=True)
     if _held(record, now):
-        return _Held()
+        return _Held(record.locked_until)
     # The holder stopped answering: take the claim over, for the same resource.
     record.claim_token = token
     record.locked_until = now + lease

@@ -6,6 +6,7 @@ import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Response
+from pydantic import Field
 
 from servicedesk.auth.dependencies import require_scope
 from servicedesk.auth.scopes import Scope
@@ -15,7 +16,9 @@ from servicedesk.errors import ArticleNotFound, Forbidden, NoValidFields, Unauth
 from servicedesk.http import JSON_BODY_ERRORS, Responses, require_json_body
 from servicedesk.kb import service
 from servicedesk.kb.schemas import ArticleCreate, ArticleList, ArticleOut, ArticleUpdate
-from servicedesk.validation import Category
+from servicedesk.validation import Category, Storable
+
+Search = Annotated[str, Field(min_length=1, max_length=200), Storable]
 
 router = APIRouter(
     prefix="/api/v1/kb/articles",
@@ -52,12 +55,21 @@ async def list_articles(
     database: DatabaseDep,
     principal: Reader,
     category: Annotated[Category | None, Query(description="Only this category")] = None,
+    search: Annotated[
+        Search | None,
+        Query(description="Articles with every word in the title or body (any case)"),
+    ] = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
     offset: Annotated[int, Query(ge=0, le=100_000)] = 0,
 ) -> ArticleList:
     """Requires `kb:read`. Newest first."""
     articles, total = await service.list_articles(
-        database, principal.tenant_id, category=category, limit=limit, offset=offset
+        database,
+        principal.tenant_id,
+        category=category,
+        limit=limit,
+        offset=offset,
+        search=search,
     )
     return ArticleList(
         articles=[ArticleOut.model_validate(article) for article in articles],

@@ -62,11 +62,13 @@ async def list_articles(
     category: str | None,
     limit: int,
     offset: int,
+    search: str | None = None,
 ) -> tuple[Sequence[KbArticle], int]:
-    """Newest first, with the total of the filtered list."""
+    """Newest first, with the total of the filtered list; `search`: articles with every
+    word in their title or body."""
     return await database.read(
         lambda session: ArticleRepository(session, tenant_id).page_newest_first(
-            category=category, limit=limit, offset=offset
+            category=category, limit=limit, offset=offset, search=search
         )
     )
 

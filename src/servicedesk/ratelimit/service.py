@@ -61,7 +61,7 @@ class RateLimiter:
     def __init__(self, settings: Settings) -> None:
         self.per_key = parse(settings.rate_limit_per_key)
         self.per_tenant = parse(settings.rate_limit_per_tenant)
-        self.storage = _storage(settings.redis_url)
+        self.storage = shared_storage(settings.redis_url, "servicedesk-ratelimit")
         self.strategy = SlidingWindowCounterRateLimiter(self.storage)
 
     async def check(self, principal: Principal) -> Decision:
@@ -88,10 +88,11 @@ class RateLimiter:
         return Decision(allowed=True, budget=tightest)
 
 
-def _storage(redis_url: str | None) -> Storage:
+def shared_storage(redis_url: str | None, key_prefix: str) -> Storage:
+    """Counters in Redis, shared by every process; in this process's memory without."""
     if not redis_url:
         return MemoryStorage()
     uri = redis_url if redis_url.startswith("async+") else "async+" + redis_url
-    storage = storage_from_string(uri, key_prefix="servicedesk-ratelimit")
+    storage = storage_from_string(uri, key_prefix=key_prefix)
     assert isinstance(storage, Storage)
     return storage

@@ -33,6 +33,7 @@ class TicketEventType(StrEnum):
     NOTE_ADDED = "ticket.note_added"
     TRIAGED = "ticket.triaged"
     SYNC_FAILED = "ticket.sync_failed"
+    ASSIGNED = "ticket.assigned"
 
 
 def new_event_id() -> str:

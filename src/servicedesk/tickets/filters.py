@@ -4,13 +4,14 @@ custom-field filters. A value that cannot be a filter is a 422 naming its parame
 from __future__ import annotations
 
 import re
+import uuid
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Annotated
 
 from fastapi import Query, Request
 
 from servicedesk.errors import ValidationFailed
-from servicedesk.tickets.repository import TicketFilters, search_words
+from servicedesk.tickets.repository import UNASSIGNED, TicketFilters, search_words
 from servicedesk.tickets.schemas import TicketPriority, TicketStatus
 from servicedesk.validation import Category, check_email, storable_text
 
@@ -64,6 +65,11 @@ async def ticket_filters(
             "last sync (page with `cursor`)"
         ),
     ] = None,
+    group_id: Annotated[uuid.UUID | None, Query(description="Tickets routed to this group")] = None,
+    assignee_id: Annotated[
+        str | None,
+        Query(max_length=36, description="Tickets assigned to this user; `none`: unassigned"),
+    ] = None,
     search: Annotated[
         str | None,
         Query(
@@ -94,7 +100,18 @@ async def ticket_filters(
             else None
         ),
         search=_search_filter(search) if search is not None else None,
+        group_id=group_id,
+        assignee_id=_assignee_filter(assignee_id) if assignee_id is not None else None,
     )
+
+
+def _assignee_filter(raw: str) -> uuid.UUID:
+    if raw.strip().lower() == "none":
+        return UNASSIGNED
+    try:
+        return uuid.UUID(raw)
+    except ValueError:
+        raise _query_error("assignee_id", "Input should be a user's id or none", raw) from None
 
 
 def _search_filter(raw: str) -> str:

@@ -24,6 +24,9 @@ class Ticket(Base):
         Index("ix_tickets_tenant_updated", "tenant_id", "updated_at"),
         # The provider's calls name its own ticket id.
         Index("ix_tickets_tenant_external", "tenant_id", "external_ticket_id"),
+        # The console's queues: mine, a group's.
+        Index("ix_tickets_tenant_assignee_created", "tenant_id", "assignee_id", "created_at"),
+        Index("ix_tickets_tenant_group_created", "tenant_id", "group_id", "created_at"),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
@@ -50,6 +53,9 @@ class Ticket(Base):
     category: Mapped[str | None] = mapped_column(String(100))
     ai_suggested_response: Mapped[str | None] = mapped_column(Text)
     confidence_score: Mapped[float | None] = mapped_column(Float)
+    # A group and a user of the tenant (servicedesk.users); no foreign key, see 0011.
+    group_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    assignee_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 

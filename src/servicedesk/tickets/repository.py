@@ -49,6 +49,11 @@ class TicketFilters:
     custom_fields: tuple[tuple[str, str, Any], ...] = ()
     # Full-text search: the words the caller typed (`search_words` made them safe).
     search: str | None = None
+    group_id: uuid.UUID | None = None
+    # Any of these groups (the console's "my groups"); empty: no such condition.
+    group_ids: tuple[uuid.UUID, ...] = ()
+    # An assignee's id, or UNASSIGNED for tickets nobody is assigned.
+    assignee_id: uuid.UUID | None = None
 
     def walks_an_index(self) -> bool:
         """Whether a page of these reads about its own rows from an index, newest first
@@ -56,6 +61,17 @@ class TicketFilters:
         return self == TicketFilters(
             status=self.status, created_from=self.created_from, created_to=self.created_to
         )
+
+
+# The orders a list can have; only `newest` pages with a cursor.
+ORDERS: dict[str, tuple[Any, ...]] = {
+    "newest": (Ticket.created_at.desc(), Ticket.id.desc()),
+    "oldest": (Ticket.created_at.asc(), Ticket.id.asc()),
+    "updated": (Ticket.updated_at.desc(), Ticket.id.desc()),
+}
+
+# `assignee_id=none`: no real user has the nil UUID as id.
+UNASSIGNED = uuid.UUID(int=0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,10 +131,11 @@ class TicketRepository(TenantRepository[Ticket]):
         limit: int,
         offset: int = 0,
         after: Position | None = None,
+        order: str = "newest",
     ) -> Sequence[RowMapping]:
-        """A page of tickets' columns (as `row`), newest first; a search goes through
-        `search_page`."""
-        if filters.walks_an_index():
+        """A page of tickets' columns (as `row`) in `order` (ORDERS; newest first by
+        default); a search goes through `search_page`."""
+        if order == "newest" and filters.walks_an_index():
             statement = _newest_page(
                 filters.status is not None,
                 filters.created_from is not None,
@@ -141,13 +158,46 @@ class TicketRepository(TenantRepository[Ticket]):
         if after is not None:
             conditions.append(_after(after))
         query = (
-            select(*_PUBLIC)
-            .where(*conditions)
-            .order_by(Ticket.created_at.desc(), Ticket.id.desc())
-            .limit(limit)
-            .offset(offset)
+            select(*_PUBLIC).where(*conditions).order_by(*ORDERS[order]).limit(limit).offset(offset)
         )
         return self.session.connection().execute(query).mappings().all()
+
+    def sync_state_counts(self) -> dict[str | None, int]:
+        """How many tickets are in each mirror state (null: not mirrored)."""
+        statement = (
+            select(Ticket.external_sync_status, func.count())
+            .where(Ticket.tenant_id == self.tenant_id)
+            .group_by(Ticket.external_sync_status)
+        )
+        return {state: count for state, count in self.session.execute(statement)}
+
+    def unsynced(self, *, limit: int) -> Sequence[RowMapping]:
+        """The newest tickets whose mirror failed or is pending."""
+        statement = (
+            select(*_PUBLIC)
+            .where(
+                Ticket.tenant_id == self.tenant_id,
+                Ticket.external_sync_status.in_(("failed", "pending")),
+            )
+            .order_by(Ticket.updated_at.desc())
+            .limit(limit)
+        )
+        return self.session.connection().execute(statement).mappings().all()
+
+    def last_assignee_in_group(self, group_id: uuid.UUID) -> uuid.UUID | None:
+        """Who got the group's newest assigned ticket (round-robin's turn)."""
+        statement = (
+            select(Ticket.assignee_id)
+            .where(
+                Ticket.tenant_id == self.tenant_id,
+                Ticket.group_id == group_id,
+                Ticket.assignee_id.is_not(None),
+            )
+            .order_by(Ticket.created_at.desc())
+            .limit(1)
+        )
+        found: uuid.UUID | None = self.session.scalar(statement)
+        return found
 
     def search_page(
         self, filters: TicketFilters, *, limit: int, offset: int
@@ -225,6 +275,14 @@ def _conditions(
         conditions.append(Ticket.requester_email == filters.requester_email)
     if filters.updated_since is not None:
         conditions.append(Ticket.updated_at >= filters.updated_since)
+    if filters.group_id is not None:
+        conditions.append(Ticket.group_id == filters.group_id)
+    if filters.group_ids:
+        conditions.append(Ticket.group_id.in_(filters.group_ids))
+    if filters.assignee_id == UNASSIGNED:
+        conditions.append(Ticket.assignee_id.is_(None))
+    elif filters.assignee_id is not None:
+        conditions.append(Ticket.assignee_id == filters.assignee_id)
     for name, field_type, value in filters.custom_fields:
         conditions.append(_custom_field_matches(name, field_type, value, dialect))
     if search and filters.search is not None:

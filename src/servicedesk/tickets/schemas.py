@@ -70,6 +70,8 @@ SEED_TICKET_EXAMPLE: dict[str, Any] = {
     "ai_suggested_response": None,
     "confidence_score": 0.92,
     "custom_fields": {},
+    "group_id": None,
+    "assignee_id": None,
     "created_at": "2026-02-20T14:30:00Z",
     "updated_at": "2026-02-20T14:30:00Z",
 }
@@ -94,6 +96,12 @@ class TicketCreate(BaseModel):
         default=None,
         description="Values of the tenant's custom fields, by machine name (see "
         "/api/v1/custom-fields); checked against their definitions, defaults filled in.",
+    )
+    group_id: uuid.UUID | None = Field(
+        default=None, description="A group of the tenant (/api/v1/groups)"
+    )
+    assignee_id: uuid.UUID | None = Field(
+        default=None, description="An active user of the tenant (/api/v1/users)"
     )
 
 
@@ -129,6 +137,12 @@ class TicketUpdate(BaseModel):
         default=None,
         description="Merged key by key: a name set to null removes its value; null for the "
         "whole object removes every value.",
+    )
+    group_id: uuid.UUID | None = Field(
+        default=None, description="A group of the tenant; null removes the ticket from its group"
+    )
+    assignee_id: uuid.UUID | None = Field(
+        default=None, description="An active user of the tenant; null unassigns"
     )
 
     @field_validator(*_NOT_NULLABLE)
@@ -172,6 +186,8 @@ class TicketOut(BaseModel):
     ai_suggested_response: str | None
     confidence_score: float | None
     custom_fields: dict[str, Any] = Field(default_factory=dict)
+    group_id: uuid.UUID | None = Field(default=None, description="The group it is routed to")
+    assignee_id: uuid.UUID | None = Field(default=None, description="The user working on it")
     created_at: datetime
     updated_at: datetime
 
@@ -198,9 +214,15 @@ def ticket_document(columns: Mapping[Any, Any]) -> dict[str, Any]:
         "ai_suggested_response": columns["ai_suggested_response"],
         "confidence_score": columns["confidence_score"],
         "custom_fields": dict(columns["custom_fields"] or {}),
+        "group_id": _id_or_none(columns["group_id"]),
+        "assignee_id": _id_or_none(columns["assignee_id"]),
         "created_at": instant(columns["created_at"]),
         "updated_at": instant(columns["updated_at"]),
     }
+
+
+def _id_or_none(value: uuid.UUID | None) -> str | None:
+    return None if value is None else str(value)
 
 
 def instant(value: datetime) -> str:

@@ -2,7 +2,8 @@
 
 Each change is one call of `TicketService`, a named sequence of steps:
 
-    create         validate → claim the Idempotency-Key → triage → provider → write → publish
+    create         validate → claim the Idempotency-Key → triage → assign → provider → write
+                   → publish
     update         validate → write → publish          (PATCH, a provider's report)
     add_note       write → publish
     change         write → publish                     (the system: a triage result, a sync)
@@ -71,6 +72,7 @@ from servicedesk.tickets.schemas import (
 )
 from servicedesk.tickets.schemas import ticket_document as document_of_columns
 from servicedesk.ttl_cache import TtlCache
+from servicedesk.users.service import DIRECTORY, check_assignment
 
 # Totals are exact up to here; above, PostgreSQL's planner estimate is returned (and the
 # response says so), because counting a million rows costs more than serving the page.
@@ -82,10 +84,17 @@ EXACT_COUNT_LIMIT = 10_000
 ESTIMATED_TOTAL_SECONDS = 5.0
 # A list page reading past this many rows is no lookup (servicedesk.db.database).
 QUICK_OFFSET = 1_000
+# How long a request waits for another that holds its Idempotency-Key before it answers
+# 409 "in progress" with Retry-After: under the 10 s many HTTP clients give up after. A
+# holder that died (a crashed process) keeps the key until its lease runs out (the
+# provider's create timeout + the write queue's + 5 s).
+CLAIM_WAIT_SECONDS = 8.0
 # A custom field's values are removed from this many tickets per transaction.
 REMOVAL_BATCH = 200
 REMOVE_VALUES_JOB_KIND = "tickets.remove_custom_field_values"
 MIRROR_FAILED = "failed"
+# A change of these publishes `ticket.assigned` (after `ticket.updated`).
+ASSIGNMENT_FIELDS = frozenset(("group_id", "assignee_id"))
 MIRROR_PENDING = "pending"
 
 
@@ -161,6 +170,8 @@ NEW_TICKET: dict[str, Any] = dict.fromkeys(
         "category",
         "ai_suggested_response",
         "confidence_score",
+        "group_id",
+        "assignee_id",
     )
 )
 
@@ -223,7 +234,8 @@ class TicketService:
         actor: str,
         idempotency_key: IdempotencyRequest | None = None,
     ) -> StoredResponse:
-        """Create a ticket: validate → claim the key → triage → provider → write → publish.
+        """Create a ticket: validate → claim the key → triage → assign → provider → write →
+        publish.
 
         With an Idempotency-Key, a request that repeats one already answered gets that
         answer (`replayed`), and only the request that holds the key calls the provider."""
@@ -238,7 +250,7 @@ class TicketService:
             resource_id=str(draft.id),
             ttl=timedelta(seconds=self.settings.idempotency_ttl_seconds),
             lease=timedelta(seconds=self._claim_lease_seconds()),
-            wait=self._claim_lease_seconds(),
+            wait=min(CLAIM_WAIT_SECONDS, self._claim_lease_seconds()),
         )
         if isinstance(held, StoredResponse):
             return held
@@ -298,12 +310,20 @@ class TicketService:
         rows = PendingRows()
         rows.insert(TICKETS, [columns])
         events = [_event(draft, TicketEventType.CREATED, actor, stored, now=now)]
+        assigned = {
+            name: {"old": None, "new": documents[0][name]}
+            for name in sorted(ASSIGNMENT_FIELDS)
+            if documents[0][name] is not None
+        }
+        if assigned:
+            events.append(_event(draft, TicketEventType.ASSIGNED, actor, stored, assigned))
         for follow_up, before, after in zip(
             draft.follow_ups, documents[:-1], documents[1:], strict=True
         ):
             data = {**after, **follow_up.extra}
             changes = changed_fields(before, after)
-            events.append(_event(draft, follow_up.event_type, follow_up.actor, data, changes))
+            types = _with_assigned(follow_up.event_type, changes)
+            events.extend(_event(draft, kind, follow_up.actor, data, changes) for kind in types)
         publish(self.subscribers, Publication(session, config, rows), events)
         jobs.enqueue_with(rows, draft.tenant_id, *draft.jobs)
         rows.write(session)
@@ -332,15 +352,22 @@ class TicketService:
         offset: int,
         cursor: str | None,
         custom_field_filters: Sequence[tuple[str, str]] = (),
+        order: str = "newest",
     ) -> TicketPage:
-        """A page, newest first (a search: best match first), with the total and the
-        cursor of the next page. `custom_field_filters` are the raw `cf.<name>=value`s."""
+        """A page, newest first (or in another of the repository's ORDERS; a search:
+        best match first), with the total and the cursor of the next page (newest first
+        only). `custom_field_filters` are the raw `cf.<name>=value`s."""
         if cursor is not None and filters.search is not None:
             raise ValidationFailed.at(
                 ("query", "cursor"), "A search is ranked: page it with offset, not cursor"
             )
         after = _decoded_cursor(cursor) if cursor else None
-        quick = filters.walks_an_index() and not custom_field_filters and offset <= QUICK_OFFSET
+        quick = (
+            order == "newest"
+            and filters.walks_an_index()
+            and not custom_field_filters
+            and offset <= QUICK_OFFSET
+        )
 
         def read(session: Session) -> TicketPage:
             scoped = filters
@@ -349,9 +376,27 @@ class TicketService:
                 scoped = replace(
                     filters, custom_fields=_custom_field_filters(config, custom_field_filters)
                 )
-            return self._page(session, tenant_id, scoped, limit, offset, after)
+            return self._page(session, tenant_id, scoped, limit, offset, after, order)
 
         return await (self.database.lookup if quick else self.database.read)(read)
+
+    async def sync_states(
+        self, tenant_id: uuid.UUID, *, limit: int = 20
+    ) -> tuple[dict[str | None, int], list[dict[str, Any]]]:
+        """Tickets per mirror state, and the newest whose mirror failed or is pending."""
+
+        def read(session: Session) -> tuple[dict[str | None, int], list[dict[str, Any]]]:
+            repository = TicketRepository(session, tenant_id)
+            unsynced = [row_document(row) for row in repository.unsynced(limit=limit)]
+            return repository.sync_state_counts(), unsynced
+
+        return await self.database.read(read)
+
+    async def count(self, tenant_id: uuid.UUID, filters: TicketFilters) -> Count:
+        """How many tickets match (exact up to EXACT_COUNT_LIMIT, as a list's total)."""
+        return await self.database.read(
+            lambda session: self._total(TicketRepository(session, tenant_id), filters)
+        )
 
     def _page(
         self,
@@ -361,15 +406,16 @@ class TicketService:
         limit: int,
         offset: int,
         after: Position | None,
+        order: str = "newest",
     ) -> TicketPage:
         repository = TicketRepository(session, tenant_id)
         if filters.search is not None:
             # A ranked search has no stable position to resume from: it pages by offset.
             found, total = repository.search_page(filters, limit=limit, offset=offset)
             return TicketPage([ticket_document(ticket) for ticket in found], total, None)
-        rows = repository.list_page(filters, limit=limit, offset=offset, after=after)
+        rows = repository.list_page(filters, limit=limit, offset=offset, after=after, order=order)
         total = self._total(repository, filters)
-        last = rows[-1] if len(rows) == limit else None
+        last = rows[-1] if len(rows) == limit and order == "newest" else None
         next_cursor = encode_cursor(last["created_at"], last["id"]) if last else None
         return TicketPage([row_document(row) for row in rows], total, next_cursor)
 
@@ -467,7 +513,7 @@ class TicketService:
         if event_type is TicketEventType.UPDATED:
             types = _update_event_types(before, after, changed)
         else:
-            types = [event_type]
+            types = _with_assigned(event_type, changed)
         data = {**after, **(extra or {})}
         events = [_event(ticket, kind, actor, data, changed) for kind in types]
         rows = PendingRows()
@@ -609,6 +655,7 @@ def _require(
 def new_ticket(config: TenantConfig, data: TicketCreate) -> NewTicket:
     """Validate a create against the tenant's configuration (its custom fields: 422)."""
     values = custom_fields.resolve(config[DEFINITIONS], data.custom_fields)
+    check_assignment(config[DIRECTORY], assignee_id=data.assignee_id, group_id=data.group_id)
     return NewTicket(
         id=uuid.uuid4(),
         tenant_id=config.tenant_id,
@@ -620,6 +667,8 @@ def new_ticket(config: TenantConfig, data: TicketCreate) -> NewTicket:
             "requester_email": data.requester_email,
             "metadata_": data.metadata or {},
             "custom_fields": values,
+            "group_id": data.group_id,
+            "assignee_id": data.assignee_id,
         },
         # A creator who names the status has routed the ticket already.
         route="status" not in data.model_fields_set,
@@ -631,6 +680,11 @@ def patched_fields(
 ) -> dict[str, Any]:
     """The columns a PATCH writes: `metadata` merged (RFC 7396), `custom_fields` merged
     and checked against the tenant's definitions (422)."""
+    check_assignment(
+        config[DIRECTORY],
+        assignee_id=changes.get("assignee_id"),
+        group_id=changes.get("group_id"),
+    )
     fields: dict[str, Any] = {}
     for name, value in changes.items():
         if name == "metadata":
@@ -646,6 +700,14 @@ def patched_fields(
     return fields
 
 
+def _with_assigned(event_type: TicketEventType, changed: dict[str, Any]) -> list[TicketEventType]:
+    """A change of another kind (triage's routing) that also moved the group or the
+    assignee publishes `ticket.assigned` after it."""
+    if event_type is not TicketEventType.ASSIGNED and ASSIGNMENT_FIELDS & changed.keys():
+        return [event_type, TicketEventType.ASSIGNED]
+    return [event_type]
+
+
 def _update_event_types(
     before: dict[str, Any], after: dict[str, Any], changed: dict[str, Any]
 ) -> list[TicketEventType]:
@@ -658,6 +720,8 @@ def _update_event_types(
         types.append(TicketEventType.CLOSED)
     elif "status" in changed and before["status"] == "closed":
         types.append(TicketEventType.REOPENED)
+    if ASSIGNMENT_FIELDS & changed.keys():
+        types.append(TicketEventType.ASSIGNED)
     return types
 
 

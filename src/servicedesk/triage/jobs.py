@@ -25,6 +25,7 @@ from servicedesk.tickets.service import TicketService
 from servicedesk.triage import service
 from servicedesk.triage.engine import LLM_ENGINE, TicketText, Triage
 from servicedesk.triage.llm import LlmClient, LlmError
+from servicedesk.users.service import DIRECTORY
 
 log = get_logger(__name__)
 
@@ -108,7 +109,10 @@ class TriageJobHandler:
         config = self.tickets.configs.current(session, job.tenant_id)
         still_routable = job.payload["route"] and ticket.status == expect["status"]
         status = service.routed_status(config[service.TRIAGE], result) if still_routable else None
-        plan = service.follow_up(result, status)
+        group = service.routed_group(
+            config[service.TRIAGE], config[DIRECTORY], result, ticket.group_id
+        )
+        plan = service.follow_up(result, status, group)
         self.tickets.change(
             session,
             config,

@@ -16,6 +16,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     Uuid,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -38,6 +39,10 @@ class TriageSettings(Base):
     engine: Mapped[str] = mapped_column(String(10))
     # Null: the starter model. Otherwise a `triage_models.version` of this tenant.
     active_model_version: Mapped[int | None] = mapped_column(Integer)
+    # {category: group id}: a new ticket of that category, in no group yet, goes there.
+    category_groups: Mapped[dict[str, str]] = mapped_column(
+        JSONDocument, default=dict, server_default=text("'{}'")
+    )
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
@@ -62,6 +63,11 @@ class TriageConfigIn(BaseModel):
         description="`local` (the default, no network) or `llm` (an OpenAI-compatible "
         "endpoint refines each ticket in the background; needs SERVICEDESK_LLM_BASE_URL).",
     )
+    category_groups: dict[Category, uuid.UUID] = Field(
+        default_factory=dict,
+        description="A category → a group of the tenant (/api/v1/groups): a new ticket "
+        "triage puts in that category, and that is in no group yet, is routed there.",
+    )
 
     @model_validator(mode="after")
     def _consistent(self) -> TriageConfigIn:
@@ -74,6 +80,9 @@ class TriageConfigIn(BaseModel):
         unknown = sorted(set(self.never_auto_resolve) - set(self.categories))
         if unknown:
             raise ValueError(f"never_auto_resolve names unknown categories: {', '.join(unknown)}")
+        unrouted = sorted(set(self.category_groups) - set(self.categories))
+        if unrouted:
+            raise ValueError(f"category_groups names unknown categories: {', '.join(unrouted)}")
         return self
 
 
@@ -91,6 +100,7 @@ class TriageConfigOut(BaseModel):
     threshold: float
     never_auto_resolve: list[str]
     engine: Engine
+    category_groups: dict[str, uuid.UUID]
     model: ModelOut
 
 
@@ -101,5 +111,6 @@ def out(config: Any, model: ModelOut) -> TriageConfigOut:
         threshold=config.threshold,
         never_auto_resolve=list(config.never_auto_resolve),
         engine=config.engine,
+        category_groups=dict(config.category_groups),
         model=model,
     )

@@ -27,7 +27,7 @@ from servicedesk.config import Settings
 from servicedesk.db.base import utcnow
 from servicedesk.db.database import Database
 from servicedesk.db.upsert import insert_or_ignore
-from servicedesk.errors import InvalidTriageConfig
+from servicedesk.errors import InvalidTriageConfig, ValidationFailed
 from servicedesk.jobs.service import JobSpec
 from servicedesk.kb.repository import ArticleRepository
 from servicedesk.logs import get_logger
@@ -46,6 +46,7 @@ from servicedesk.triage.schemas import (
 )
 from servicedesk.triage.sources import Source
 from servicedesk.triage.starter import DEFAULT_CATEGORIES, starter_models
+from servicedesk.users.service import DIRECTORY, Directory, load_directory
 
 if TYPE_CHECKING:  # numpy and scikit-learn: imported when the first engine is built
     from servicedesk.triage.knowledge import KnowledgeIndex
@@ -79,6 +80,11 @@ class TenantTriage:
     never_auto_resolve: tuple[str, ...] = DEFAULT_NEVER_AUTO_RESOLVE
     engine: str = "local"
     active_model_version: int | None = None
+    # (category, group id) pairs: where a new ticket of that category is routed.
+    category_groups: tuple[tuple[str, uuid.UUID], ...] = ()
+
+    def group_for(self, category: str | None) -> uuid.UUID | None:
+        return dict(self.category_groups).get(category) if category else None
 
 
 def _from_row(tenant_id: uuid.UUID, row: TriageSettings | None) -> TenantTriage:
@@ -92,6 +98,9 @@ def _from_row(tenant_id: uuid.UUID, row: TriageSettings | None) -> TenantTriage:
         never_auto_resolve=tuple(row.never_auto_resolve),
         engine=row.engine,
         active_model_version=row.active_model_version,
+        category_groups=tuple(
+            (category, uuid.UUID(group)) for category, group in (row.category_groups or {}).items()
+        ),
     )
 
 
@@ -116,6 +125,7 @@ def _settings_row(session: Session, tenant_id: uuid.UUID) -> TriageSettings:
             "never_auto_resolve": list(defaults.never_auto_resolve),
             "engine": defaults.engine,
             "active_model_version": None,
+            "category_groups": {},
             "updated_at": utcnow(),
         },
     )
@@ -142,7 +152,11 @@ async def put_settings(
         )
 
     def write(session: Session) -> tuple[TenantTriage, TriageModelRecord | None]:
+        _check_groups(load_directory(session, tenant_id), data)
         row = _settings_row(session, tenant_id)
+        row.category_groups = {
+            category: str(group) for category, group in data.category_groups.items()
+        }
         row.categories = list(data.categories)
         row.auto_routing = data.auto_routing
         row.threshold = data.threshold
@@ -453,6 +467,26 @@ def load_sources(session: Session, tenant_id: uuid.UUID) -> list[Source]:
 # -- routing, and the create step -----------------------------------------------------
 
 
+def _check_groups(directory: Directory, data: TriageConfigIn) -> None:
+    """422 for a category routed to a group the tenant does not have."""
+    for category, group in data.category_groups.items():
+        if group not in directory.groups:
+            raise ValidationFailed.at(
+                ("body", "category_groups", category), "is not a group of this tenant"
+            )
+
+
+def routed_group(
+    tenant: TenantTriage, directory: Directory, triage: Triage, current: uuid.UUID | None
+) -> uuid.UUID | None:
+    """The group a ticket in none is routed to by its category, if the tenant routes
+    that category (and the group still exists)."""
+    if current is not None:
+        return None
+    group = tenant.group_for(triage.category)
+    return group if group is not None and group in directory.groups else None
+
+
 def routed_status(tenant: TenantTriage, triage: Triage | None) -> str | None:
     """The status auto-routing gives a new ticket, or None when it leaves it alone."""
     if not tenant.auto_routing or triage is None:
@@ -462,10 +496,12 @@ def routed_status(tenant: TenantTriage, triage: Triage | None) -> str | None:
     return "ai_resolved" if triage.confidence >= tenant.threshold else "pending_agent"
 
 
-def follow_up(triage: Triage, status: str | None) -> FollowUp:
+def follow_up(triage: Triage, status: str | None, group: uuid.UUID | None = None) -> FollowUp:
     fields: dict[str, Any] = triage.ticket_fields()
     if status is not None:
         fields["status"] = status
+    if group is not None:
+        fields["group_id"] = group
     return FollowUp(TicketEventType.TRIAGED, ACTOR, fields, {"triage": triage.as_dict()})
 
 
@@ -508,7 +544,8 @@ class TriageStep:
         )
         if triaged is not None:
             status = routed_status(tenant, triaged) if draft.route else None
-            draft = draft.followed_by(follow_up(triaged, status))
+            group = routed_group(tenant, config[DIRECTORY], triaged, draft.state().get("group_id"))
+            draft = draft.followed_by(follow_up(triaged, status, group))
         if triaged is None or tenant.engine == LLM_ENGINE:
             job = background_job(draft.id, draft.state(), engine=tenant.engine, route=draft.route)
             draft = draft.with_job(job)

@@ -1,0 +1,236 @@
+"""The console's admin pages: users and groups, triage settings. An agent is refused
+them (403)."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import ValidationError
+from sqlalchemy.orm import Session
+
+from servicedesk.config import Settings
+from servicedesk.console.access import Admin, AdminForm
+from servicedesk.console.render import first_error, page
+from servicedesk.console.sessions import SignedIn, disable_user
+from servicedesk.db.session import get_database
+from servicedesk.errors import ApiError, ValidationFailed
+from servicedesk.tickets.service import TicketService
+from servicedesk.triage import service as triage
+from servicedesk.triage.schemas import TriageConfigIn
+from servicedesk.users import service as users
+from servicedesk.users.models import Group, User
+from servicedesk.users.repository import GroupRepository, UserRepository
+from servicedesk.users.schemas import GroupCreate, GroupUpdate
+from servicedesk.users.service import DIRECTORY
+
+router = APIRouter(prefix="/console/admin", include_in_schema=False)
+
+
+async def _users_page(
+    request: Request, user: SignedIn, *, error: str | None = None, status_code: int = 200
+) -> Response:
+    def read(
+        session: Session,
+    ) -> tuple[list[User], list[Group], dict[uuid.UUID, list[uuid.UUID]]]:
+        people = list(UserRepository(session, user.tenant_id).everyone())
+        repository = GroupRepository(session, user.tenant_id)
+        groups = list(repository.everything())
+        return people, groups, repository.members_of(group.id for group in groups)
+
+    people, groups, members = await get_database(request).read(read)
+    return page(
+        request,
+        "admin_users.html",
+        user,
+        {"people": people, "groups": groups, "members": members, "error": error},
+        status_code=status_code,
+    )
+
+
+@router.get("/users", response_class=HTMLResponse)
+async def users_page(request: Request, user: Admin) -> Response:
+    return await _users_page(request, user)
+
+
+@router.post("/users")
+async def create_user(
+    request: Request,
+    user: AdminForm,
+    email: Annotated[str, Form(max_length=320)] = "",
+    name: Annotated[str, Form(max_length=200)] = "",
+    role: Annotated[str, Form(max_length=10)] = "agent",
+    password: Annotated[str, Form(max_length=1024)] = "",
+) -> Response:
+    try:
+        await get_database(request).write(
+            lambda session: users.create_user(
+                session, user.tenant_id, email=email, role=role, name=name, password=password
+            ),
+            tenant_id=user.tenant_id,
+        )
+    except users.UserExists:
+        return await _users_page(
+            request, user, error=f"{email} is already a user.", status_code=409
+        )
+    except ValueError as error:
+        return await _users_page(request, user, error=str(error), status_code=422)
+    return RedirectResponse("/console/admin/users", status_code=303)
+
+
+@router.post("/users/{user_id}/active")
+async def set_active(
+    request: Request,
+    user_id: str,
+    user: AdminForm,
+    active: Annotated[str, Form(max_length=5)] = "false",
+) -> Response:
+    enable = active == "true"
+    if str(user.user_id) == user_id and not enable:
+        return await _users_page(
+            request, user, error="You cannot disable yourself.", status_code=422
+        )
+
+    def change(session: Session) -> None:
+        if enable:
+            users.set_active(session, user.tenant_id, user_id, True)
+        else:
+            disable_user(session, user.tenant_id, user_id)
+
+    try:
+        await get_database(request).write(change, tenant_id=user.tenant_id)
+    except ApiError:
+        return await _users_page(request, user, error="No such user.", status_code=404)
+    return RedirectResponse("/console/admin/users", status_code=303)
+
+
+@dataclass
+class GroupForm:
+    """A group as the admin page posts it (an unchecked box is not sent)."""
+
+    name: Annotated[str, Form(max_length=100)] = ""
+    member_ids: Annotated[list[str] | None, Form()] = None
+    round_robin: Annotated[str | None, Form(max_length=5)] = None
+
+    def fields(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "member_ids": self.member_ids or [],
+            "round_robin": self.round_robin == "on",
+        }
+
+
+GroupFormDep = Annotated[GroupForm, Depends()]
+
+
+@router.post("/groups")
+async def create_group(request: Request, user: AdminForm, form: GroupFormDep) -> Response:
+    async def save() -> None:
+        data = GroupCreate.model_validate(form.fields())
+        await users.create_group(get_database(request), user.tenant_id, data)
+
+    return await _save_group(request, user, save)
+
+
+@router.post("/groups/{group_id}")
+async def update_group(
+    request: Request, group_id: str, user: AdminForm, form: GroupFormDep
+) -> Response:
+    async def save() -> None:
+        data = GroupUpdate.model_validate(form.fields())
+        await users.update_group(get_database(request), user.tenant_id, uuid.UUID(group_id), data)
+
+    return await _save_group(request, user, save)
+
+
+async def _save_group(
+    request: Request, user: SignedIn, save: Callable[[], Awaitable[None]]
+) -> Response:
+    """Back to the users page; with the reason when the group was refused."""
+    try:
+        await save()
+    except ApiError as error:
+        return await _users_page(
+            request, user, error=_message(error), status_code=error.status_code
+        )
+    except ValueError as error:  # pydantic's ValidationError, a malformed id
+        return await _users_page(request, user, error=str(error).splitlines()[-1], status_code=422)
+    return RedirectResponse("/console/admin/users", status_code=303)
+
+
+def _message(error: ApiError) -> str:
+    if isinstance(error, ValidationFailed) and error.errors:
+        return str(error.errors[0]["msg"])
+    return error.detail
+
+
+# -- triage settings -------------------------------------------------------------------
+
+
+async def _triage_page(
+    request: Request,
+    user: SignedIn,
+    *,
+    values: dict[str, Any] | None = None,
+    error: str | None = None,
+    status_code: int = 200,
+) -> Response:
+    tenant, model = await triage.get_settings(get_database(request), user.tenant_id)
+    tickets: TicketService = request.app.state.tickets
+    directory = (await tickets.config_of(user.tenant_id))[DIRECTORY]
+    shown = values or {
+        "categories": "\n".join(tenant.categories),
+        "auto_routing": tenant.auto_routing,
+        "threshold": tenant.threshold,
+        "never_auto_resolve": list(tenant.never_auto_resolve),
+        "engine": tenant.engine,
+        "category_groups": {category: str(group) for category, group in tenant.category_groups},
+    }
+    context = {
+        "values": shown,
+        "categories": [line for line in str(shown["categories"]).splitlines() if line.strip()],
+        "groups": list(directory.groups.values()),
+        "model": model,
+        "error": error,
+    }
+    return page(request, "admin_triage.html", user, context, status_code=status_code)
+
+
+@router.get("/triage", response_class=HTMLResponse)
+async def triage_page(request: Request, user: Admin) -> Response:
+    return await _triage_page(request, user)
+
+
+@router.post("/triage")
+async def save_triage(request: Request, user: AdminForm) -> Response:
+    """The whole configuration, as PUT /api/v1/configuration/triage takes it: one
+    category per line; for each, whether it is never auto-resolved and its group."""
+    form = await request.form()
+    categories = [line.strip() for line in str(form.get("categories", "")).splitlines()]
+    categories = [name for name in categories if name]
+    values: dict[str, Any] = {
+        "categories": "\n".join(categories),
+        "auto_routing": form.get("auto_routing") == "on",
+        "threshold": str(form.get("threshold", "")),
+        "never_auto_resolve": [n for n in categories if form.get(f"never:{n}") == "on"],
+        "engine": str(form.get("engine", "local")),
+        "category_groups": {
+            n: str(form.get(f"group:{n}")) for n in categories if form.get(f"group:{n}")
+        },
+    }
+    try:
+        data = TriageConfigIn.model_validate({**values, "categories": categories})
+        settings: Settings = request.app.state.settings
+        await triage.put_settings(get_database(request), settings, user.tenant_id, data)
+    except ValidationError as error:
+        message = first_error(error.errors())
+        return await _triage_page(request, user, values=values, error=message, status_code=422)
+    except ApiError as error:
+        return await _triage_page(
+            request, user, values=values, error=_message(error), status_code=error.status_code
+        )
+    return RedirectResponse("/console/admin/triage", status_code=303)

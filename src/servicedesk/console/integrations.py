@@ -1,0 +1,86 @@
+"""The console's admin pages for what connects the desk to other systems: webhooks
+with their deliveries, attempts and retry; the ITSM provider's connection and each
+ticket's sync state; the custom-field definitions. Read through the same services as
+the API; changes to these stay in the API (`docs/console.md`), but a delivery can be
+retried here."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from servicedesk.console.access import Admin, AdminForm
+from servicedesk.console.render import not_found, page
+from servicedesk.console.sessions import SignedIn
+from servicedesk.custom_fields import service as custom_fields
+from servicedesk.db.session import get_database
+from servicedesk.errors import ApiError, ProviderNotConfigured
+from servicedesk.providers import service as providers
+from servicedesk.tickets.service import TicketService
+from servicedesk.webhooks import service as webhooks
+
+router = APIRouter(prefix="/console/admin", include_in_schema=False)
+DELIVERIES_SHOWN = 50
+
+
+@router.get("/webhooks", response_class=HTMLResponse)
+async def webhooks_page(request: Request, user: Admin) -> Response:
+    found = await webhooks.list_webhooks(get_database(request), user.tenant_id)
+    return page(request, "admin_webhooks.html", user, {"webhooks": found})
+
+
+@router.get("/webhooks/{webhook_id}", response_class=HTMLResponse)
+async def webhook_page(request: Request, webhook_id: str, user: Admin) -> Response:
+    return await _webhook_page(request, user, webhook_id)
+
+
+async def _webhook_page(
+    request: Request, user: SignedIn, webhook_id: str, *, error: str | None = None
+) -> Response:
+    database = get_database(request)
+    try:
+        webhook = await webhooks.get_webhook(database, user.tenant_id, webhook_id[:40])
+        deliveries, total = await webhooks.list_deliveries(
+            database, user.tenant_id, webhook.id, limit=DELIVERIES_SHOWN, offset=0
+        )
+    except ApiError:
+        return not_found(request, user, "No such webhook.")
+    context = {"webhook": webhook, "deliveries": deliveries, "total": total, "error": error}
+    return page(request, "admin_webhook.html", user, context, status_code=409 if error else 200)
+
+
+@router.post("/webhooks/{webhook_id}/deliveries/{delivery_id}/retry")
+async def retry_delivery(
+    request: Request, webhook_id: str, delivery_id: str, user: AdminForm
+) -> Response:
+    try:
+        await webhooks.retry_delivery(
+            get_database(request), user.tenant_id, webhook_id[:40], delivery_id[:40]
+        )
+    except ApiError as error:
+        if error.status_code == 404:
+            return await _webhook_page(request, user, webhook_id)
+        return await _webhook_page(request, user, webhook_id, error=error.detail)
+    return RedirectResponse(f"/console/admin/webhooks/{webhook_id}", status_code=303)
+
+
+@router.get("/provider", response_class=HTMLResponse)
+async def provider_page(request: Request, user: Admin) -> Response:
+    try:
+        config = await providers.get_config(get_database(request), user.tenant_id)
+    except ProviderNotConfigured:
+        config = None
+    tickets: TicketService = request.app.state.tickets
+    counts, unsynced = await tickets.sync_states(user.tenant_id)
+    context = {
+        "config": config,
+        "counts": sorted(counts.items(), key=lambda item: item[0] or ""),
+        "unsynced": unsynced,
+    }
+    return page(request, "admin_provider.html", user, context)
+
+
+@router.get("/custom-fields", response_class=HTMLResponse)
+async def custom_fields_page(request: Request, user: Admin) -> Response:
+    definitions = await custom_fields.list_definitions(get_database(request), user.tenant_id)
+    return page(request, "admin_custom_fields.html", user, {"definitions": definitions})

@@ -1,0 +1,120 @@
+"""The console's templates (Jinja2, autoescaped: every text a user or a mail supplied is
+rendered as text) and the helpers they use."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+from jinja2 import Environment, FileSystemLoader
+
+from servicedesk.console.sessions import SignedIn
+from servicedesk.users.service import Directory
+
+HERE = Path(__file__).parent
+# autoescape=True for every template: a ticket whose subject is `<script>` shows as text.
+templates = Jinja2Templates(
+    env=Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=True)
+)
+
+STATUS_LABELS = {
+    "open": "Open",
+    "pending": "Pending",
+    "resolved": "Resolved",
+    "closed": "Closed",
+    "ai_resolved": "Resolved by AI",
+    "pending_agent": "Needs review",
+}
+PRIORITIES = ("low", "medium", "high", "urgent")
+
+
+def when(value: str | datetime | None) -> str:
+    """An instant as `2026-12-02 14:30 UTC`."""
+    if value is None:
+        return ""
+    moment = (
+        datetime.fromisoformat(value.replace("Z", "+00:00")) if isinstance(value, str) else value
+    )
+    return moment.strftime("%Y-%m-%d %H:%M UTC")
+
+
+def actor_label(actor: str, directory: Directory | None) -> str:
+    """Who made a change, as a person reads it: a user's name, an API key, triage, the
+    provider."""
+    kind, _, rest = actor.partition(":")
+    if kind == "user" and directory is not None:
+        for person in directory.users.values():
+            if str(person.id) == rest:
+                return person.label
+        return "a former user"
+    if actor.startswith("key_"):
+        return f"API key {actor}"
+    if kind == "triage":
+        return "AI triage"
+    if kind == "assignment":
+        return "round-robin assignment"
+    if kind == "provider":
+        return f"provider ({rest})" if rest else "provider"
+    return actor
+
+
+def as_uuid(value: str | uuid.UUID | None) -> uuid.UUID | None:
+    if value is None or isinstance(value, uuid.UUID):
+        return value
+    try:
+        return uuid.UUID(value)
+    except ValueError:
+        return None
+
+
+templates.env.filters["when"] = when
+templates.env.filters["uuid"] = as_uuid
+templates.env.globals["STATUS_LABELS"] = STATUS_LABELS
+templates.env.globals["PRIORITIES"] = PRIORITIES
+
+
+def first_error(errors: Any) -> str:
+    """The first of a validation's errors as one line: `field: message`."""
+    first: dict[str, Any] = next(iter(errors), {}) if errors else {}
+    location = ".".join(str(part) for part in first.get("loc", ()) if part != "body")
+    message = str(first.get("msg", "invalid"))
+    return f"{location}: {message}" if location else message
+
+
+def page_offset(raw: str | None) -> int:
+    """A list's `offset` query parameter, within 0..100,000 (anything else: 0)."""
+    try:
+        return max(0, min(int(raw or 0), 100_000))
+    except ValueError:
+        return 0
+
+
+def not_found(request: Request, user: SignedIn, message: str) -> HTMLResponse:
+    context = {"title": "Not found", "message": message}
+    return page(request, "error.html", user, context, status_code=404)
+
+
+def page(
+    request: Request,
+    name: str,
+    user: SignedIn | None,
+    context: dict[str, Any] | None = None,
+    *,
+    status_code: int = 200,
+) -> HTMLResponse:
+    """Render a template with the signed-in user and their CSRF token."""
+    values = {
+        "user": user,
+        "csrf_token": user.csrf_token if user else "",
+        **(context or {}),
+    }
+    response: HTMLResponse = templates.TemplateResponse(
+        request, name, values, status_code=status_code
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response

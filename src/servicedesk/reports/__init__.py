@@ -1,0 +1,1 @@
+"""What the console's dashboard shows: counts and times over a tenant's recent tickets."""

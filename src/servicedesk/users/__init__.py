@@ -1,0 +1,1 @@
+"""People of a tenant (agents and admins) and their groups."""

@@ -1,0 +1,214 @@
+"""The console's queues and ticket page: every action goes through the ticket service
+with the user as actor, exactly as the API's changes do."""
+
+from __future__ import annotations
+
+import html
+import uuid
+from typing import Any
+
+import httpx
+from sqlalchemy import select
+
+from servicedesk.db.database import Database
+from servicedesk.triage.models import TriageFeedback
+from tests.conftest import KeyFactory, UserFactory
+from tests.console.helpers import csrf_of, sign_in
+
+SUGGESTION = "Please restart the VPN client and sign in again."
+
+
+async def _signed_in_agent(client: httpx.AsyncClient, make_user: UserFactory) -> uuid.UUID:
+    agent = await make_user(email="agent@example.com", name="Ada Agent")
+    assert (await sign_in(client, "agent@example.com")).status_code == 303
+    return agent
+
+
+async def _review_ticket(create_ticket: Any) -> dict[str, Any]:
+    """A ticket triage routed to an agent, with a suggested reply."""
+    ticket: dict[str, Any] = await create_ticket(status="pending_agent")
+    return ticket
+
+
+async def test_accepting_the_suggestion_replies_resolves_and_records_the_user(
+    client: httpx.AsyncClient,
+    headers: dict[str, str],
+    make_user: UserFactory,
+    create_ticket: Any,
+) -> None:
+    agent = await _signed_in_agent(client, make_user)
+    ticket = await _review_ticket(create_ticket)
+    url = f"/api/v1/tickets/{ticket['id']}"
+    await client.patch(url, headers=headers, json={"ai_suggested_response": SUGGESTION})
+    page = await client.get(f"/console/tickets/{ticket['id']}")
+    assert SUGGESTION in page.text
+    token = await csrf_of(client, f"/console/tickets/{ticket['id']}")
+
+    sent = await client.post(
+        f"/console/tickets/{ticket['id']}/reply",
+        data={"csrf_token": token, "body": SUGGESTION, "status": "resolved"},
+    )
+
+    assert sent.status_code == 303
+    notes = (await client.get(f"{url}/notes", headers=headers)).json()["notes"]
+    assert [(note["body"], note["private"], note["author"]) for note in notes] == [
+        (SUGGESTION, False, f"user:{agent}")
+    ]
+    assert (await client.get(url, headers=headers)).json()["status"] == "resolved"
+    history = (await client.get(f"{url}/history", headers=headers)).json()["events"]
+    by_user = [event["type"] for event in history if event["actor"] == f"user:{agent}"]
+    assert by_user == ["ticket.note_added", "ticket.updated"]
+    page = await client.get(f"/console/tickets/{ticket['id']}")
+    assert "Ada Agent" in page.text  # the timeline names the user
+
+
+async def test_an_edited_reply_is_sent_and_kept_as_the_answer(
+    client: httpx.AsyncClient,
+    headers: dict[str, str],
+    make_user: UserFactory,
+    create_ticket: Any,
+    database: Database,
+) -> None:
+    await _signed_in_agent(client, make_user)
+    ticket = await _review_ticket(create_ticket)
+    url = f"/api/v1/tickets/{ticket['id']}"
+    await client.patch(url, headers=headers, json={"ai_suggested_response": SUGGESTION})
+    token = await csrf_of(client, f"/console/tickets/{ticket['id']}")
+
+    edited = SUGGESTION + " If that fails, call the desk."
+    await client.post(
+        f"/console/tickets/{ticket['id']}/reply",
+        data={"csrf_token": token, "body": edited, "status": "pending"},
+    )
+
+    stored = (await client.get(url, headers=headers)).json()
+    assert stored["ai_suggested_response"] == edited
+    assert stored["status"] == "pending"
+    notes = (await client.get(f"{url}/notes", headers=headers)).json()["notes"]
+    assert notes[0]["body"] == edited
+
+
+async def test_a_category_override_is_recorded_as_feedback(
+    client: httpx.AsyncClient,
+    headers: dict[str, str],
+    make_user: UserFactory,
+    create_ticket: Any,
+    database: Database,
+) -> None:
+    agent = await _signed_in_agent(client, make_user)
+    ticket = await create_ticket()
+    token = await csrf_of(client, f"/console/tickets/{ticket['id']}")
+    new_category = "Hardware" if ticket["category"] != "Hardware" else "Network"
+
+    response = await client.post(
+        f"/console/tickets/{ticket['id']}/fields",
+        data={"csrf_token": token, "category": new_category, "status": ticket["status"]},
+    )
+
+    assert response.status_code == 303
+    stored = (await client.get(f"/api/v1/tickets/{ticket['id']}", headers=headers)).json()
+    assert stored["category"] == new_category
+    feedback = await database.read(lambda session: session.scalars(select(TriageFeedback)).all())
+    assert [(row.field, row.agent_value, row.actor) for row in feedback] == [
+        ("category", new_category, f"user:{agent}")
+    ]
+
+
+async def test_assigning_from_the_ticket_page(
+    client: httpx.AsyncClient, headers: dict[str, str], make_user: UserFactory, create_ticket: Any
+) -> None:
+    agent = await _signed_in_agent(client, make_user)
+    ticket = await create_ticket()
+    token = await csrf_of(client, f"/console/tickets/{ticket['id']}")
+
+    await client.post(
+        f"/console/tickets/{ticket['id']}/fields",
+        data={"csrf_token": token, "assignee_id": str(agent), "status": ticket["status"]},
+    )
+
+    stored = (await client.get(f"/api/v1/tickets/{ticket['id']}", headers=headers)).json()
+    assert stored["assignee_id"] == str(agent)
+    mine = await client.get("/console/views/mine")
+    assert ticket["subject"] in mine.text
+
+
+async def test_a_refused_change_shows_why_and_writes_nothing(
+    client: httpx.AsyncClient, headers: dict[str, str], make_user: UserFactory, create_ticket: Any
+) -> None:
+    await _signed_in_agent(client, make_user)
+    ticket = await create_ticket()
+    token = await csrf_of(client, f"/console/tickets/{ticket['id']}")
+
+    response = await client.post(
+        f"/console/tickets/{ticket['id']}/fields",
+        data={"csrf_token": token, "assignee_id": str(uuid.uuid4())},
+    )
+
+    assert response.status_code == 422
+    assert "assignee_id: is not a user of this tenant" in response.text
+    stored = (await client.get(f"/api/v1/tickets/{ticket['id']}", headers=headers)).json()
+    assert stored["assignee_id"] is None
+
+
+async def test_another_tenants_ticket_is_404(
+    client: httpx.AsyncClient, make_user: UserFactory, make_key: KeyFactory
+) -> None:
+    await _signed_in_agent(client, make_user)
+    other = {"X-API-Key": await make_key(tenant="other")}
+    foreign = await client.post(
+        "/api/v1/tickets", headers=other, json={"subject": "Theirs", "description": "secret"}
+    )
+
+    page = await client.get(f"/console/tickets/{foreign.json()['id']}")
+    token = await csrf_of(client)
+    change = await client.post(
+        f"/console/tickets/{foreign.json()['id']}/notes",
+        data={"csrf_token": token, "body": "mine now"},
+    )
+
+    assert page.status_code == 404
+    assert "secret" not in page.text
+    assert change.status_code == 404
+    assert "Theirs" not in (await client.get("/console/views/all")).text
+
+
+async def test_every_user_supplied_text_is_escaped(
+    client: httpx.AsyncClient, headers: dict[str, str], make_user: UserFactory, create_ticket: Any
+) -> None:
+    await _signed_in_agent(client, make_user)
+    script = "<script>alert(1)</script>"
+    ticket = await create_ticket(
+        subject=script,
+        description=f"<img src=x onerror=alert(2)> {script}",
+        metadata={script: script},
+    )
+    await client.post(
+        f"/api/v1/tickets/{ticket['id']}/notes", headers=headers, json={"body": script}
+    )
+
+    for path in (f"/console/tickets/{ticket['id']}", "/console/views/all"):
+        page = await client.get(path)
+        assert "<script>alert" not in page.text
+        assert "<img src=x" not in page.text
+        assert html.escape(script, quote=False) in page.text.replace("&#34;", '"')
+
+
+async def test_the_queues_count_and_filter(
+    client: httpx.AsyncClient, make_user: UserFactory, create_ticket: Any
+) -> None:
+    await _signed_in_agent(client, make_user)
+    await create_ticket(subject="Needs a person", status="pending_agent")
+    await create_ticket(subject="Printer jam", status="open", priority="low")
+
+    review = await client.get("/console/views/review")
+    every = await client.get("/console/views/all?priority=low")
+    searched = await client.get("/console/views/all?search=printer")
+    unknown = await client.get("/console/views/nope")
+
+    assert "Needs a person" in review.text
+    assert "Printer jam" not in review.text
+    assert 'id="view-review"' in review.text
+    assert "Printer jam" in every.text
+    assert "Needs a person" not in every.text
+    assert "Printer jam" in searched.text
+    assert unknown.status_code == 404
