@@ -20,10 +20,10 @@ install: $(STAMP)
 run: install
 	@SERVICEDESK_LOG_FORMAT=console $(BIN)/servicedesk db upgrade > /dev/null
 	@$(BIN)/servicedesk tenants create demo --if-not-exists > /dev/null
-	@KEY=$$($(BIN)/servicedesk keys create --tenant demo --name "make run" \
+	@KEY=$$($(BIN)/servicedesk keys create --tenant demo --name "make run" --replace \
 		--scope tickets:read --scope tickets:write --scope kb:read --scope kb:write \
 		--scope config:read --scope config:write --scope users:read --scope users:write \
-		| tail -n 1) && \
+		--scope webhooks:manage | tail -n 1) && \
 	echo "" && \
 	echo "servicedesk on http://$(HOST):$(PORT)  (docs: http://$(HOST):$(PORT)/docs)" && \
 	echo "demo API key: $$KEY" && \

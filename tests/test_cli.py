@@ -317,3 +317,23 @@ def test_users_disable_and_set_password(
     missing = runner.invoke(app, ["users", "disable", "--tenant", "initech", "no@initech.example"])
     assert missing.exit_code == 1
     assert "has no user" in missing.output
+
+
+def test_keys_create_replace_revokes_the_previous_keys_of_that_name(
+    settings: Settings, database: Database
+) -> None:
+    runner.invoke(app, ["tenants", "create", "initech"])
+    base = ["keys", "create", "--tenant", "initech", "--scope", "tickets:read"]
+    first = runner.invoke(app, [*base, "--name", "make run", "--replace"])
+    other = runner.invoke(app, [*base, "--name", "ci"])
+    second = runner.invoke(app, [*base, "--name", "make run", "--replace"])
+    nameless = runner.invoke(app, [*base, "--replace"])
+
+    assert second.exit_code == 0, second.output
+    first_key, second_key = first.stdout.split()[-1], second.stdout.split()[-1]
+    assert principal_of(settings, first_key) is None
+    assert principal_of(settings, second_key) is not None
+    assert principal_of(settings, other.stdout.split()[-1]) is not None
+    assert "revoked key_" in second.stdout
+    assert nameless.exit_code == 1
+    assert "--replace needs --name" in nameless.output

@@ -11,6 +11,7 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from servicedesk import __version__
+from servicedesk.apidocs import install_api_docs
 from servicedesk.auth.cache import PrincipalCache
 from servicedesk.composition import running_worker, ticket_service
 from servicedesk.config import Settings, get_settings
@@ -95,6 +96,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version=__version__,
         description=DESCRIPTION,
         lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.principal_cache = PrincipalCache(settings.api_key_cache_seconds)
@@ -104,6 +107,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         timeout_seconds=settings.request_timeout_seconds,
     )
     install_error_handlers(app)
+    install_api_docs(app, "servicedesk")
     app.include_router(health_router)
     app.include_router(tickets_router)
     app.include_router(history_router)

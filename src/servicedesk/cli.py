@@ -8,7 +8,7 @@ import os
 import signal
 import time
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
@@ -189,18 +189,31 @@ def keys_create(
     tenant: Annotated[str, typer.Option(help="Tenant name.")],
     scope: Annotated[list[Scope], typer.Option(help="A scope; repeat for several.")],
     name: Annotated[str, typer.Option(help="A label for the key.")] = "",
+    replace: Annotated[
+        bool,
+        typer.Option(
+            "--replace",
+            help="First revoke the tenant's active keys with this --name (what `make run` "
+            "does, so that running it again leaves one such key).",
+        ),
+    ] = False,
 ) -> None:
     """Create a key; its plaintext is printed alone on the last line, once."""
+    if replace and not name:
+        raise _fail("--replace needs --name: the keys it revokes are the ones of that name")
 
-    def work(session: Session) -> tuple[str, str]:
+    def work(session: Session) -> tuple[str, str, list[str]]:
         owner = auth.require_tenant(session, tenant)
+        revoked = auth.revoke_keys_named(session, owner, name) if replace else []
         key, plaintext = auth.create_api_key(session, owner, scope, name)
-        return key.id, plaintext
+        return key.id, plaintext, revoked
 
     try:
-        key_id, plaintext = _in_transaction(work)
+        key_id, plaintext, revoked = _in_transaction(work)
     except auth.UnknownTenant:
         raise _fail(f"no tenant named {tenant!r}") from None
+    for old_id in revoked:
+        typer.echo(f"revoked {old_id}")
     scopes = ", ".join(sorted(s.value for s in set(scope)))
     typer.echo(f"created {key_id} for tenant {tenant} with scopes {scopes}")
     typer.echo("the key is shown only now:")
@@ -582,11 +595,27 @@ def triage_eval(
             report.baseline = trained_on_file(model.train_baseline)
     else:
         in_use, n_train = _model_in_use(tenant)
+        _warn_of_unknown_labels(test_labels, in_use.labels)
         report = scored(in_use, n_train, 0.0)
     if as_json:
         typer.echo(json.dumps(report.as_dict(), indent=2))
     else:
         typer.echo(_report_text(report))
+
+
+def _warn_of_unknown_labels(labels: Sequence[str], known: Sequence[str]) -> None:
+    """The CSV's tickets of a category the model does not have can never be right: say
+    so, rather than report a low score that looks like the model's fault."""
+    unknown = sorted(set(labels) - set(known))
+    if not unknown:
+        return
+    share = sum(label in unknown for label in labels) / len(labels)
+    typer.echo(
+        f"warning: {len(unknown)} of the CSV's labels are not categories of this model "
+        f"({', '.join(unknown[:10])}{', ...' if len(unknown) > 10 else ''}); "
+        f"their {share:.0%} of the tickets count as wrong",
+        err=True,
+    )
 
 
 def _model_in_use(tenant: str | None) -> tuple[Any, int]:

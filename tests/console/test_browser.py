@@ -8,15 +8,16 @@ page, sign-out. With SERVICEDESK_CONSOLE_SCREENSHOTS=DIR the main pages are save
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
 from selenium import webdriver
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.expected_conditions import staleness_of
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from servicedesk.config import Settings
@@ -63,10 +64,15 @@ def browser() -> Iterator[webdriver.Chrome]:
 
 
 def _navigate(browser: webdriver.Chrome, by: str, value: str) -> None:
-    """Click what loads a new page, and wait until it has replaced the old one."""
-    old_page = browser.find_element(By.TAG_NAME, "html")
+    """Click what loads a new page, and wait until the new page has loaded (a mark set
+    on the old page's window is gone with it)."""
+    browser.execute_script("window.__leaving = true;")
     browser.find_element(by, value).click()
-    WebDriverWait(browser, 15).until(staleness_of(old_page))
+    WebDriverWait(browser, 15).until(
+        lambda driver: driver.execute_script(
+            "return window.__leaving === undefined && document.readyState === 'complete';"
+        )
+    )
 
 
 def _screenshot(browser: webdriver.Chrome, name: str) -> None:
@@ -108,11 +114,21 @@ def _routed_ticket(desk: Desk, subject: str = "VPN drops after password change")
         },
     )
     assert created.status_code == 201, created.text
-    ticket = created.json()
+    ticket = _triaged(desk, created.json())
     assert ticket["category"] == "Network"
     assert ticket["ai_suggested_response"] == SUGGESTION
     ticket_id: str = ticket["id"]
     return ticket_id
+
+
+def _triaged(desk: Desk, ticket: dict[str, Any]) -> dict[str, Any]:
+    """The ticket once triaged: on a busy machine the inline triage can run out of its
+    budget, and the worker triages the ticket a moment later."""
+    deadline = time.monotonic() + 30
+    while ticket["category"] is None and time.monotonic() < deadline:
+        time.sleep(0.2)
+        ticket = desk.api.get(f"/api/v1/tickets/{ticket['id']}").json()
+    return ticket
 
 
 def test_an_agent_reviews_and_sends_the_ai_reply(browser: webdriver.Chrome, desk: Desk) -> None:
@@ -181,3 +197,19 @@ def test_override_csrf_isolation_roles_and_sign_out(browser: webdriver.Chrome, d
     assert "/console/login" in browser.current_url
     browser.get(f"{desk.base_url}/console/views/all")
     assert "/console/login" in browser.current_url
+
+
+def test_the_queue_and_the_ticket_fit_a_phone(browser: webdriver.Chrome, desk: Desk) -> None:
+    ticket_id = _routed_ticket(desk)
+    _sign_in(browser, desk)
+    browser.set_window_size(390, 844)  # a phone's viewport, in CSS pixels
+
+    for path in ("/console/", f"/console/tickets/{ticket_id}", "/console/dashboard"):
+        browser.get(desk.base_url + path)
+        overflow = browser.execute_script(
+            "return document.documentElement.scrollWidth - document.documentElement.clientWidth;"
+        )
+        assert overflow <= 1, f"{path} is {overflow} px wider than the screen"
+    browser.get(f"{desk.base_url}/console/tickets/{ticket_id}")
+    assert browser.find_element(By.ID, "send-suggestion").is_displayed()
+    _screenshot(browser, "ticket-phone")

@@ -171,3 +171,34 @@ def test_eval_cli_names_a_missing_column(tmp_path: Path) -> None:
     )
     assert result.exit_code == 1
     assert "no column text" in result.output
+
+
+def test_eval_cli_warns_of_labels_the_model_does_not_have(tmp_path: Path) -> None:
+    data = _write(
+        tmp_path / "data.csv",
+        [
+            ("the printer on floor 2 is jammed", "Hardware"),
+            ("refund my subscription fee", "Billing"),
+            ("invoice shows the wrong amount", "Billing"),
+        ],
+    )
+    result = CliRunner().invoke(
+        app,
+        [
+            "triage",
+            "eval",
+            "--csv",
+            str(data),
+            "--text-col",
+            "Document",
+            "--label-col",
+            "Topic_group",
+            "--json",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert (
+        "warning: 1 of the CSV's labels are not categories of this model (Billing); "
+        "their 67% of the tickets count as wrong"
+    ) in result.stderr
+    json.loads(result.stdout)  # the report itself stays one JSON object on stdout

@@ -82,6 +82,18 @@ def list_api_keys(session: Session, tenant: Tenant) -> Sequence[ApiKey]:
     return repository.list_keys(session, tenant.id)
 
 
+def revoke_keys_named(session: Session, tenant: Tenant, name: str) -> list[str]:
+    """Revoke the tenant's active keys labelled `name`; their ids."""
+    named = [
+        key.id
+        for key in repository.list_keys(session, tenant.id)
+        if key.name == name and key.revoked_at is None
+    ]
+    for key_id in named:
+        repository.revoke_key(session, key_id, utcnow())
+    return named
+
+
 def revoke_api_key(session: Session, key_id: str) -> bool:
     """Revoke a key; False when no active key has that id."""
     return repository.revoke_key(session, key_id, utcnow())
