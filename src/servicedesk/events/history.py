@@ -37,8 +37,9 @@ class HistoryEvent(BaseModel):
     id: str = Field(description="The event id, as webhooks deliver it (`evt_…`).")
     type: str
     actor: str = Field(
-        description="An API key id (`key_…`), `provider:freshservice`, `provider:zendesk`, "
-        "`provider`, or `triage`."
+        description="An API key id (`key_…`), a console user (`user:<id>`), "
+        "`provider:freshservice`, `provider:zendesk`, `provider`, `triage`, or "
+        "`assignment:round_robin`."
     )
     occurred_at: datetime
     changes: dict[str, Change] | None = Field(
