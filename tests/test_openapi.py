@@ -70,3 +70,64 @@ async def test_seed_examples_are_published(spec: dict[str, Any]) -> None:
 
     assert schemas["TicketCreate"]["examples"][0]["subject"] == "VPN not connecting"
     assert schemas["TicketOut"]["examples"][0]["external_provider"] == "freshservice"
+
+
+# Generated clients name their methods after these: a rename is a breaking change for
+# integrators, so it has to be made here on purpose.
+OPERATION_IDS = {
+    ("POST", "/api/v1/tickets"): "create_ticket",
+    ("GET", "/api/v1/tickets"): "list_tickets",
+    ("GET", "/api/v1/tickets/{ticket_id}"): "get_ticket",
+    ("PATCH", "/api/v1/tickets/{ticket_id}"): "update_ticket",
+    ("POST", "/api/v1/tickets/{ticket_id}/notes"): "add_note",
+    ("GET", "/api/v1/tickets/{ticket_id}/notes"): "list_notes",
+    ("GET", "/api/v1/tickets/{ticket_id}/history"): "ticket_history",
+    ("GET", "/api/v1/custom-fields"): "list_custom_fields",
+    ("POST", "/api/v1/custom-fields"): "create_custom_field",
+    ("POST", "/api/v1/custom-fields/validate"): "validate_values",
+    ("GET", "/api/v1/custom-fields/{field_id}"): "get_custom_field",
+    ("PATCH", "/api/v1/custom-fields/{field_id}"): "update_custom_field",
+    ("DELETE", "/api/v1/custom-fields/{field_id}"): "delete_custom_field",
+    ("POST", "/api/v1/webhooks"): "create_webhook",
+    ("GET", "/api/v1/webhooks"): "list_webhooks",
+    ("GET", "/api/v1/webhooks/{webhook_id}"): "get_webhook",
+    ("PATCH", "/api/v1/webhooks/{webhook_id}"): "update_webhook",
+    ("DELETE", "/api/v1/webhooks/{webhook_id}"): "delete_webhook",
+    ("POST", "/api/v1/webhooks/{webhook_id}/rotate-secret"): "rotate_webhook_secret",
+    ("POST", "/api/v1/webhooks/{webhook_id}/test"): "send_test_event",
+    ("GET", "/api/v1/webhooks/{webhook_id}/deliveries"): "list_deliveries",
+    ("POST", "/api/v1/webhooks/{webhook_id}/deliveries/{delivery_id}/retry"): "retry_delivery",
+    ("POST", "/api/v1/kb/articles"): "create_article",
+    ("GET", "/api/v1/kb/articles"): "list_articles",
+    ("GET", "/api/v1/kb/articles/{article_id}"): "get_article",
+    ("PATCH", "/api/v1/kb/articles/{article_id}"): "update_article",
+    ("DELETE", "/api/v1/kb/articles/{article_id}"): "delete_article",
+    ("GET", "/api/v1/configuration/triage"): "get_triage_config",
+    ("PUT", "/api/v1/configuration/triage"): "put_triage_config",
+    ("GET", "/api/v1/configuration/provider"): "get_provider",
+    ("PUT", "/api/v1/configuration/provider"): "put_provider",
+    ("DELETE", "/api/v1/configuration/provider"): "delete_provider",
+    ("POST", "/api/v1/configuration/provider/inbound-secret"): "rotate_inbound_secret",
+    ("POST", "/api/v1/integrations/{provider}/events/{token}"): "provider_event",
+    ("GET", "/api/v1/users"): "list_users",
+    ("GET", "/api/v1/users/{user_id}"): "get_user",
+    ("POST", "/api/v1/groups"): "create_group",
+    ("GET", "/api/v1/groups"): "list_groups",
+    ("GET", "/api/v1/groups/{group_id}"): "get_group",
+    ("PATCH", "/api/v1/groups/{group_id}"): "update_group",
+    ("GET", "/healthz"): "healthz",
+    ("GET", "/readyz"): "readyz",
+}
+
+
+async def test_operation_ids_are_the_route_names_unique_and_stable(
+    spec: dict[str, Any],
+) -> None:
+    found = {
+        (method.upper(), path): operation["operationId"]
+        for path, operations in spec["paths"].items()
+        for method, operation in operations.items()
+    }
+
+    assert found == OPERATION_IDS
+    assert len(set(found.values())) == len(found)

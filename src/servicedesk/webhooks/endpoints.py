@@ -132,7 +132,7 @@ async def delete_webhook(webhook_id: str, database: DatabaseDep, principal: Mana
     summary="Rotate a webhook's secret",
     responses=_NOT_FOUND,
 )
-async def rotate_secret(
+async def rotate_webhook_secret(
     webhook_id: str, database: DatabaseDep, principal: Manager, settings: SettingsDep
 ) -> Any:
     """Returns the new secret, once. For 24 h, `webhook-signature` carries a signature
