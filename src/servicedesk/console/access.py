@@ -19,6 +19,8 @@ from servicedesk.console.sessions import (
     same_token,
 )
 from servicedesk.db.session import get_database
+from servicedesk.tickets.service import TicketService
+from servicedesk.users.service import DIRECTORY, Directory
 
 
 class SignInRequired(Exception):
@@ -86,6 +88,12 @@ async def checked_admin_form(user: FormUser) -> SignedIn:
 
 
 AdminForm = Annotated[SignedIn, Depends(checked_admin_form)]
+
+
+async def directory_of(request: Request, user: SignedIn) -> Directory:
+    """The signed-in user's tenant's users and groups, as this process keeps them."""
+    tickets: TicketService = request.app.state.tickets
+    return (await tickets.config_of(user.tenant_id))[DIRECTORY]
 
 
 def install_console_errors(app: FastAPI) -> None:

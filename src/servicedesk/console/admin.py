@@ -14,19 +14,15 @@ from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
 from servicedesk.config import Settings
-from servicedesk.console.access import Admin, AdminForm
+from servicedesk.console.access import Admin, AdminForm, directory_of
 from servicedesk.console.render import first_error, page
 from servicedesk.console.sessions import SignedIn, disable_user
 from servicedesk.db.session import get_database
 from servicedesk.errors import ApiError, ValidationFailed
-from servicedesk.tickets.service import TicketService
 from servicedesk.triage import service as triage
 from servicedesk.triage.schemas import TriageConfigIn
 from servicedesk.users import service as users
-from servicedesk.users.models import Group, User
-from servicedesk.users.repository import GroupRepository, UserRepository
 from servicedesk.users.schemas import GroupCreate, GroupUpdate
-from servicedesk.users.service import DIRECTORY
 
 router = APIRouter(prefix="/console/admin", include_in_schema=False)
 
@@ -34,22 +30,15 @@ router = APIRouter(prefix="/console/admin", include_in_schema=False)
 async def _users_page(
     request: Request, user: SignedIn, *, error: str | None = None, status_code: int = 200
 ) -> Response:
-    def read(
-        session: Session,
-    ) -> tuple[list[User], list[Group], dict[uuid.UUID, list[uuid.UUID]]]:
-        people = list(UserRepository(session, user.tenant_id).everyone())
-        repository = GroupRepository(session, user.tenant_id)
-        groups = list(repository.everything())
-        return people, groups, repository.members_of(group.id for group in groups)
-
-    people, groups, members = await get_database(request).read(read)
-    return page(
-        request,
-        "admin_users.html",
-        user,
-        {"people": people, "groups": groups, "members": members, "error": error},
-        status_code=status_code,
-    )
+    # The tenant's directory (users by address, groups by name) is what a process
+    # already keeps: no query of its own.
+    directory = await directory_of(request, user)
+    context = {
+        "people": list(directory.users.values()),
+        "groups": list(directory.groups.values()),
+        "error": error,
+    }
+    return page(request, "admin_users.html", user, context, status_code=status_code)
 
 
 @router.get("/users", response_class=HTMLResponse)
@@ -180,8 +169,7 @@ async def _triage_page(
     status_code: int = 200,
 ) -> Response:
     tenant, model = await triage.get_settings(get_database(request), user.tenant_id)
-    tickets: TicketService = request.app.state.tickets
-    directory = (await tickets.config_of(user.tenant_id))[DIRECTORY]
+    directory = await directory_of(request, user)
     shown = values or {
         "categories": "\n".join(tenant.categories),
         "auto_routing": tenant.auto_routing,

@@ -11,12 +11,11 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from servicedesk.console.access import CurrentUser
+from servicedesk.console.access import CurrentUser, directory_of
 from servicedesk.console.render import page
 from servicedesk.db.session import get_database
 from servicedesk.reports.service import Dashboard, dashboard
-from servicedesk.tickets.service import TicketService
-from servicedesk.users.service import DIRECTORY, Directory
+from servicedesk.users.service import Directory
 
 router = APIRouter(prefix="/console", include_in_schema=False)
 
@@ -76,8 +75,7 @@ def _group_name(directory: Directory, group_id: uuid.UUID | None) -> str:
 @router.get("/dashboard", response_class=HTMLResponse)
 async def dashboard_page(request: Request, user: CurrentUser) -> Response:
     figures: Dashboard = await dashboard(get_database(request), user.tenant_id)
-    tickets: TicketService = request.app.state.tickets
-    directory = (await tickets.config_of(user.tenant_id))[DIRECTORY]
+    directory = await directory_of(request, user)
     backlog: list[tuple[str, int]] = sorted(
         (
             (_group_name(directory, group), count)

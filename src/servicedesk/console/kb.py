@@ -12,13 +12,12 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 
 from servicedesk.console.access import CurrentUser, FormUser
-from servicedesk.console.render import first_error, not_found, page, page_offset
+from servicedesk.console.render import first_error, not_found, page, page_offset, search_text
 from servicedesk.console.sessions import SignedIn
 from servicedesk.db.session import get_database
 from servicedesk.errors import ArticleNotFound
 from servicedesk.kb import service as kb
 from servicedesk.kb.schemas import ArticleCreate, ArticleUpdate
-from servicedesk.validation import storable_text
 
 router = APIRouter(prefix="/console/kb", include_in_schema=False)
 PAGE_SIZE = 25
@@ -26,7 +25,7 @@ PAGE_SIZE = 25
 
 @router.get("", response_class=HTMLResponse)
 async def articles(request: Request, user: CurrentUser) -> Response:
-    search = _search_text(request.query_params.get("search", ""))
+    search = search_text(request.query_params.get("search", ""))
     offset = page_offset(request.query_params.get("offset"))
     found, total = await kb.list_articles(
         get_database(request),
@@ -47,13 +46,6 @@ async def articles(request: Request, user: CurrentUser) -> Response:
             "next_offset": offset + PAGE_SIZE if offset + PAGE_SIZE < total else None,
         },
     )
-
-
-def _search_text(raw: str) -> str:
-    try:
-        return storable_text(raw[:200]).strip()
-    except ValueError:
-        return ""
 
 
 @router.get("/new", response_class=HTMLResponse)

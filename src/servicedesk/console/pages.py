@@ -16,17 +16,30 @@ from pydantic import ValidationError
 
 from servicedesk.config import Settings
 from servicedesk.console import sessions
-from servicedesk.console.access import CurrentUser, FormUser, SignInRequired, signed_in
+from servicedesk.console.access import (
+    CurrentUser,
+    FormUser,
+    SignInRequired,
+    directory_of,
+    signed_in,
+)
 from servicedesk.console.queues import DEFAULT_VIEW, SORTS, VIEWS, Refinement
-from servicedesk.console.render import actor_label, first_error, not_found, page, page_offset
+from servicedesk.console.render import (
+    actor_label,
+    first_error,
+    not_found,
+    page,
+    page_offset,
+    search_text,
+)
 from servicedesk.console.sessions import COOKIE, COOKIE_PATH, SIGN_IN_COOKIE, SignedIn
 from servicedesk.db.session import get_database
 from servicedesk.errors import ApiError, TicketNotFound, ValidationFailed
 from servicedesk.events.history import history_of
+from servicedesk.tenant_config import TenantConfig
 from servicedesk.tickets.schemas import NoteCreate, TicketUpdate
 from servicedesk.tickets.service import TicketService, decode_cursor
-from servicedesk.users.service import DIRECTORY, Directory
-from servicedesk.validation import storable_text
+from servicedesk.triage.service import TRIAGE
 
 router = APIRouter(prefix="/console", include_in_schema=False)
 
@@ -37,11 +50,6 @@ SIGN_IN_TOKEN_SECONDS = 3600
 def _tickets(request: Request) -> TicketService:
     service: TicketService = request.app.state.tickets
     return service
-
-
-async def _directory(request: Request, user: SignedIn) -> Directory:
-    config = await _tickets(request).config_of(user.tenant_id)
-    return config[DIRECTORY]
 
 
 def _secure(request: Request) -> bool:
@@ -161,11 +169,6 @@ async def queue(request: Request, view: str, user: CurrentUser) -> Response:
 
 def _refinement(request: Request) -> Refinement:
     params = request.query_params
-    search = params.get("search", "")[:200]
-    try:
-        search = storable_text(search)
-    except ValueError:
-        search = ""
     sort = params.get("sort", "newest")
     return Refinement(
         status=params.get("status", "")[:20],
@@ -173,14 +176,14 @@ def _refinement(request: Request) -> Refinement:
         category=params.get("category", "")[:100],
         group_id=params.get("group_id", "")[:36],
         assignee_id=params.get("assignee_id", "")[:36],
-        search=search.strip(),
+        search=search_text(params.get("search", "")),
         sort=sort if sort in SORTS else "newest",
     )
 
 
 async def _queue(request: Request, user: SignedIn, slug: str) -> Response:
     tickets = _tickets(request)
-    directory = await _directory(request, user)
+    directory = await directory_of(request, user)
     refinement = _refinement(request)
     filters = refinement.apply(VIEWS[slug].filters(user, directory))
     cursor = request.query_params.get("cursor")
@@ -202,11 +205,15 @@ async def _queue(request: Request, user: SignedIn, slug: str) -> Response:
         )
     except ValidationFailed:
         return not_found(request, user, "That filter cannot be applied.")
-    counts = {
-        view.slug: (await tickets.count(user.tenant_id, view.filters(user, directory))).value
-        for view in VIEWS.values()
-    }
     base_query = refinement.query()
+    counts = {}
+    for view in VIEWS.values():
+        if view.slug == slug and not base_query:
+            counts[slug] = found.total.value  # this page's own total: counted already
+        else:
+            counts[view.slug] = (
+                await tickets.count(user.tenant_id, view.filters(user, directory))
+            ).value
     next_url = None
     if found.next_cursor:
         next_url = f"/console/views/{slug}?" + urlencode(
@@ -260,7 +267,7 @@ async def _ticket_page(
         history = await history_of(get_database(request), user.tenant_id, wanted)
     except (ValueError, TicketNotFound):
         return not_found(request, user, "No such ticket.")
-    directory = await _directory(request, user)
+    directory = await directory_of(request, user)
     triage = next(
         (entry.triage for entry in reversed(history.events) if entry.triage is not None), None
     )
@@ -283,9 +290,7 @@ async def _ticket_page(
     )
 
 
-def _categories(config: Any, ticket: dict[str, Any]) -> list[str]:
-    from servicedesk.triage.service import TRIAGE
-
+def _categories(config: TenantConfig, ticket: dict[str, Any]) -> list[str]:
     known = list(config[TRIAGE].categories)
     if ticket["category"] and ticket["category"] not in known:
         known.append(ticket["category"])

@@ -15,6 +15,7 @@ from jinja2 import Environment, FileSystemLoader
 
 from servicedesk.console.sessions import SignedIn
 from servicedesk.users.service import Directory
+from servicedesk.validation import storable_text
 
 HERE = Path(__file__).parent
 # autoescape=True for every template: a ticket whose subject is `<script>` shows as text.
@@ -43,15 +44,23 @@ def when(value: str | datetime | None) -> str:
     return moment.strftime("%Y-%m-%d %H:%M UTC")
 
 
+def as_uuid(value: str | uuid.UUID | None) -> uuid.UUID | None:
+    if value is None or isinstance(value, uuid.UUID):
+        return value
+    try:
+        return uuid.UUID(value)
+    except ValueError:
+        return None
+
+
 def actor_label(actor: str, directory: Directory | None) -> str:
     """Who made a change, as a person reads it: a user's name, an API key, triage, the
     provider."""
     kind, _, rest = actor.partition(":")
     if kind == "user" and directory is not None:
-        for person in directory.users.values():
-            if str(person.id) == rest:
-                return person.label
-        return "a former user"
+        user_id = as_uuid(rest)
+        person = directory.users.get(user_id) if user_id is not None else None
+        return person.label if person is not None else "a former user"
     if actor.startswith("key_"):
         return f"API key {actor}"
     if kind == "triage":
@@ -61,15 +70,6 @@ def actor_label(actor: str, directory: Directory | None) -> str:
     if kind == "provider":
         return f"provider ({rest})" if rest else "provider"
     return actor
-
-
-def as_uuid(value: str | uuid.UUID | None) -> uuid.UUID | None:
-    if value is None or isinstance(value, uuid.UUID):
-        return value
-    try:
-        return uuid.UUID(value)
-    except ValueError:
-        return None
 
 
 templates.env.filters["when"] = when
@@ -84,6 +84,15 @@ def first_error(errors: Any) -> str:
     location = ".".join(str(part) for part in first.get("loc", ()) if part != "body")
     message = str(first.get("msg", "invalid"))
     return f"{location}: {message}" if location else message
+
+
+def search_text(raw: str) -> str:
+    """A search box's text as a filter takes it: at most 200 characters, storable (one
+    that is not, a NUL say, searches for nothing), trimmed."""
+    try:
+        return storable_text(raw[:200]).strip()
+    except ValueError:
+        return ""
 
 
 def page_offset(raw: str | None) -> int:

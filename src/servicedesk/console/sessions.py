@@ -10,7 +10,6 @@ cannot sign a browser in to an account of its choosing.
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import secrets
 import uuid
@@ -19,9 +18,10 @@ from datetime import datetime, timedelta
 
 from limits import parse
 from limits.aio.strategies import MovingWindowRateLimiter
-from sqlalchemy import delete, select
+from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
+from servicedesk.auth.keys import hash_key
 from servicedesk.config import Settings
 from servicedesk.console.models import ConsoleSession
 from servicedesk.db.base import utcnow
@@ -68,10 +68,6 @@ def new_token() -> str:
     return secrets.token_urlsafe(32)
 
 
-def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 def same_token(expected: str, presented: str | None) -> bool:
     return presented is not None and hmac.compare_digest(expected, presented)
 
@@ -89,7 +85,7 @@ def start_session(session: Session, user: User, settings: Settings) -> str:
     token = new_token()
     session.add(
         ConsoleSession(
-            token_hash=token_hash(token),
+            token_hash=hash_key(token),
             tenant_id=user.tenant_id,
             user_id=user.id,
             csrf_token=new_token(),
@@ -109,7 +105,7 @@ def _expired(row: ConsoleSession, now: datetime, settings: Settings) -> bool:
 def current_user(session: Session, token: str, settings: Settings) -> tuple[SignedIn | None, bool]:
     """The user of the session `token` names, if it is current and the user active, and
     whether the session row needs a write (its last use to move on, or removal)."""
-    row = session.get(ConsoleSession, token_hash(token))
+    row = session.get(ConsoleSession, hash_key(token))
     if row is None:
         return None, False
     now = utcnow()
@@ -136,14 +132,14 @@ def resume_session(session: Session, token: str, settings: Settings) -> SignedIn
     if user is None:
         end_session(session, token)
     else:
-        row = session.get(ConsoleSession, token_hash(token))
+        row = session.get(ConsoleSession, hash_key(token))
         if row is not None:
             row.last_seen_at = utcnow()
     return user
 
 
 def end_session(session: Session, token: str) -> None:
-    session.execute(delete(ConsoleSession).where(ConsoleSession.token_hash == token_hash(token)))
+    session.execute(delete(ConsoleSession).where(ConsoleSession.token_hash == hash_key(token)))
 
 
 def end_sessions_of(session: Session, user_id: uuid.UUID) -> None:
@@ -171,14 +167,6 @@ def sign_in(session: Session, email: str, password: str, settings: Settings) -> 
     if user is None:
         return None
     return start_session(session, user, settings)
-
-
-def sessions_of(session: Session, user_id: uuid.UUID) -> int:
-    return len(
-        session.scalars(
-            select(ConsoleSession.token_hash).where(ConsoleSession.user_id == user_id)
-        ).all()
-    )
 
 
 class SignInThrottle:

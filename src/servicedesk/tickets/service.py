@@ -93,9 +93,9 @@ CLAIM_WAIT_SECONDS = 8.0
 REMOVAL_BATCH = 200
 REMOVE_VALUES_JOB_KIND = "tickets.remove_custom_field_values"
 MIRROR_FAILED = "failed"
+MIRROR_PENDING = "pending"
 # A change of these publishes `ticket.assigned` (after `ticket.updated`).
 ASSIGNMENT_FIELDS = frozenset(("group_id", "assignee_id"))
-MIRROR_PENDING = "pending"
 
 
 class InvalidCursor(ValueError):
@@ -322,7 +322,7 @@ class TicketService:
         ):
             data = {**after, **follow_up.extra}
             changes = changed_fields(before, after)
-            types = _with_assigned(follow_up.event_type, changes)
+            types = _and_assigned([follow_up.event_type], changes)
             events.extend(_event(draft, kind, follow_up.actor, data, changes) for kind in types)
         publish(self.subscribers, Publication(session, config, rows), events)
         jobs.enqueue_with(rows, draft.tenant_id, *draft.jobs)
@@ -511,9 +511,9 @@ class TicketService:
             changed = changed_fields(before, after)
         session.flush()
         if event_type is TicketEventType.UPDATED:
-            types = _update_event_types(before, after, changed)
+            types = _and_assigned(_update_event_types(before, after, changed), changed)
         else:
-            types = _with_assigned(event_type, changed)
+            types = _and_assigned([event_type], changed)
         data = {**after, **(extra or {})}
         events = [_event(ticket, kind, actor, data, changed) for kind in types]
         rows = PendingRows()
@@ -700,12 +700,12 @@ def patched_fields(
     return fields
 
 
-def _with_assigned(event_type: TicketEventType, changed: dict[str, Any]) -> list[TicketEventType]:
-    """A change of another kind (triage's routing) that also moved the group or the
-    assignee publishes `ticket.assigned` after it."""
-    if event_type is not TicketEventType.ASSIGNED and ASSIGNMENT_FIELDS & changed.keys():
-        return [event_type, TicketEventType.ASSIGNED]
-    return [event_type]
+def _and_assigned(types: list[TicketEventType], changed: dict[str, Any]) -> list[TicketEventType]:
+    """A published change (a PATCH, triage's routing) that moved the group or the
+    assignee is followed by `ticket.assigned`."""
+    if types and TicketEventType.ASSIGNED not in types and ASSIGNMENT_FIELDS & changed.keys():
+        return [*types, TicketEventType.ASSIGNED]
+    return types
 
 
 def _update_event_types(
@@ -720,8 +720,6 @@ def _update_event_types(
         types.append(TicketEventType.CLOSED)
     elif "status" in changed and before["status"] == "closed":
         types.append(TicketEventType.REOPENED)
-    if ASSIGNMENT_FIELDS & changed.keys():
-        types.append(TicketEventType.ASSIGNED)
     return types
 
 

@@ -6,6 +6,7 @@ import uuid
 from collections.abc import Iterable, Sequence
 
 from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
 
 from servicedesk.db.repository import TenantRepository
 from servicedesk.users.models import Group, GroupMember, User
@@ -27,6 +28,14 @@ class UserRepository(TenantRepository[User]):
             statement = statement.where(User.active.is_(active))
         return self.page(statement, limit=limit, offset=offset)
 
+    def existing(self, user_ids: Iterable[uuid.UUID]) -> set[uuid.UUID]:
+        """Which of these ids are users of the tenant (one statement)."""
+        wanted = list(user_ids)
+        if not wanted:
+            return set()
+        statement = select(User.id).where(User.tenant_id == self.tenant_id, User.id.in_(wanted))
+        return set(self.session.scalars(statement))
+
     def everyone(self) -> Sequence[User]:
         return self.all(self.scoped().order_by(User.email))
 
@@ -35,6 +44,15 @@ class UserRepository(TenantRepository[User]):
             User.tenant_id == self.tenant_id, User.role == "admin", User.active.is_(True)
         )
         return int(self.session.scalar(statement) or 0)
+
+
+def active_users_by_email(session: Session, email: str) -> Sequence[User]:
+    """The active users, of any tenant, with this (lower-cased) address, oldest first:
+    sign-in, before the tenant is known."""
+    statement = (
+        select(User).where(User.email == email, User.active.is_(True)).order_by(User.created_at)
+    )
+    return session.scalars(statement).all()
 
 
 class GroupRepository(TenantRepository[Group]):

@@ -12,7 +12,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from servicedesk import tenant_config
@@ -28,7 +27,11 @@ from servicedesk.errors import (
 from servicedesk.tenant_config import ConfigPart
 from servicedesk.users.models import Group, User
 from servicedesk.users.passwords import hash_password, needs_rehash, verify_password
-from servicedesk.users.repository import GroupRepository, UserRepository
+from servicedesk.users.repository import (
+    GroupRepository,
+    UserRepository,
+    active_users_by_email,
+)
 from servicedesk.users.schemas import GroupCreate, GroupOut, GroupUpdate
 from servicedesk.validation import check_email
 
@@ -172,25 +175,11 @@ def set_password(session: Session, tenant_id: uuid.UUID, email_or_id: str, passw
     return user
 
 
-def update_profile(
-    session: Session, tenant_id: uuid.UUID, user_id: uuid.UUID, *, name: str, role: str
-) -> User:
-    if role not in ROLES:
-        raise ValueError(f"role must be one of {', '.join(ROLES)}")
-    user = require_user(session, tenant_id, str(user_id))
-    user.name, user.role, user.updated_at = name.strip(), role, utcnow()
-    tenant_config.bump(session, tenant_id)
-    return user
-
-
 def signed_in_user(session: Session, email: str, password: str) -> User | None:
     """The active user with this address whose password matches (an address may be a
     user of more than one tenant: the first whose password matches), or None. Every
     failure costs one Argon2 verification, as a success does."""
-    address = email.strip().lower()
-    candidates = session.scalars(
-        select(User).where(User.email == address, User.active.is_(True)).order_by(User.created_at)
-    ).all()
+    candidates = active_users_by_email(session, email.strip().lower())
     if not candidates:
         verify_password(None, password)
         return None
@@ -237,9 +226,9 @@ def _group_out(group: Group, member_ids: Sequence[uuid.UUID]) -> GroupOut:
 
 
 def _check_members(session: Session, tenant_id: uuid.UUID, member_ids: Sequence[uuid.UUID]) -> None:
-    repository = UserRepository(session, tenant_id)
+    existing = UserRepository(session, tenant_id).existing(member_ids)
     for index, user_id in enumerate(member_ids):
-        if repository.get(user_id) is None:
+        if user_id not in existing:
             raise ValidationFailed.at(
                 ("body", "member_ids", str(index)), "is not a user of this tenant"
             )
