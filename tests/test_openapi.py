@@ -115,6 +115,12 @@ OPERATION_IDS = {
     ("GET", "/api/v1/groups"): "list_groups",
     ("GET", "/api/v1/groups/{group_id}"): "get_group",
     ("PATCH", "/api/v1/groups/{group_id}"): "update_group",
+    ("POST", "/api/v1/sla/policies"): "create_sla_policy",
+    ("GET", "/api/v1/sla/policies"): "list_sla_policies",
+    ("GET", "/api/v1/sla/policies/{policy_id}"): "get_sla_policy",
+    ("PATCH", "/api/v1/sla/policies/{policy_id}"): "update_sla_policy",
+    ("DELETE", "/api/v1/sla/policies/{policy_id}"): "delete_sla_policy",
+    ("GET", "/api/v1/reports/sla"): "sla_report",
     ("GET", "/healthz"): "healthz",
     ("GET", "/readyz"): "readyz",
 }

@@ -66,6 +66,15 @@ REQUESTS: dict[tuple[str, str], tuple[Any, dict[str, str]]] = {
     ("GET", "/api/v1/groups"): (None, {}),
     ("GET", "/api/v1/groups/{group_id}"): (None, {}),
     ("PATCH", "/api/v1/groups/{group_id}"): ({"name": "Renamed group"}, {}),
+    ("POST", "/api/v1/sla/policies"): (
+        {"name": "Other", "targets": {"low": {"resolution_minutes": 60}}},
+        {},
+    ),
+    ("GET", "/api/v1/sla/policies"): (None, {}),
+    ("GET", "/api/v1/sla/policies/{policy_id}"): (None, {}),
+    ("PATCH", "/api/v1/sla/policies/{policy_id}"): ({"name": "Renamed policy"}, {}),
+    ("DELETE", "/api/v1/sla/policies/{policy_id}"): (None, {}),
+    ("GET", "/api/v1/reports/sla"): (None, {"group_by": "policy"}),
 }
 # Authenticated otherwise (the provider's bearer secret) or not at all.
 OUTSIDE_THE_KEY = {
@@ -82,6 +91,7 @@ NOT_FOUND = {
     "article_id": "Article not found",
     "user_id": "User not found",
     "group_id": "Group not found",
+    "policy_id": "SLA policy not found",
 }
 
 
@@ -183,6 +193,11 @@ async def world(
     )
     user_id = await make_user(tenant="acme")
     group = await made("POST", "/api/v1/groups", {"name": "Desk", "member_ids": [str(user_id)]})
+    policy = await made(
+        "POST",
+        "/api/v1/sla/policies",
+        {"name": "All", "targets": {"high": {"resolution_minutes": 60}}},
+    )
     return World(
         {
             "ticket_id": ticket["id"],
@@ -192,6 +207,7 @@ async def world(
             "article_id": article["id"],
             "user_id": str(user_id),
             "group_id": group["id"],
+            "policy_id": policy["id"],
         }
     )
 
@@ -237,6 +253,8 @@ async def snapshot(client: httpx.AsyncClient, headers: dict[str, str], world: Wo
         "/api/v1/kb/articles",
         "/api/v1/configuration/triage",
         "/api/v1/configuration/provider",
+        "/api/v1/sla/policies",
+        "/api/v1/reports/sla?from=2020-01-01&to=2100-01-01",
     ]
     answers = [(await client.get(world.path(read), headers=headers)).text for read in reads]
     return "\n".join(answers)

@@ -38,6 +38,8 @@ from servicedesk.providers.endpoints import inbound_router as provider_inbound_r
 from servicedesk.providers.endpoints import router as provider_config_router
 from servicedesk.providers.service import new_http_client as new_provider_client
 from servicedesk.ratelimit.service import RateLimiter
+from servicedesk.sla.endpoints import reports_router as sla_reports_router
+from servicedesk.sla.endpoints import router as sla_policies_router
 from servicedesk.tickets.endpoints import router as tickets_router
 from servicedesk.triage.endpoints import router as triage_config_router
 from servicedesk.triage.starter import starter_models
@@ -121,6 +123,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(provider_inbound_router)
     app.include_router(users_router)
     app.include_router(groups_router)
+    app.include_router(sla_policies_router)
+    app.include_router(sla_reports_router)
     _mount_console(app, settings)
     return app
 

@@ -22,6 +22,9 @@ from servicedesk.jobs.worker import JobHandler, Worker
 from servicedesk.providers import service as providers
 from servicedesk.providers.sync import ProviderSyncHandler
 from servicedesk.routing.round_robin import RoundRobinStep
+from servicedesk.sla.clock import TIMER_JOB_KIND
+from servicedesk.sla.jobs import SlaTimerHandler
+from servicedesk.sla.service import POLICIES, sla_clock
 from servicedesk.tenant_config import ConfigPart, TenantConfigs
 from servicedesk.tickets.events import Subscriber
 from servicedesk.tickets.jobs import CustomFieldValueRemoval
@@ -51,14 +54,18 @@ CONFIG_PARTS: tuple[ConfigPart[Any], ...] = (
     triage.TRIAGE,
     ACTIVE_WEBHOOKS,
     DIRECTORY,
+    POLICIES,
 )
+
+# Columns every change derives before it is written (servicedesk.tickets.derived).
+TICKET_DERIVERS = (sla_clock,)  # sla: due times, pauses, breaches; timers queued
 
 
 def ticket_service(
     database: Database, settings: Settings, provider_http: httpx.AsyncClient
 ) -> TicketService:
-    """The tickets' one write path: validate → triage → assign → provider → write →
-    publish."""
+    """The tickets' one write path: validate → triage → assign → provider → derive →
+    write → publish."""
     create_steps = (
         triage.TriageStep(database, settings),
         RoundRobinStep(database),
@@ -70,6 +77,7 @@ def ticket_service(
         settings,
         create_steps=create_steps,
         subscribers=TICKET_SUBSCRIBERS,
+        derivers=TICKET_DERIVERS,
     )
 
 
@@ -92,6 +100,7 @@ async def running_worker(
             providers.NOTE_JOB_KIND: provider_sync,
             triage.JOB_KIND: TriageJobHandler(database, settings, llm_client, tickets),
             REMOVE_VALUES_JOB_KIND: CustomFieldValueRemoval(tickets),
+            TIMER_JOB_KIND: SlaTimerHandler(tickets),
         }
         yield Worker(database, settings, handlers)
 

@@ -117,6 +117,11 @@ class CustomFieldNotFound(ApiError):
     description = "Custom field not found"
 
 
+class SlaPolicyNotFound(ApiError):
+    status_code = 404
+    description = "SLA policy not found"
+
+
 class InvalidCustomField(ApiError):
     status_code = 400
     description = "Invalid custom field"
@@ -230,6 +235,16 @@ class ValidationFailed(ApiError):
     @classmethod
     def at(cls, loc: tuple[str, ...], message: str) -> ValidationFailed:
         return cls([{"type": "value_error", "loc": list(loc), "msg": message}])
+
+    @classmethod
+    def of_body(cls, errors: list[Any]) -> ValidationFailed:
+        """Pydantic's errors of a model checked after parsing, located in the body."""
+        return cls(
+            [
+                {**_public_validation_error(error), "loc": ["body", *error["loc"]]}
+                for error in errors
+            ]
+        )
 
     def body(self) -> dict[str, Any]:
         return {"detail": [{**error, "loc": list(error["loc"])} for error in self.errors]}

@@ -30,6 +30,7 @@ TICKET_FIELDS = {
     "custom_fields",
     "group_id",
     "assignee_id",
+    "sla",
     "created_at",
     "updated_at",
 }

@@ -31,6 +31,7 @@ BASE: dict[str, Any] = {
     "custom_fields": {},
     "group_id": None,
     "assignee_id": None,
+    "sla": None,
     "created_at": datetime(2026, 2, 20, 14, 30, tzinfo=UTC),
     "updated_at": datetime(2026, 2, 20, 14, 30, tzinfo=UTC),
 }
@@ -44,6 +45,17 @@ CASES = [
     {"confidence_score": 0.9234, "category": "Network", "ai_suggested_response": "Restart it."},
     {"confidence_score": 0.0},
     {"group_id": uuid.UUID(int=7), "assignee_id": uuid.UUID(int=8)},
+    {
+        "sla": {
+            "policy_id": "sla_0123456789abcdef",
+            "first_response_due_at": "2026-02-20T15:00:00Z",
+            "first_responded_at": "2026-02-20T14:45:10.250000Z",
+            "resolution_due_at": None,
+            "resolved_at": None,
+            "paused": True,
+            "breached": ["resolution"],
+        }
+    },
     {
         "external_provider": "freshservice",
         "external_ticket_id": "1042",

@@ -20,7 +20,8 @@ from tests.webhooks.conftest import register_webhook
 
 VALID_EVENTS = (
     "ticket.*, ticket.created, ticket.updated, ticket.closed, ticket.reopened, "
-    "ticket.note_added, ticket.triaged, ticket.sync_failed, ticket.assigned"
+    "ticket.note_added, ticket.triaged, ticket.sync_failed, ticket.assigned, "
+    "ticket.sla_warning, ticket.sla_breached"
 )
 PUBLIC_BODY = {"url": "https://hooks.example.com/servicedesk", "events": ["ticket.created"]}
 

@@ -5,16 +5,19 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from servicedesk.console.access import CurrentUser, directory_of
-from servicedesk.console.render import page
+from servicedesk.console.render import PRIORITIES, page
+from servicedesk.db.base import utcnow
+from servicedesk.db.database import Database
 from servicedesk.db.session import get_database
 from servicedesk.reports.service import Dashboard, dashboard
+from servicedesk.sla import service as sla
 from servicedesk.users.service import Directory
 
 router = APIRouter(prefix="/console", include_in_schema=False)
@@ -72,6 +75,39 @@ def _group_name(directory: Directory, group_id: uuid.UUID | None) -> str:
     return team.name if team is not None else "No group"
 
 
+@dataclass(frozen=True, slots=True)
+class SlaRow:
+    """One priority's tickets with an SLA: how many met, breached, are at risk, and the
+    share of each (percent of the row's tickets)."""
+
+    priority: str
+    tickets: int
+    met: int
+    breached: int
+    at_risk: int
+
+    def share(self, count: int) -> float:
+        return 100 * count / self.tickets if self.tickets else 0.0
+
+
+async def sla_rows(database: Database, tenant_id: uuid.UUID, days: int) -> list[SlaRow]:
+    """The SLA report of the last `days` days by priority, most urgent first."""
+    end = utcnow()
+    groups = await sla.report(database, tenant_id, end - timedelta(days=days), end, "priority")
+    order = {priority: index for index, priority in enumerate(reversed(PRIORITIES))}
+    rows = [
+        SlaRow(
+            group["key"] or "none",
+            group["tickets"],
+            group["met"],
+            group["breached"],
+            group["open_at_risk"],
+        )
+        for group in groups
+    ]
+    return sorted(rows, key=lambda row: order.get(row.priority, len(order)))
+
+
 @router.get("/dashboard", response_class=HTMLResponse)
 async def dashboard_page(request: Request, user: CurrentUser) -> Response:
     figures: Dashboard = await dashboard(get_database(request), user.tenant_id)
@@ -92,5 +128,6 @@ async def dashboard_page(request: Request, user: CurrentUser) -> Response:
         "ai_resolved_share": share(figures.ai_resolved_share),
         "category_kept_share": share(figures.category_kept_share),
         "median_first_reply": duration(figures.median_first_reply_seconds),
+        "sla_rows": await sla_rows(get_database(request), user.tenant_id, figures.days),
     }
     return page(request, "dashboard.html", user, context)

@@ -30,11 +30,17 @@ VIEWS: dict[str, View] = {
         View("mine", "Mine", lambda user, _: TicketFilters(assignee_id=user.user_id)),
         View("groups", "My groups", _my_groups),
         View("unassigned", "Unassigned", lambda user, _: TicketFilters(assignee_id=UNASSIGNED)),
+        View("breached", "SLA breached", lambda user, _: TicketFilters(sla_breached=True)),
         View("all", "All tickets", lambda user, _: TicketFilters()),
     )
 }
 DEFAULT_VIEW = "review"
-SORTS = {"newest": "Newest first", "oldest": "Oldest first", "updated": "Recently updated"}
+SORTS = {
+    "newest": "Newest first",
+    "oldest": "Oldest first",
+    "updated": "Recently updated",
+    "sla_due": "SLA due first",
+}
 assert set(SORTS) == set(ORDERS)
 
 

@@ -4,7 +4,8 @@ rendered as text) and the helpers they use."""
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -69,11 +70,61 @@ def actor_label(actor: str, directory: Directory | None) -> str:
         return "round-robin assignment"
     if kind == "provider":
         return f"provider ({rest})" if rest else "provider"
+    if actor == "sla":
+        return "the SLA clock"
     return actor
+
+
+@dataclass(frozen=True, slots=True)
+class SlaBadge:
+    """How a queue row or the ticket page shows a ticket's SLA: `kind` is the CSS class
+    (breached, paused, soon, due, met)."""
+
+    kind: str
+    text: str
+
+
+def sla_badge(sla: dict[str, Any] | None, now: datetime | None = None) -> SlaBadge | None:
+    """The ticket's SLA at a glance: breached, paused, due in …, or met."""
+    if not sla:
+        return None
+    now = now or datetime.now(UTC)
+    if sla["breached"]:
+        return SlaBadge("breached", "SLA breached")
+    if sla["paused"]:
+        return SlaBadge("paused", "SLA paused")
+    open_dues = [
+        _instant(sla[f"{target}_due_at"])
+        for target, met in (("first_response", "first_responded_at"), ("resolution", "resolved_at"))
+        if sla[f"{target}_due_at"] is not None and sla[met] is None
+    ]
+    if not open_dues:
+        return SlaBadge("met", "SLA met")
+    left = min(open_dues) - now
+    if left.total_seconds() <= 0:
+        return SlaBadge("breached", "Overdue")
+    return SlaBadge("soon" if left <= SOON else "due", f"Due in {_span(left)}")
+
+
+# A due time closer than this is shown as urgent.
+SOON = timedelta(hours=1)
+
+
+def _instant(text: str) -> datetime:
+    return datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+
+def _span(left: timedelta) -> str:
+    minutes = int(left.total_seconds() // 60)
+    if minutes < 90:
+        return f"{max(minutes, 1)} min"
+    hours = minutes / 60
+    return f"{hours:.0f} h" if hours < 48 else f"{hours / 24:.0f} days"
 
 
 templates.env.filters["when"] = when
 templates.env.filters["uuid"] = as_uuid
+templates.env.globals["sla_badge"] = sla_badge
 templates.env.globals["STATUS_LABELS"] = STATUS_LABELS
 templates.env.globals["PRIORITIES"] = PRIORITIES
 

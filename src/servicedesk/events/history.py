@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends
 from pydantic import BaseModel, Field
@@ -38,8 +38,8 @@ class HistoryEvent(BaseModel):
     type: str
     actor: str = Field(
         description="An API key id (`key_…`), a console user (`user:<id>`), "
-        "`provider:freshservice`, `provider:zendesk`, `provider`, `triage`, or "
-        "`assignment:round_robin`."
+        "`provider:freshservice`, `provider:zendesk`, `provider`, `triage`, "
+        "`assignment:round_robin`, or `sla` (its warnings and breaches)."
     )
     occurred_at: datetime
     changes: dict[str, Change] | None = Field(
@@ -53,6 +53,10 @@ class HistoryEvent(BaseModel):
         default=None,
         description="For `ticket.triaged`: the engine and model version, the category's "
         "own confidence, the suggested priority and the knowledge source of the reply.",
+    )
+    sla_target: Literal["first_response", "resolution"] | None = Field(
+        default=None,
+        description="For `ticket.sla_warning` and `ticket.sla_breached`: the target.",
     )
 
 
@@ -149,5 +153,9 @@ def _entry(event: Event) -> HistoryEvent:
             "changes": changes,
             "note": note,
             "triage": triage,
+            "sla_target": event.data.get("sla_target") if event.type in _SLA_EVENTS else None,
         }
     )
+
+
+_SLA_EVENTS = (TicketEventType.SLA_WARNING, TicketEventType.SLA_BREACHED)

@@ -99,6 +99,21 @@ def enqueue_with(rows: PendingRows, tenant_id: uuid.UUID, *specs: JobSpec) -> No
     rows.insert(OUTBOX, job_rows(tenant_id, specs))
 
 
+def cancel_pending(session: Session, tenant_id: uuid.UUID, ordering_key: str) -> None:
+    """Remove the pending jobs of one ordering key that no worker is running (new ones
+    supersede them; a running one finishes as it would have)."""
+    session.execute(
+        delete(OutboxJob)
+        .where(
+            OutboxJob.ordering_key == ordering_key,
+            OutboxJob.tenant_id == tenant_id,
+            OutboxJob.state == JobState.PENDING,
+            OutboxJob.locked_by.is_(None),
+        )
+        .execution_options(synchronize_session=False)
+    )
+
+
 def job_rows(tenant_id: uuid.UUID, specs: Sequence[JobSpec]) -> list[dict[str, Any]]:
     now = utcnow()
     return [

@@ -4,7 +4,7 @@ the request, makes one call of `TicketService`, and renders its answer."""
 from __future__ import annotations
 
 import uuid
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Header, Query, Request, Response
 
@@ -145,6 +145,14 @@ async def list_tickets(
             "a ticket while new ones arrive. `offset` then counts from the cursor.",
         ),
     ] = None,
+    order: Annotated[
+        Literal["newest", "oldest", "updated", "sla_due"],
+        Query(
+            description="newest (created_at, the default; the only order `cursor` pages), "
+            "oldest, updated (last changed first), sla_due (the nearest SLA due time first, "
+            "tickets without one last)"
+        ),
+    ] = "newest",
 ) -> Any:
     """Requires `tickets:read`. Newest first (created_at, then id). Custom fields filter
     as `cf.<name>=value` (repeatable over names; a multi_select matches tickets whose
@@ -156,6 +164,7 @@ async def list_tickets(
         offset=offset,
         cursor=cursor,
         custom_field_filters=custom_field_params(request),
+        order=order,
     )
     headers = {"Total-Is-Estimate": "true"} if page.total.estimated else None
     body = {

@@ -34,6 +34,8 @@ class TicketEventType(StrEnum):
     TRIAGED = "ticket.triaged"
     SYNC_FAILED = "ticket.sync_failed"
     ASSIGNED = "ticket.assigned"
+    SLA_WARNING = "ticket.sla_warning"
+    SLA_BREACHED = "ticket.sla_breached"
 
 
 def new_event_id() -> str:

@@ -24,7 +24,7 @@ _DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _SPACE_FOR_PLUS = re.compile(r" (\d{2}:?\d{2})$")
 
 
-def _parse_instant(name: str, raw: str, *, end_of_day: bool) -> datetime:
+def parse_instant(name: str, raw: str, *, end_of_day: bool) -> datetime:
     text = _SPACE_FOR_PLUS.sub(r"+\1", raw.strip())
     try:
         if _DATE_ONLY.match(text):
@@ -70,6 +70,14 @@ async def ticket_filters(
         str | None,
         Query(max_length=36, description="Tickets assigned to this user; `none`: unassigned"),
     ] = None,
+    sla_breached: Annotated[
+        bool | None,
+        Query(description="true: tickets that missed an SLA target; false: with an SLA, none"),
+    ] = None,
+    sla_due_before: Annotated[
+        str | None,
+        Query(description="ISO 8601; tickets with an SLA target due (not yet met) before this"),
+    ] = None,
     search: Annotated[
         str | None,
         Query(
@@ -81,10 +89,8 @@ async def ticket_filters(
         ),
     ] = None,
 ) -> TicketFilters:
-    created_from = (
-        _parse_instant("start_date", start_date, end_of_day=False) if start_date else None
-    )
-    created_to = _parse_instant("end_date", end_date, end_of_day=True) if end_date else None
+    created_from = parse_instant("start_date", start_date, end_of_day=False) if start_date else None
+    created_to = parse_instant("end_date", end_date, end_of_day=True) if end_date else None
     if created_from and created_to and created_from > created_to:
         raise _query_error("end_date", "end_date must not be before start_date", end_date or "")
     return TicketFilters(
@@ -95,13 +101,21 @@ async def ticket_filters(
         category=category,
         requester_email=_email_filter(requester_email) if requester_email else None,
         updated_since=(
-            _parse_instant("updated_since", updated_since, end_of_day=False)
+            parse_instant("updated_since", updated_since, end_of_day=False)
             if updated_since
             else None
         ),
         search=_search_filter(search) if search is not None else None,
         group_id=group_id,
         assignee_id=_assignee_filter(assignee_id) if assignee_id is not None else None,
+        sla_breached=sla_breached,
+        sla_due_before=(
+            parse_instant("sla_due_before", sla_due_before, end_of_day=False)
+            if sla_due_before
+            else None
+        ),
+        # Truncated to the second: equal filters of one second share a cached total.
+        as_of=datetime.now(UTC).replace(microsecond=0) if sla_breached is not None else None,
     )
 
 

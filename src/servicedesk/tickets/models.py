@@ -27,6 +27,8 @@ class Ticket(Base):
         # The console's queues: mine, a group's.
         Index("ix_tickets_tenant_assignee_created", "tenant_id", "assignee_id", "created_at"),
         Index("ix_tickets_tenant_group_created", "tenant_id", "group_id", "created_at"),
+        # The SLA filters and the nearest-due order (servicedesk.sla).
+        Index("ix_tickets_tenant_sla_due", "tenant_id", "sla_due_at"),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
@@ -56,6 +58,14 @@ class Ticket(Base):
     # A group and a user of the tenant (servicedesk.users); no foreign key, see 0011.
     group_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
     assignee_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    # The SLA as the API shows it (null without a policy), the clock behind it, and what
+    # the list filters and sorts by: servicedesk.sla derives them on every change.
+    sla: Mapped[dict[str, Any] | None] = mapped_column(JSONDocument, nullable=True)
+    sla_clock: Mapped[dict[str, Any] | None] = mapped_column(JSONDocument, nullable=True)
+    sla_policy_id: Mapped[str | None] = mapped_column(String(40))
+    # The nearest due time of a target not yet met (null: none running).
+    sla_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    sla_breached: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 

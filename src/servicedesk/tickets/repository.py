@@ -31,7 +31,7 @@ from sqlalchemy import (
 from sqlalchemy.engine import Dialect, RowMapping
 from sqlalchemy.orm import Session
 
-from servicedesk.db.base import table_of
+from servicedesk.db.base import table_of, utcnow
 from servicedesk.db.repository import TenantRepository
 from servicedesk.tickets.models import Ticket, TicketNote
 
@@ -54,6 +54,12 @@ class TicketFilters:
     group_ids: tuple[uuid.UUID, ...] = ()
     # An assignee's id, or UNASSIGNED for tickets nobody is assigned.
     assignee_id: uuid.UUID | None = None
+    # True: tickets with a target missed (as of `as_of`); False: with an SLA, none missed.
+    sla_breached: bool | None = None
+    # Tickets whose nearest open due time is before this.
+    sla_due_before: datetime | None = None
+    # The instant `sla_breached` is judged at (the request's).
+    as_of: datetime | None = None
 
     def walks_an_index(self) -> bool:
         """Whether a page of these reads about its own rows from an index, newest first
@@ -68,6 +74,8 @@ ORDERS: dict[str, tuple[Any, ...]] = {
     "newest": (Ticket.created_at.desc(), Ticket.id.desc()),
     "oldest": (Ticket.created_at.asc(), Ticket.id.asc()),
     "updated": (Ticket.updated_at.desc(), Ticket.id.desc()),
+    # The nearest open due time first; tickets without one after all that have one.
+    "sla_due": (Ticket.sla_due_at.asc().nulls_last(), Ticket.created_at.asc(), Ticket.id.asc()),
 }
 
 # `assignee_id=none`: no real user has the nil UUID as id.
@@ -283,11 +291,24 @@ def _conditions(
         conditions.append(Ticket.assignee_id.is_(None))
     elif filters.assignee_id is not None:
         conditions.append(Ticket.assignee_id == filters.assignee_id)
+    if filters.sla_breached is not None:
+        conditions.append(_sla_breached(filters.sla_breached, filters.as_of))
+    if filters.sla_due_before is not None:
+        conditions.append(Ticket.sla_due_at < filters.sla_due_before)
     for name, field_type, value in filters.custom_fields:
         conditions.append(_custom_field_matches(name, field_type, value, dialect))
     if search and filters.search is not None:
         conditions.append(_search_matches(filters.search, dialect))
     return conditions
+
+
+def _sla_breached(breached: bool, as_of: datetime | None) -> ColumnElement[bool]:
+    """A target missed: recorded (`sla_breached`), or an open due time already past
+    (before its timer has run)."""
+    missed = or_(Ticket.sla_breached.is_(True), Ticket.sla_due_at <= (as_of or utcnow()))
+    if breached:
+        return missed
+    return and_(Ticket.sla_policy_id.is_not(None), ~missed)
 
 
 _WORD = re.compile(r"\w+")

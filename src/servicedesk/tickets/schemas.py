@@ -72,6 +72,15 @@ SEED_TICKET_EXAMPLE: dict[str, Any] = {
     "custom_fields": {},
     "group_id": None,
     "assignee_id": None,
+    "sla": {
+        "policy_id": "sla_4f1c2a9e0b7d3e61",
+        "first_response_due_at": "2026-02-20T15:00:00Z",
+        "first_responded_at": None,
+        "resolution_due_at": "2026-02-20T18:30:00Z",
+        "resolved_at": None,
+        "paused": False,
+        "breached": [],
+    },
     "created_at": "2026-02-20T14:30:00Z",
     "updated_at": "2026-02-20T14:30:00Z",
 }
@@ -158,6 +167,26 @@ class TicketUpdate(BaseModel):
         return {name: getattr(self, name) for name in self.model_fields_set}
 
 
+SlaTarget = Literal["first_response", "resolution"]
+
+
+class TicketSla(BaseModel):
+    """The ticket's SLA (`docs/sla.md`): due times in UTC; a due time is null for a
+    target the policy does not set for the priority, and while the clock is paused."""
+
+    policy_id: str = Field(description="The SLA policy that applies (/api/v1/sla/policies)")
+    first_response_due_at: datetime | None
+    first_responded_at: datetime | None = Field(
+        description="The first public reply (a public note, a reply sent from the console)"
+    )
+    resolution_due_at: datetime | None
+    resolved_at: datetime | None = Field(
+        description="When it became resolved, ai_resolved or closed (null again when reopened)"
+    )
+    paused: bool = Field(description="In one of the policy's pause statuses: the clock stands")
+    breached: list[SlaTarget] = Field(description="The targets missed")
+
+
 class TicketOut(BaseModel):
     """The ticket object every ticket endpoint returns."""
 
@@ -188,6 +217,7 @@ class TicketOut(BaseModel):
     custom_fields: dict[str, Any] = Field(default_factory=dict)
     group_id: uuid.UUID | None = Field(default=None, description="The group it is routed to")
     assignee_id: uuid.UUID | None = Field(default=None, description="The user working on it")
+    sla: TicketSla | None = Field(default=None, description="Null when no SLA policy applies")
     created_at: datetime
     updated_at: datetime
 
@@ -216,6 +246,7 @@ def ticket_document(columns: Mapping[Any, Any]) -> dict[str, Any]:
         "custom_fields": dict(columns["custom_fields"] or {}),
         "group_id": _id_or_none(columns["group_id"]),
         "assignee_id": _id_or_none(columns["assignee_id"]),
+        "sla": columns["sla"],
         "created_at": instant(columns["created_at"]),
         "updated_at": instant(columns["updated_at"]),
     }

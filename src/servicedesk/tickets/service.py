@@ -45,6 +45,7 @@ from servicedesk.idempotency.service import Claim, IdempotencyRequest, StoredRes
 from servicedesk.jobs import service as jobs
 from servicedesk.jobs.service import JobSpec
 from servicedesk.tenant_config import TenantConfig, TenantConfigs
+from servicedesk.tickets.derived import Deriver, Moment
 from servicedesk.tickets.events import (
     Publication,
     Subscriber,
@@ -172,8 +173,12 @@ NEW_TICKET: dict[str, Any] = dict.fromkeys(
         "confidence_score",
         "group_id",
         "assignee_id",
+        "sla",
+        "sla_clock",
+        "sla_policy_id",
+        "sla_due_at",
     )
-)
+) | {"sla_breached": False}
 
 
 def _as_columns(fields: Mapping[str, Any]) -> dict[str, Any]:
@@ -210,12 +215,14 @@ class TicketService:
         *,
         create_steps: Sequence[CreateStep],
         subscribers: Sequence[Subscriber],
+        derivers: Sequence[Deriver] = (),
     ) -> None:
         self.database = database
         self.configs = configs
         self.settings = settings
         self.create_steps = tuple(create_steps)
         self.subscribers = tuple(subscribers)
+        self.derivers = tuple(derivers)
         self._estimated_totals: TtlCache[tuple[uuid.UUID, TicketFilters], Count] = TtlCache(
             ESTIMATED_TOTAL_SECONDS
         )
@@ -302,12 +309,20 @@ class TicketService:
             "created_at": now,
             "updated_at": now,
         }
+        rows = PendingRows()
+        final = dict(columns)
+        for follow_up in draft.follow_ups:
+            final.update(_as_columns(follow_up.fields))
+        for derive in self.derivers:
+            derived = derive(config, final, Moment(now))
+            columns.update(derived.fields)
+            final.update(derived.fields)
+            jobs.enqueue_with(rows, draft.tenant_id, *derived.jobs)
         documents = [document_of_columns(columns)]
         for follow_up in draft.follow_ups:
             columns.update(_as_columns(follow_up.fields))
             documents.append(document_of_columns(columns))
         stored = documents[-1]
-        rows = PendingRows()
         rows.insert(TICKETS, [columns])
         events = [_event(draft, TicketEventType.CREATED, actor, stored, now=now)]
         assigned = {
@@ -360,6 +375,10 @@ class TicketService:
         if cursor is not None and filters.search is not None:
             raise ValidationFailed.at(
                 ("query", "cursor"), "A search is ranked: page it with offset, not cursor"
+            )
+        if cursor is not None and order != "newest":
+            raise ValidationFailed.at(
+                ("query", "cursor"), "Only the newest-first order pages with cursor"
             )
         after = _decoded_cursor(cursor) if cursor else None
         quick = (
@@ -503,6 +522,8 @@ class TicketService:
         for name, value in fields.items():
             setattr(ticket, name, value)
         ticket.updated_at = later_than(ticket.updated_at)
+        rows = PendingRows()
+        self.derive(session, config, ticket, Moment(ticket.updated_at), rows)
         after = ticket_document(ticket)
         changed = changed_fields(before, after)
         if changed and not by_mirror and ticket.external_sync_status == MIRROR_FAILED:
@@ -516,10 +537,36 @@ class TicketService:
             types = _and_assigned([event_type], changed)
         data = {**after, **(extra or {})}
         events = [_event(ticket, kind, actor, data, changed) for kind in types]
-        rows = PendingRows()
         publish(self.subscribers, Publication(session, config, rows), events)
         rows.write(session)
         return after
+
+    def derive(
+        self,
+        session: Session,
+        config: TenantConfig,
+        ticket: Ticket,
+        moment: Moment,
+        rows: PendingRows | None = None,
+    ) -> None:
+        """Run the derivers on the ticket as it now is: set what they derive, queue their
+        jobs (on `rows`, or at once), replacing the pending ones they supersede. Called by
+        every change; on its own by a timer that finds the ticket's rules moved (no event,
+        `updated_at` unchanged)."""
+        if not self.derivers:
+            return
+        columns = {attribute: getattr(ticket, attribute) for attribute, _ in ATTRIBUTES}
+        for derive in self.derivers:
+            derived = derive(config, columns, moment)
+            for name, value in derived.fields.items():
+                setattr(ticket, name, value)
+            columns.update(derived.fields)
+            if derived.replaces is not None:
+                jobs.cancel_pending(session, ticket.tenant_id, derived.replaces)
+            if rows is not None:
+                jobs.enqueue_with(rows, ticket.tenant_id, *derived.jobs)
+            else:
+                jobs.enqueue(session, ticket.tenant_id, *derived.jobs)
 
     # -- notes -------------------------------------------------------------------------
 
@@ -543,11 +590,13 @@ class TicketService:
             )
             NoteRepository(session, tenant_id).add(note)
             ticket.updated_at = later_than(ticket.updated_at)
+            rows = PendingRows()
+            moment = Moment(note.created_at, public_reply=not data.private)
+            self.derive(session, config, ticket, moment, rows)
             session.flush()
             document = note_document(note)
             event_data = {**ticket_document(ticket), "note": document}
             event = _event(ticket, TicketEventType.NOTE_ADDED, actor, event_data)
-            rows = PendingRows()
             publish(self.subscribers, Publication(session, config, rows), [event])
             rows.write(session)
             return document
@@ -741,12 +790,17 @@ def _custom_field_filters(
     return tuple(parsed)
 
 
+# Not fields of a change: they move with every write, or follow from the others.
+_DERIVED_FIELDS = frozenset(("updated_at", "sla"))
+
+
 def changed_fields(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
-    """`{field: {"old", "new"}}` for each field of the ticket document that differs."""
+    """`{field: {"old", "new"}}` for each field of the ticket document that differs (not
+    `updated_at` nor the SLA, which follow from the others)."""
     return {
         name: {"old": before[name], "new": value}
         for name, value in after.items()
-        if name != "updated_at" and before[name] != value
+        if name not in _DERIVED_FIELDS and before[name] != value
     }
 
 

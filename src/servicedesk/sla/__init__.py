@@ -1,0 +1,2 @@
+"""SLA policies with business calendars, the clock each ticket carries, its timers and
+the SLA report."""
