@@ -68,6 +68,11 @@ class Unauthorized(ApiError):
     model = AuthErrorBody
     description = "Invalid or missing API key"
 
+    def __init__(self) -> None:
+        super().__init__()
+        # RFC 6750 §3: a 401 names the scheme; the key may also come as a bearer token.
+        self.headers = {"WWW-Authenticate": 'Bearer realm="servicedesk"'}
+
     def body(self) -> dict[str, Any]:
         return {"error": "unauthorized", "message": "Invalid or missing API key"}
 

@@ -204,3 +204,41 @@ async def test_a_tenant_never_sees_or_changes_another_tenants_tickets(
     assert (await client.get(f"/api/v1/tickets/{mine['id']}", headers=headers)).json() == mine
     listed = (await client.get("/api/v1/tickets", headers=headers)).json()
     assert [t["id"] for t in listed["tickets"]] == [mine["id"]]
+
+
+async def test_the_key_is_also_accepted_as_a_bearer_token(
+    client: httpx.AsyncClient, make_key: KeyFactory
+) -> None:
+    key = await make_key()
+    bearer = await client.get("/api/v1/tickets", headers={"Authorization": f"Bearer {key}"})
+    assert bearer.status_code == 200
+    lowercase = await client.get("/api/v1/tickets", headers={"Authorization": f"bearer {key}"})
+    assert lowercase.status_code == 200
+
+
+async def test_x_api_key_wins_over_a_bearer_token(
+    client: httpx.AsyncClient, make_key: KeyFactory
+) -> None:
+    key = await make_key()
+    wrong = f"{KEY_PREFIX}not-a-key"
+    kept = await client.get(
+        "/api/v1/tickets", headers={"X-API-Key": key, "Authorization": f"Bearer {wrong}"}
+    )
+    assert kept.status_code == 200
+    refused = await client.get(
+        "/api/v1/tickets", headers={"X-API-Key": wrong, "Authorization": f"Bearer {key}"}
+    )
+    assert refused.status_code == 401
+
+
+@pytest.mark.parametrize(
+    "authorization",
+    ["Basic dXNlcjpwYXNz", "Bearer", "Bearer ", "Token itsm_sk_live_x", "Bearer itsm_sk_live_x"],
+)
+async def test_other_authorization_is_401_naming_the_bearer_scheme(
+    client: httpx.AsyncClient, authorization: str
+) -> None:
+    response = await client.get("/api/v1/tickets", headers={"Authorization": authorization})
+    assert response.status_code == 401
+    assert response.json() == UNAUTHORIZED
+    assert response.headers["WWW-Authenticate"] == 'Bearer realm="servicedesk"'

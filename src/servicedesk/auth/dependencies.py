@@ -7,7 +7,7 @@ from typing import Annotated
 
 import structlog
 from fastapi import Request, Security
-from fastapi.security import APIKeyHeader
+from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 
 from servicedesk.auth.cache import PrincipalCache
 from servicedesk.auth.scopes import Scope
@@ -21,12 +21,31 @@ api_key_header = APIKeyHeader(
     auto_error=False,
     description="A key made with `servicedesk keys create`; looks like `itsm_sk_live_…`.",
 )
+# The same key as `Authorization: Bearer <key>`, what generated clients and most HTTP
+# tools send; `X-API-Key` is the documented first and wins when both are sent.
+bearer = HTTPBearer(
+    auto_error=False,
+    bearerFormat="itsm_sk_live_…",
+    description="The same API key as a bearer token (`X-API-Key` wins when both are sent).",
+)
+Bearer = Annotated[HTTPAuthorizationCredentials | None, Security(bearer)]
+
+
+def presented_key(
+    api_key: str | None, credentials: HTTPAuthorizationCredentials | None
+) -> str | None:
+    """The key the request carries: `X-API-Key`, else a bearer token."""
+    if api_key is not None:
+        return api_key
+    return credentials.credentials if credentials is not None else None
 
 
 async def current_principal(
-    request: Request, api_key: Annotated[str | None, Security(api_key_header)]
+    request: Request,
+    api_key: Annotated[str | None, Security(api_key_header)],
+    credentials: Bearer = None,
 ) -> Principal:
-    principal = await _authenticate(request, api_key)
+    principal = await _authenticate(request, presented_key(api_key, credentials))
     if principal is None:
         raise Unauthorized()
     await _enforce_rate_limit(request, principal)
@@ -70,9 +89,11 @@ def require_scope(scope: Scope) -> Callable[..., Awaitable[Principal]]:
     dependency solving costs each request (the key header stays declared for OpenAPI)."""
 
     async def _check(
-        request: Request, api_key: Annotated[str | None, Security(api_key_header)]
+        request: Request,
+        api_key: Annotated[str | None, Security(api_key_header)],
+        credentials: Bearer = None,
     ) -> Principal:
-        principal = await current_principal(request, api_key)
+        principal = await current_principal(request, api_key, credentials)
         if scope.value not in principal.scopes:
             raise Forbidden(scope.value)
         return principal
