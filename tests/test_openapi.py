@@ -141,3 +141,51 @@ async def test_operation_ids_are_the_route_names_unique_and_stable(
 
     assert found == OPERATION_IDS
     assert len(set(found.values())) == len(found)
+
+
+NAMED_ENUMS = {
+    "TicketStatus",
+    "TicketPriority",
+    "SyncStatus",
+    "SlaTarget",
+    "TicketEventType",
+    "ProviderKind",
+    "CustomFieldType",
+    "TriageEngine",
+    "UserRole",
+}
+
+
+async def test_enums_are_named_and_shared(spec: dict[str, Any]) -> None:
+    schemas = spec["components"]["schemas"]
+    assert {name for name, schema in schemas.items() if "enum" in schema} == NAMED_ENUMS
+    ticket = schemas["TicketOut"]["properties"]
+    assert ticket["status"] == {"$ref": "#/components/schemas/TicketStatus"}
+    status_filter = next(
+        p for p in spec["paths"]["/api/v1/tickets"]["get"]["parameters"] if p["name"] == "status"
+    )
+    assert {"$ref": "#/components/schemas/TicketStatus"} in status_filter["schema"]["anyOf"]
+    history = schemas["HistoryEvent"]["properties"]["type"]
+    assert history == {"$ref": "#/components/schemas/TicketEventType"}
+    inline = [enum for enum in _enums(spec) if "ai_resolved" in enum]
+    assert inline == [schemas["TicketStatus"]["enum"]], "a status enum is repeated inline"
+
+
+def _enums(node: Any) -> list[list[Any]]:
+    """Every `enum` list in the document."""
+    if isinstance(node, dict):
+        found = [node["enum"]] if isinstance(node.get("enum"), list) else []
+        return found + [enum for value in node.values() for enum in _enums(value)]
+    if isinstance(node, list):
+        return [enum for value in node for enum in _enums(value)]
+    return []
+
+
+@pytest.mark.parametrize(
+    "model", ["TicketOut", "TicketList", "HistoryEvent", "PolicyOut", "ProviderConfigOut"]
+)
+async def test_output_fields_that_are_always_sent_are_required(
+    spec: dict[str, Any], model: str
+) -> None:
+    schema = spec["components"]["schemas"][model]
+    assert set(schema["required"]) == set(schema["properties"])

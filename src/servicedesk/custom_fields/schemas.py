@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -10,9 +11,19 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from servicedesk.custom_fields.values import CHOICE_TYPES, CustomFieldError, check_value
 from servicedesk.validation import Storable
 
-FieldType = Literal[
-    "text", "textarea", "number", "dropdown", "multi_select", "checkbox", "date", "url"
-]
+
+class CustomFieldType(StrEnum):
+    TEXT = "text"
+    TEXTAREA = "textarea"
+    NUMBER = "number"
+    DROPDOWN = "dropdown"
+    MULTI_SELECT = "multi_select"
+    CHECKBOX = "checkbox"
+    DATE = "date"
+    URL = "url"
+
+
+FieldType = CustomFieldType
 Label = Annotated[str, Field(min_length=1, max_length=255), Storable]
 Choice = Annotated[str, Field(min_length=1, max_length=255), Storable]
 

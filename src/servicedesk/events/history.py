@@ -6,10 +6,10 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -22,6 +22,7 @@ from servicedesk.errors import Forbidden, TicketNotFound, Unauthorized
 from servicedesk.events.models import Event
 from servicedesk.tickets.events import TicketEventType
 from servicedesk.tickets.repository import TicketRepository
+from servicedesk.tickets.schemas import SlaTarget
 
 # A bound on the work of one request; a ticket with more events shows its first ones.
 MAX_EVENTS = 10_000
@@ -34,8 +35,10 @@ class Change(BaseModel):
 
 
 class HistoryEvent(BaseModel):
+    model_config = ConfigDict(json_schema_serialization_defaults_required=True)
+
     id: str = Field(description="The event id, as webhooks deliver it (`evt_…`).")
-    type: str
+    type: TicketEventType
     actor: str = Field(
         description="An API key id (`key_…`), a console user (`user:<id>`), "
         "`provider:freshservice`, `provider:zendesk`, `provider`, `triage`, "
@@ -54,7 +57,7 @@ class HistoryEvent(BaseModel):
         description="For `ticket.triaged`: the engine and model version, the category's "
         "own confidence, the suggested priority and the knowledge source of the reply.",
     )
-    sla_target: Literal["first_response", "resolution"] | None = Field(
+    sla_target: SlaTarget | None = Field(
         default=None,
         description="For `ticket.sla_warning` and `ticket.sla_breached`: the target.",
     )

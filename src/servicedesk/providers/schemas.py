@@ -4,14 +4,20 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
-from typing import Annotated, Literal
+from enum import StrEnum
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationInfo, field_validator
 
 from servicedesk.custom_fields.schemas import NAME_PATTERN
 from servicedesk.validation import Email, storable_text
 
-ProviderKind = Literal["freshservice", "zendesk"]
+
+class ProviderKind(StrEnum):
+    FRESHSERVICE = "freshservice"
+    ZENDESK = "zendesk"
+
+
 _VENDOR_SUFFIXES = (".freshservice.com", ".zendesk.com")
 _SUBDOMAIN = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
 # Freshservice names its custom ticket fields like `cf_department`; Zendesk numbers them.
@@ -109,6 +115,8 @@ class ProviderConfigIn(BaseModel):
 
 
 class ProviderConfigOut(BaseModel):
+    model_config = ConfigDict(json_schema_serialization_defaults_required=True)
+
     kind: ProviderKind
     domain: str
     base_url: str = Field(description="Where the provider's API is called.")

@@ -178,7 +178,9 @@ class PolicyUpdate(BaseModel):
 
 
 class PolicyOut(PolicyFields):
-    model_config = ConfigDict(from_attributes=True)
+    model_config = ConfigDict(
+        json_schema_serialization_defaults_required=True, from_attributes=True
+    )
 
     id: str
     created_at: datetime

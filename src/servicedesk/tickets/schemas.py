@@ -6,14 +6,44 @@ import json
 import uuid
 from collections.abc import Mapping
 from datetime import UTC, datetime
-from typing import Annotated, Any, Literal
+from enum import StrEnum
+from typing import Annotated, Any
 
 from pydantic import AfterValidator, AliasChoices, BaseModel, ConfigDict, Field, field_validator
 
 from servicedesk.validation import Category, Email, Storable, storable_json
 
-TicketStatus = Literal["open", "pending", "resolved", "closed", "ai_resolved", "pending_agent"]
-TicketPriority = Literal["low", "medium", "high", "urgent"]
+
+class TicketStatus(StrEnum):
+    """A ticket's status (a named enum in OpenAPI: one class in generated clients)."""
+
+    OPEN = "open"
+    PENDING = "pending"
+    RESOLVED = "resolved"
+    CLOSED = "closed"
+    AI_RESOLVED = "ai_resolved"
+    PENDING_AGENT = "pending_agent"
+
+
+class TicketPriority(StrEnum):
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+    URGENT = "urgent"
+
+
+class SyncStatus(StrEnum):
+    """The mirror in the ITSM provider: pending (being retried), synced, failed."""
+
+    PENDING = "pending"
+    SYNCED = "synced"
+    FAILED = "failed"
+
+
+class SlaTarget(StrEnum):
+    FIRST_RESPONSE = "first_response"
+    RESOLUTION = "resolution"
+
 
 SUBJECT_MAX = 255
 DESCRIPTION_MAX = 65_536
@@ -93,7 +123,9 @@ class TicketCreate(BaseModel):
 
     subject: Subject = Field(description="Ticket subject, 1–255 characters")
     description: Description = Field(description="Ticket description, minimum 1 character")
-    status: TicketStatus = Field(default="open", description="Initial status (defaults to open)")
+    status: TicketStatus = Field(
+        default=TicketStatus.OPEN, description="Initial status (defaults to open)"
+    )
     priority: TicketPriority | None = None
     requester_email: Email | None = Field(
         default=None, description="Email of the person the ticket is raised for"
@@ -167,9 +199,6 @@ class TicketUpdate(BaseModel):
         return {name: getattr(self, name) for name in self.model_fields_set}
 
 
-SlaTarget = Literal["first_response", "resolution"]
-
-
 class TicketSla(BaseModel):
     """The ticket's SLA (`docs/sla.md`): due times in UTC; a due time is null for a
     target the policy does not set for the priority, and while the clock is paused."""
@@ -191,7 +220,9 @@ class TicketOut(BaseModel):
     """The ticket object every ticket endpoint returns."""
 
     model_config = ConfigDict(
-        from_attributes=True, json_schema_extra={"examples": [SEED_TICKET_EXAMPLE]}
+        json_schema_serialization_defaults_required=True,
+        from_attributes=True,
+        json_schema_extra={"examples": [SEED_TICKET_EXAMPLE]},
     )
 
     id: uuid.UUID
@@ -203,7 +234,7 @@ class TicketOut(BaseModel):
     external_provider: str | None
     external_ticket_id: str | None
     external_ticket_url: str | None
-    external_sync_status: Literal["pending", "synced", "failed"] | None = Field(
+    external_sync_status: SyncStatus | None = Field(
         description="The mirror in the ITSM provider: pending (being retried), synced, "
         "failed (rejected for good, see external_sync_error); null without a provider."
     )
@@ -264,6 +295,8 @@ def instant(value: datetime) -> str:
 
 class TicketList(BaseModel):
     """A page of tickets in the resource-named envelope."""
+
+    model_config = ConfigDict(json_schema_serialization_defaults_required=True)
 
     tickets: list[TicketOut]
     total: int = Field(description="Tickets matching the filters, over all pages")

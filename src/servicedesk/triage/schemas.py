@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Annotated, Any, Literal
+from enum import StrEnum
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -16,7 +17,13 @@ DEFAULT_THRESHOLD = 0.7
 DEFAULT_NEVER_AUTO_RESOLVE = ("Security",)
 MAX_CATEGORIES = 100
 
-Engine = Literal["local", "llm"]
+
+class TriageEngine(StrEnum):
+    LOCAL = "local"
+    LLM = "llm"
+
+
+Engine = TriageEngine
 
 
 class TriageConfigIn(BaseModel):
@@ -59,7 +66,7 @@ class TriageConfigIn(BaseModel):
         "it is one of `categories`.",
     )
     engine: Engine = Field(
-        default="local",
+        default=TriageEngine.LOCAL,
         description="`local` (the default, no network) or `llm` (an OpenAI-compatible "
         "endpoint refines each ticket in the background; needs SERVICEDESK_LLM_BASE_URL).",
     )

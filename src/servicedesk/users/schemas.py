@@ -5,18 +5,21 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 from enum import StrEnum
-from typing import Annotated, Literal
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from servicedesk.validation import Storable
 
-Role = Literal["admin", "agent"]
 
-
-class RoleName(StrEnum):
+class UserRole(StrEnum):
     ADMIN = "admin"
     AGENT = "agent"
+
+
+Role = UserRole
+# The CLI's name for it.
+RoleName = UserRole
 
 
 GroupName = Annotated[str, Field(min_length=1, max_length=100), Storable]

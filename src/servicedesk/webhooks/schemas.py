@@ -82,7 +82,9 @@ class AttemptOut(BaseModel):
 
 
 class DeliveryOut(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
+    model_config = ConfigDict(
+        json_schema_serialization_defaults_required=True, from_attributes=True
+    )
 
     id: str
     webhook_id: str
