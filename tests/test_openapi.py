@@ -42,10 +42,18 @@ async def test_api_key_header_is_a_security_scheme(spec: dict[str, Any]) -> None
 @pytest.mark.parametrize(
     ("path", "method", "statuses"),
     [
-        ("/api/v1/tickets", "post", {"201", "400", "401", "403", "409", "413", "415", "422"}),
-        ("/api/v1/tickets", "get", {"200", "401", "403", "422"}),
-        ("/api/v1/tickets/{ticket_id}", "get", {"200", "401", "403", "404", "422"}),
-        ("/api/v1/tickets/{ticket_id}", "patch", {"200", "400", "401", "403", "404", "415", "422"}),
+        (
+            "/api/v1/tickets",
+            "post",
+            {"201", "400", "401", "403", "409", "413", "415", "422", "429", "503"},
+        ),
+        ("/api/v1/tickets", "get", {"200", "401", "403", "422", "429", "503"}),
+        ("/api/v1/tickets/{ticket_id}", "get", {"200", "401", "403", "404", "422", "429", "503"}),
+        (
+            "/api/v1/tickets/{ticket_id}",
+            "patch",
+            {"200", "400", "401", "403", "404", "413", "415", "422", "429", "503"},
+        ),
     ],
 )
 async def test_every_error_status_is_documented(
@@ -189,3 +197,31 @@ async def test_output_fields_that_are_always_sent_are_required(
 ) -> None:
     schema = spec["components"]["schemas"][model]
     assert set(schema["required"]) == set(schema["properties"])
+
+
+async def test_every_error_has_its_body_model_and_the_headers_a_client_reads(
+    spec: dict[str, Any],
+) -> None:
+    for path, operations in spec["paths"].items():
+        for method, operation in operations.items():
+            responses = operation["responses"]
+            where = f"{method.upper()} {path}"
+            for status, response in responses.items():
+                if status[0] in "45":
+                    schema = response["content"]["application/json"]["schema"]
+                    assert "$ref" in schema, (where, status)
+                else:
+                    assert "X-Request-ID" in response["headers"], (where, status)
+            if {"APIKeyHeader": []} in operation.get("security", []):
+                assert {"401", "403", "429", "503"} <= responses.keys(), where
+                assert "Retry-After" in responses["429"]["headers"], where
+                assert "RateLimit-Remaining" in responses["429"]["headers"], where
+                assert "Retry-After" in responses["503"]["headers"], where
+                success = next(r for s, r in responses.items() if s.startswith("2"))
+                assert "RateLimit-Remaining" in success["headers"], where
+    tickets = spec["paths"]["/api/v1/tickets"]
+    assert "Idempotent-Replayed" in tickets["post"]["responses"]["201"]["headers"]
+    assert "Total-Is-Estimate" in tickets["get"]["responses"]["200"]["headers"]
+    assert "HTTPValidationError" not in spec["components"]["schemas"]
+    validation = tickets["post"]["responses"]["422"]["content"]["application/json"]["schema"]
+    assert validation == {"$ref": "#/components/schemas/ValidationErrorBody"}

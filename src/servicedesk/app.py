@@ -12,7 +12,7 @@ from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
 
 from servicedesk import __version__
-from servicedesk.apidocs import install_api_docs
+from servicedesk.apidocs import document_headers, install_api_docs
 from servicedesk.auth.cache import PrincipalCache
 from servicedesk.composition import running_worker, ticket_service
 from servicedesk.config import Settings, get_settings
@@ -29,7 +29,7 @@ from servicedesk.db.database import Database
 from servicedesk.errors import install_error_handlers
 from servicedesk.events.history import router as history_router
 from servicedesk.health.endpoints import router as health_router
-from servicedesk.http import JsonResponse
+from servicedesk.http import KEYED_ERRORS, JsonResponse
 from servicedesk.idempotency.service import purge_expired
 from servicedesk.kb.endpoints import router as kb_router
 from servicedesk.logs import configure_logging, get_logger
@@ -112,19 +112,20 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     install_error_handlers(app)
     install_api_docs(app, "servicedesk")
+    document_headers(app)
     app.include_router(health_router)
-    app.include_router(tickets_router)
-    app.include_router(history_router)
-    app.include_router(custom_fields_router)
-    app.include_router(webhooks_router)
-    app.include_router(kb_router)
-    app.include_router(triage_config_router)
-    app.include_router(provider_config_router)
+    app.include_router(tickets_router, responses=KEYED_ERRORS)
+    app.include_router(history_router, responses=KEYED_ERRORS)
+    app.include_router(custom_fields_router, responses=KEYED_ERRORS)
+    app.include_router(webhooks_router, responses=KEYED_ERRORS)
+    app.include_router(kb_router, responses=KEYED_ERRORS)
+    app.include_router(triage_config_router, responses=KEYED_ERRORS)
+    app.include_router(provider_config_router, responses=KEYED_ERRORS)
     app.include_router(provider_inbound_router)
-    app.include_router(users_router)
-    app.include_router(groups_router)
-    app.include_router(sla_policies_router)
-    app.include_router(sla_reports_router)
+    app.include_router(users_router, responses=KEYED_ERRORS)
+    app.include_router(groups_router, responses=KEYED_ERRORS)
+    app.include_router(sla_policies_router, responses=KEYED_ERRORS)
+    app.include_router(sla_reports_router, responses=KEYED_ERRORS)
     _mount_console(app, settings)
     return app
 

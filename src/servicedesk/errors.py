@@ -30,6 +30,21 @@ class NoValidFieldsBody(BaseModel):
     error: str
 
 
+class ValidationErrorItem(BaseModel):
+    """One failed check: where (`["body", "subject"]`, `["query", "limit"]`), what."""
+
+    loc: list[str | int]
+    msg: str
+    type: str
+    ctx: dict[str, Any] | None = None
+
+
+class ValidationErrorBody(BaseModel):
+    """The 422 body: FastAPI's and Pydantic's, every failed check listed."""
+
+    detail: list[ValidationErrorItem]
+
+
 class AuthErrorBody(BaseModel):
     """The 401/403 body of the Tickets API: a code and a message."""
 
@@ -197,6 +212,13 @@ class IdempotencyKeyInProgress(ApiError):
         self.headers = {"Retry-After": str(retry_after)}
 
 
+class PayloadTooLarge(ApiError):
+    """Documents the middleware's 413 (servicedesk.middleware answers it itself)."""
+
+    status_code = 413
+    description = "Request body too large (limit 1048576 bytes)"
+
+
 class UnsupportedMediaType(ApiError):
     status_code = 415
     description = "Content-Type must be application/json"
@@ -231,6 +253,7 @@ class ValidationFailed(ApiError):
     parsed (custom fields against the tenant's definitions, query values)."""
 
     status_code = 422
+    model = ValidationErrorBody
     description = "Validation error (FastAPI/Pydantic body)"
 
     def __init__(self, errors: list[dict[str, Any]] | None = None) -> None:

@@ -17,7 +17,15 @@ from fastapi.responses import JSONResponse
 
 from servicedesk.config import Settings
 from servicedesk.db.base import utcnow
-from servicedesk.errors import UnsupportedMediaType
+from servicedesk.errors import (
+    Forbidden,
+    PayloadTooLarge,
+    RateLimited,
+    ServiceUnavailable,
+    Unauthorized,
+    UnsupportedMediaType,
+    ValidationFailed,
+)
 
 
 @functools.cache
@@ -38,8 +46,40 @@ SettingsDep = Annotated[Settings, Depends(_settings)]
 Responses = dict[int | str, dict[str, Any]]
 # What every endpoint with a JSON body may also answer (for the OpenAPI document).
 JSON_BODY_ERRORS: Responses = {
-    413: {"description": "Request body too large"},
+    413: PayloadTooLarge.openapi_response(),
     415: UnsupportedMediaType.openapi_response(),
+}
+VALIDATION_422 = ValidationFailed.openapi_response(
+    {"detail": [{"loc": ["body", "subject"], "msg": "Field required", "type": "missing"}]}
+)
+
+
+def _header(description: str, kind: str = "string") -> dict[str, Any]:
+    return {"description": description, "schema": {"type": kind}}
+
+
+RETRY_AFTER = {"Retry-After": _header("Seconds to wait before trying again", "integer")}
+RATE_LIMIT_HEADERS = {
+    "RateLimit-Limit": _header("Requests allowed in the window", "integer"),
+    "RateLimit-Remaining": _header("Requests left in the window", "integer"),
+    "RateLimit-Reset": _header("Seconds until the window resets", "integer"),
+    "RateLimit-Policy": _header("The limit and its window, e.g. `600;w=60`"),
+}
+REQUEST_ID = {"X-Request-ID": _header("This request's id, as the logs name it")}
+# What every route that takes an API key may answer besides its own responses.
+KEYED_ERRORS: Responses = {
+    401: Unauthorized.openapi_response(),
+    403: Forbidden.openapi_response(),
+    429: {
+        **RateLimited.openapi_response(
+            {"detail": "Rate limit exceeded: 600 per 1 minute. Retry after 3 seconds."}
+        ),
+        "headers": {**RETRY_AFTER, **RATE_LIMIT_HEADERS},
+    },
+    503: {
+        **ServiceUnavailable.openapi_response({"detail": "Request timed out"}),
+        "headers": RETRY_AFTER,
+    },
 }
 
 

@@ -28,7 +28,7 @@ from servicedesk.errors import (
     InvalidCustomField,
     Unauthorized,
 )
-from servicedesk.http import JSON_BODY_ERRORS, Responses, require_json_body
+from servicedesk.http import JSON_BODY_ERRORS, VALIDATION_422, Responses, require_json_body
 from servicedesk.tickets.dependencies import TicketsDep
 
 router = APIRouter(
@@ -37,7 +37,7 @@ router = APIRouter(
     responses={
         401: Unauthorized.openapi_response(),
         403: Forbidden.openapi_response(),
-        422: {"description": "Validation error (FastAPI/Pydantic body)"},
+        422: VALIDATION_422,
     },
 )
 Reader = Annotated[Principal, Depends(require_scope(Scope.CONFIG_READ))]

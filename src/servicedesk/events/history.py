@@ -20,6 +20,7 @@ from servicedesk.db.database import Database
 from servicedesk.db.session import DatabaseDep
 from servicedesk.errors import Forbidden, TicketNotFound, Unauthorized
 from servicedesk.events.models import Event
+from servicedesk.http import VALIDATION_422
 from servicedesk.tickets.events import TicketEventType
 from servicedesk.tickets.repository import TicketRepository
 from servicedesk.tickets.schemas import SlaTarget
@@ -79,7 +80,7 @@ Reader = Annotated[Principal, Depends(require_scope(Scope.TICKETS_READ))]
     "/{ticket_id}/history",
     response_model=History,
     summary="A ticket's history",
-    responses={404: TicketNotFound.openapi_response()},
+    responses={404: TicketNotFound.openapi_response(), 422: VALIDATION_422},
 )
 async def ticket_history(ticket_id: uuid.UUID, database: DatabaseDep, principal: Reader) -> History:
     """Requires `tickets:read`. Oldest first: creation, every field change (old and new

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
 
 from servicedesk.db.session import DatabaseDep
 from servicedesk.logs import get_logger
@@ -12,6 +13,11 @@ from servicedesk.triage import starter
 
 router = APIRouter(tags=["health"])
 log = get_logger(__name__)
+
+
+class Readiness(BaseModel):
+    status: str = Field(description="`ready`, `starting` or `unavailable`")
+    detail: str | None = None
 
 
 @router.get("/healthz", summary="Liveness")
@@ -22,7 +28,17 @@ async def healthz() -> dict[str, str]:
 @router.get(
     "/readyz",
     summary="Readiness: the database is reachable and the triage model loaded",
-    responses={503: {"description": "Database unreachable, or the server still starting"}},
+    responses={
+        503: {
+            "model": Readiness,
+            "description": "Database unreachable, or the server still starting",
+            "content": {
+                "application/json": {
+                    "example": {"status": "starting", "detail": "triage model loading"}
+                }
+            },
+        }
+    },
 )
 async def readyz(database: DatabaseDep) -> JSONResponse:
     if not starter.is_loaded():

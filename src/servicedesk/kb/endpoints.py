@@ -13,7 +13,7 @@ from servicedesk.auth.scopes import Scope
 from servicedesk.auth.service import Principal
 from servicedesk.db.session import DatabaseDep
 from servicedesk.errors import ArticleNotFound, Forbidden, NoValidFields, Unauthorized
-from servicedesk.http import JSON_BODY_ERRORS, Responses, require_json_body
+from servicedesk.http import JSON_BODY_ERRORS, VALIDATION_422, Responses, require_json_body
 from servicedesk.kb import service
 from servicedesk.kb.schemas import ArticleCreate, ArticleList, ArticleOut, ArticleUpdate
 from servicedesk.validation import Category, Storable
@@ -30,7 +30,7 @@ Reader = Annotated[Principal, Depends(require_scope(Scope.KB_READ))]
 Writer = Annotated[Principal, Depends(require_scope(Scope.KB_WRITE))]
 
 _NOT_FOUND: Responses = {404: ArticleNotFound.openapi_response()}
-_VALIDATION: Responses = {422: {"description": "Validation error (FastAPI/Pydantic body)"}}
+_VALIDATION: Responses = {422: VALIDATION_422}
 _JSON_BODY: Responses = {**JSON_BODY_ERRORS, **_VALIDATION}
 
 

@@ -21,8 +21,15 @@ from servicedesk.errors import (
     TicketNotFound,
     Unauthorized,
 )
-from servicedesk.http import JSON_BODY_ERRORS, Responses, SettingsDep, require_json_body
+from servicedesk.http import (
+    JSON_BODY_ERRORS,
+    VALIDATION_422,
+    Responses,
+    SettingsDep,
+    require_json_body,
+)
 from servicedesk.providers import inbound, service
+from servicedesk.providers.inbound import InboundPayloadInvalid
 from servicedesk.providers.schemas import (
     InboundResult,
     InboundSecretOut,
@@ -52,7 +59,7 @@ Writer = Annotated[Principal, Depends(require_scope(Scope.CONFIG_WRITE))]
 _NOT_CONFIGURED: Responses = {404: ProviderNotConfigured.openapi_response()}
 _JSON_BODY: Responses = {
     **JSON_BODY_ERRORS,
-    422: {"description": "Validation error (FastAPI/Pydantic body)"},
+    422: VALIDATION_422,
 }
 
 
@@ -106,7 +113,7 @@ async def rotate_inbound_secret(database: DatabaseDep, principal: Writer) -> Inb
     response_model=InboundResult,
     dependencies=[Depends(require_json_body)],
     responses={
-        400: {"description": "The payload names no ticket"},
+        400: InboundPayloadInvalid.openapi_response(),
         401: InboundNotAuthorized.openapi_response(),
         404: TicketNotFound.openapi_response(),
         **_JSON_BODY,

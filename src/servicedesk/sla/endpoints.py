@@ -19,7 +19,13 @@ from servicedesk.errors import (
     Unauthorized,
     ValidationFailed,
 )
-from servicedesk.http import JSON_BODY_ERRORS, JsonResponse, Responses, require_json_body
+from servicedesk.http import (
+    JSON_BODY_ERRORS,
+    VALIDATION_422,
+    JsonResponse,
+    Responses,
+    require_json_body,
+)
 from servicedesk.sla import service
 from servicedesk.sla.schemas import PolicyCreate, PolicyList, PolicyOut, PolicyUpdate, SlaReport
 from servicedesk.tickets.filters import parse_instant
@@ -30,8 +36,8 @@ reports_router = APIRouter(prefix="/api/v1/reports", tags=["reports"], responses
 Reader = Annotated[Principal, Depends(require_scope(Scope.CONFIG_READ))]
 Writer = Annotated[Principal, Depends(require_scope(Scope.CONFIG_WRITE))]
 TicketReader = Annotated[Principal, Depends(require_scope(Scope.TICKETS_READ))]
-_NOT_FOUND: Responses = {404: SlaPolicyNotFound.openapi_response()}
-_422: Responses = {422: {"description": "Validation error (FastAPI/Pydantic body)"}}
+_NOT_FOUND: Responses = {404: SlaPolicyNotFound.openapi_response(), 422: VALIDATION_422}
+_422: Responses = {422: VALIDATION_422}
 # The report's default window, ending now.
 DEFAULT_REPORT_DAYS = 30
 

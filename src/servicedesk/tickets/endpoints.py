@@ -20,7 +20,13 @@ from servicedesk.errors import (
     Unauthorized,
     UnsupportedMediaType,
 )
-from servicedesk.http import JSON_BODY_ERRORS, JsonResponse, Responses, require_json_body
+from servicedesk.http import (
+    JSON_BODY_ERRORS,
+    VALIDATION_422,
+    JsonResponse,
+    Responses,
+    require_json_body,
+)
 from servicedesk.idempotency.service import IdempotencyRequest, fingerprint
 from servicedesk.tickets.dependencies import TicketsDep
 from servicedesk.tickets.filters import custom_field_params, ticket_filters
@@ -48,7 +54,6 @@ Writer = Annotated[Principal, Depends(require_scope(Scope.TICKETS_WRITE))]
 # Offsets cost a scan of every skipped row; past this, `cursor` pages in constant time.
 MAX_OFFSET = 100_000
 
-_VALIDATION_422 = {"description": "Validation error (FastAPI/Pydantic body)"}
 _NOT_FOUND_404 = TicketNotFound.openapi_response()
 
 
@@ -59,14 +64,23 @@ _NOT_FOUND_404 = TicketNotFound.openapi_response()
     summary="Create a ticket",
     dependencies=[Depends(require_json_body)],
     responses={
-        201: {"content": {"application/json": {"example": SEED_TICKET_EXAMPLE}}},
+        201: {
+            "content": {"application/json": {"example": SEED_TICKET_EXAMPLE}},
+            "headers": {
+                "Idempotent-Replayed": {
+                    "description": "`true` when this is the stored answer to an earlier "
+                    "request with the same Idempotency-Key",
+                    "schema": {"type": "string", "enum": ["true"]},
+                }
+            },
+        },
         400: ProviderRejected.openapi_response(
             {"detail": "requester_id: Please fill at least 1 of email, phone, requester_id"}
         ),
         409: IdempotencyKeyReused.openapi_response(),
-        413: {"description": "Request body too large"},
+        413: JSON_BODY_ERRORS[413],
         415: UnsupportedMediaType.openapi_response(),
-        422: _VALIDATION_422,
+        422: VALIDATION_422,
     },
 )
 async def create_ticket(
@@ -108,7 +122,7 @@ async def create_ticket(
     "/{ticket_id}",
     response_model=TicketOut,
     summary="Get a ticket",
-    responses={404: _NOT_FOUND_404, 422: _VALIDATION_422},
+    responses={404: _NOT_FOUND_404, 422: VALIDATION_422},
 )
 async def get_ticket(ticket_id: uuid.UUID, principal: Reader, tickets: TicketsDep) -> Any:
     """Requires `tickets:read`. A non-UUID id is 422; an unknown or foreign one is 404."""
@@ -119,7 +133,18 @@ async def get_ticket(ticket_id: uuid.UUID, principal: Reader, tickets: TicketsDe
     "",
     response_model=TicketList,
     summary="List tickets",
-    responses={422: _VALIDATION_422},
+    responses={
+        200: {
+            "headers": {
+                "Total-Is-Estimate": {
+                    "description": "`true` when `total` is the database's estimate (more "
+                    "than 10,000 matches on PostgreSQL)",
+                    "schema": {"type": "string", "enum": ["true"]},
+                }
+            }
+        },
+        422: VALIDATION_422,
+    },
 )
 async def list_tickets(
     request: Request,
@@ -185,9 +210,9 @@ async def list_tickets(
     responses={
         400: NoValidFields.openapi_response(),
         404: _NOT_FOUND_404,
-        413: {"description": "Request body too large"},
+        413: JSON_BODY_ERRORS[413],
         415: UnsupportedMediaType.openapi_response(),
-        422: _VALIDATION_422,
+        422: VALIDATION_422,
     },
 )
 async def update_ticket(
@@ -200,7 +225,7 @@ async def update_ticket(
     return JsonResponse(updated)
 
 
-_NOTE_ERRORS: Responses = {404: _NOT_FOUND_404, 422: _VALIDATION_422}
+_NOTE_ERRORS: Responses = {404: _NOT_FOUND_404, 422: VALIDATION_422}
 
 
 @router.post(

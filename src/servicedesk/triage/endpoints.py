@@ -11,7 +11,7 @@ from servicedesk.auth.scopes import Scope
 from servicedesk.auth.service import Principal
 from servicedesk.db.session import DatabaseDep
 from servicedesk.errors import Forbidden, InvalidTriageConfig, Unauthorized
-from servicedesk.http import JSON_BODY_ERRORS, SettingsDep, require_json_body
+from servicedesk.http import JSON_BODY_ERRORS, VALIDATION_422, SettingsDep, require_json_body
 from servicedesk.triage import service
 from servicedesk.triage.schemas import TriageConfigIn, TriageConfigOut, out
 
@@ -44,7 +44,7 @@ async def get_triage_config(database: DatabaseDep, principal: Reader) -> TriageC
             }
         ),
         **JSON_BODY_ERRORS,
-        422: {"description": "Validation error (FastAPI/Pydantic body)"},
+        422: VALIDATION_422,
     },
 )
 async def put_triage_config(

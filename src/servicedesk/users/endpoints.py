@@ -21,7 +21,7 @@ from servicedesk.errors import (
     Unauthorized,
     UserNotFound,
 )
-from servicedesk.http import JSON_BODY_ERRORS, Responses, require_json_body
+from servicedesk.http import JSON_BODY_ERRORS, VALIDATION_422, Responses, require_json_body
 from servicedesk.users import service
 from servicedesk.users.schemas import (
     GroupCreate,
@@ -34,7 +34,7 @@ from servicedesk.users.schemas import (
 )
 
 _AUTH: Responses = {401: Unauthorized.openapi_response(), 403: Forbidden.openapi_response()}
-_VALIDATION: Responses = {422: {"description": "Validation error (FastAPI/Pydantic body)"}}
+_VALIDATION: Responses = {422: VALIDATION_422}
 
 users_router = APIRouter(prefix="/api/v1/users", tags=["users"], responses=_AUTH)
 groups_router = APIRouter(prefix="/api/v1/groups", tags=["groups"], responses=_AUTH)

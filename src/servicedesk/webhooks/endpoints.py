@@ -19,7 +19,13 @@ from servicedesk.errors import (
     Unauthorized,
     WebhookNotFound,
 )
-from servicedesk.http import JSON_BODY_ERRORS, Responses, SettingsDep, require_json_body
+from servicedesk.http import (
+    JSON_BODY_ERRORS,
+    VALIDATION_422,
+    Responses,
+    SettingsDep,
+    require_json_body,
+)
 from servicedesk.webhooks import service
 from servicedesk.webhooks.models import Webhook
 from servicedesk.webhooks.schemas import (
@@ -42,8 +48,9 @@ router = APIRouter(
 Manager = Annotated[Principal, Depends(require_scope(Scope.WEBHOOKS_MANAGE))]
 
 
-_NOT_FOUND: Responses = {404: WebhookNotFound.openapi_response()}
-_VALIDATION_422: Responses = {422: {"description": "Validation error (FastAPI/Pydantic body)"}}
+# A path id is a string: a 422 is FastAPI's check of the path itself.
+_NOT_FOUND: Responses = {404: WebhookNotFound.openapi_response(), 422: VALIDATION_422}
+_VALIDATION_422: Responses = {422: VALIDATION_422}
 _INVALID: Responses = {
     400: InvalidWebhook.openapi_response(
         {"detail": "Invalid event type: ticket.deleted. Valid events: ticket.*, ticket.created"}
@@ -197,6 +204,7 @@ async def list_deliveries(
             "description": "Webhook not found, or Delivery not found",
             "content": {"application/json": {"example": DeliveryNotFound().body()}},
         },
+        422: VALIDATION_422,
         409: Conflict.openapi_response({"detail": "Delivery is already scheduled"}),
     },
 )
