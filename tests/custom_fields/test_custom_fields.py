@@ -341,6 +341,24 @@ async def test_the_list_filters_by_custom_fields(
     assert await found(**{"cf.areas": "lan", "status": "open"}) == {1}
     assert await found(**{"cf.asset_tag": "a b"}) == {0}
 
+    # The repeatable form a generated client can send, alone or beside the other.
+    async def found_with(cf: list[str], **params: str) -> set[int]:
+        query = [("cf", value) for value in cf] + list(params.items())
+        response = await client.get("/api/v1/tickets", params=query, headers=headers)
+        assert response.status_code == 200, response.text
+        return {ids.index(t["id"]) for t in response.json()["tickets"]}
+
+    assert await found_with(["department:IT"]) == {0, 2}
+    assert await found_with(["department:IT", "vip:false"]) == {2}
+    assert await found_with(["areas:wifi"], **{"cf.seats": "3"}) == {0}
+    assert await found_with(["asset_tag:a b"]) == {0}
+    for bad in ("department", ":IT"):
+        response = await client.get("/api/v1/tickets", params={"cf": bad}, headers=headers)
+        assert response.status_code == 422
+        assert response.json()["detail"][0]["loc"] == ["query", "cf"]
+    unknown = await client.get("/api/v1/tickets", params={"cf": "colour:red"}, headers=headers)
+    assert unknown.status_code == 422
+
     for params in (
         {"cf.colour": "red"},
         {"cf.department": "Finance"},

@@ -147,11 +147,11 @@ async def get_ticket(ticket_id: uuid.UUID, principal: Reader, tickets: TicketsDe
     },
 )
 async def list_tickets(
-    request: Request,
     response: Response,
     principal: Reader,
     tickets: TicketsDep,
     filters: Annotated[TicketFilters, Depends(ticket_filters)],
+    custom_field_filters: Annotated[list[tuple[str, str]], Depends(custom_field_params)],
     limit: Annotated[int, Query(ge=1, le=100, description="Results per page")] = 20,
     offset: Annotated[
         int,
@@ -180,15 +180,15 @@ async def list_tickets(
     ] = "newest",
 ) -> Any:
     """Requires `tickets:read`. Newest first (created_at, then id). Custom fields filter
-    as `cf.<name>=value` (repeatable over names; a multi_select matches tickets whose
-    list holds the value)."""
+    as `cf=name:value` or `cf.<name>=value` (repeatable; a multi_select matches tickets
+    whose list holds the value)."""
     page = await tickets.list_page(
         principal.tenant_id,
         filters,
         limit=limit,
         offset=offset,
         cursor=cursor,
-        custom_field_filters=custom_field_params(request),
+        custom_field_filters=custom_field_filters,
         order=order,
     )
     headers = {"Total-Is-Estimate": "true"} if page.total.estimated else None

@@ -146,10 +146,32 @@ def _email_filter(raw: str) -> str:
         raise _query_error("requester_email", str(error), raw) from None
 
 
-def custom_field_params(request: Request) -> list[tuple[str, str]]:
-    """The `cf.<name>=value` pairs of the query string, as sent."""
-    return [
+CF_MAX = 20
+
+
+def custom_field_params(
+    request: Request,
+    cf: Annotated[
+        list[str] | None,
+        Query(
+            max_length=CF_MAX,
+            description="A custom field's value as `name:value`, repeatable (`cf=department:IT"
+            "&cf=tags:vpn`); a multi_select matches tickets whose list holds the value. "
+            "`cf.<name>=value` is read too.",
+        ),
+    ] = None,
+) -> list[tuple[str, str]]:
+    """The custom-field filters of the query string: every `cf=name:value`, then every
+    `cf.<name>=value`, as sent."""
+    pairs = []
+    for raw in cf or ():
+        name, colon, value = raw.partition(":")
+        if not colon or not name:
+            raise _query_error("cf", "Input should be name:value", raw)
+        pairs.append((name, value))
+    pairs.extend(
         (key.removeprefix(CF_PREFIX), value)
         for key, value in request.query_params.multi_items()
         if key.startswith(CF_PREFIX)
-    ]
+    )
+    return pairs
