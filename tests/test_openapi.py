@@ -225,3 +225,10 @@ async def test_every_error_has_its_body_model_and_the_headers_a_client_reads(
     assert "HTTPValidationError" not in spec["components"]["schemas"]
     validation = tickets["post"]["responses"]["422"]["content"]["application/json"]["schema"]
     assert validation == {"$ref": "#/components/schemas/ValidationErrorBody"}
+
+
+async def test_history_entries_are_typed(spec: dict[str, Any]) -> None:
+    entry = spec["components"]["schemas"]["HistoryEvent"]["properties"]
+    assert {"$ref": "#/components/schemas/NoteOut"} in entry["note"]["anyOf"]
+    assert {"$ref": "#/components/schemas/TriageDetails"} in entry["triage"]["anyOf"]
+    assert {"$ref": "#/components/schemas/SlaTarget"} in entry["sla_target"]["anyOf"]

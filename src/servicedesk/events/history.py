@@ -23,7 +23,7 @@ from servicedesk.events.models import Event
 from servicedesk.http import VALIDATION_422
 from servicedesk.tickets.events import TicketEventType
 from servicedesk.tickets.repository import TicketRepository
-from servicedesk.tickets.schemas import SlaTarget
+from servicedesk.tickets.schemas import NoteOut, SlaTarget
 
 # A bound on the work of one request; a ticket with more events shows its first ones.
 MAX_EVENTS = 10_000
@@ -33,6 +33,23 @@ _NOT_FIELDS = {"id", "created_at", "updated_at"}
 class Change(BaseModel):
     old: Any
     new: Any
+
+
+class TriageDetails(BaseModel):
+    """What a `ticket.triaged` event says of the triage behind it."""
+
+    engine: str = Field(description="`local` or `llm`")
+    model_version: str
+    category: str | None = None
+    category_confidence: float | None = Field(
+        default=None, description="The category's own confidence"
+    )
+    confidence: float | None = Field(default=None, description="The routing confidence")
+    suggested_priority: str | None = None
+    source: dict[str, Any] | None = Field(
+        default=None, description="The knowledge the suggested reply came from"
+    )
+    notes: list[str] | None = None
 
 
 class HistoryEvent(BaseModel):
@@ -50,10 +67,10 @@ class HistoryEvent(BaseModel):
         description="Each field that changed, with its old and new value; for "
         "`ticket.created`, every field's first value (old: null)."
     )
-    note: dict[str, Any] | None = Field(
+    note: NoteOut | None = Field(
         default=None, description="The note of a `ticket.note_added` event."
     )
-    triage: dict[str, Any] | None = Field(
+    triage: TriageDetails | None = Field(
         default=None,
         description="For `ticket.triaged`: the engine and model version, the category's "
         "own confidence, the suggested priority and the knowledge source of the reply.",
