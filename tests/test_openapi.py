@@ -7,6 +7,8 @@ from typing import Any
 import httpx
 import pytest
 
+from servicedesk.webhooks.events import VALID_EVENTS
+
 
 @pytest.fixture
 async def spec(client: httpx.AsyncClient) -> dict[str, Any]:
@@ -161,6 +163,7 @@ NAMED_ENUMS = {
     "CustomFieldType",
     "TriageEngine",
     "UserRole",
+    "WebhookEvent",
 }
 
 
@@ -232,3 +235,12 @@ async def test_history_entries_are_typed(spec: dict[str, Any]) -> None:
     assert {"$ref": "#/components/schemas/NoteOut"} in entry["note"]["anyOf"]
     assert {"$ref": "#/components/schemas/TriageDetails"} in entry["triage"]["anyOf"]
     assert {"$ref": "#/components/schemas/SlaTarget"} in entry["sla_target"]["anyOf"]
+
+
+async def test_webhook_events_are_the_named_enum_of_the_valid_ones(spec: dict[str, Any]) -> None:
+    schemas = spec["components"]["schemas"]
+    assert tuple(schemas["WebhookEvent"]["enum"]) == VALID_EVENTS
+    for model in ("WebhookCreate", "WebhookUpdate", "WebhookOut"):
+        events = schemas[model]["properties"]["events"]
+        items = events.get("items") or next(o for o in events["anyOf"] if "items" in o)["items"]
+        assert items == {"$ref": "#/components/schemas/WebhookEvent"}, model

@@ -5,15 +5,21 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema
 
-from servicedesk.webhooks.events import ALL_TICKET_EVENTS, SUBSCRIBABLE
+from servicedesk.webhooks.events import ALL_TICKET_EVENTS, SUBSCRIBABLE, WebhookEvent
 
 URL_MAX = 2048
 EVENTS_MAX = 20
 
 WebhookUrl = Annotated[str, Field(min_length=1, max_length=URL_MAX)]
-EventName = Annotated[str, Field(min_length=1, max_length=50)]
+# Checked by the service, not here: an unknown event is the contract's 400 naming the
+# valid ones, not a 422. The document still names the enum, for generated clients.
+EventName = Annotated[
+    str,
+    Field(min_length=1, max_length=50),
+    WithJsonSchema({"$ref": "#/components/schemas/WebhookEvent"}),
+]
 EventList = Annotated[
     list[EventName],
     Field(
@@ -55,7 +61,7 @@ class WebhookOut(BaseModel):
 
     id: str
     url: str
-    events: list[str]
+    events: list[WebhookEvent]
     is_active: bool
     disabled_reason: str | None = Field(
         description="Why the endpoint was deactivated, when the service did it."
