@@ -13,7 +13,7 @@ import contextlib
 import os
 import shutil
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -108,30 +108,39 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def postgres_migrated() -> str:
+def postgres_migrated() -> Iterator[str]:
     """The migrated PostgreSQL database of this test process. Under pytest-xdist each
-    worker gets its own (`<database>_gw0`, ...), made on first use, since tests empty
-    the tables they used."""
+    worker of each run gets its own (`<database>_gw0_<run>`), made for the run and
+    dropped after it: two runs at once on one server never share a database (they did,
+    and one run's set-up emptied the other's tables)."""
     url = _postgres_or_skip()
     worker = os.environ.get("PYTEST_XDIST_WORKER")
-    if worker:
-        url = asyncio.run(_worker_database(url, worker))
-    settings = Settings(database_url=url, environment="test")
-    migrate.upgrade(settings)
-    return url
+    run = os.environ.get("PYTEST_XDIST_TESTRUNUID", "")[:8]
+    if not worker:
+        migrate.upgrade(Settings(database_url=url, environment="test"))
+        yield url
+        return
+    own = asyncio.run(_database_statement(url, f"{worker}_{run}", "CREATE"))
+    try:
+        migrate.upgrade(Settings(database_url=own, environment="test"))
+        yield own
+    finally:
+        asyncio.run(_database_statement(url, f"{worker}_{run}", "DROP"))
 
 
-async def _worker_database(base_url: str, worker: str) -> str:
+async def _database_statement(base_url: str, suffix: str, verb: str) -> str:
+    """CREATE or DROP the database `<base>_<suffix>`; returns its URL."""
     base = make_url(driver_database_url(base_url))
-    name = f"{base.database}_{worker}"
+    name = f"{base.database}_{suffix}"
+    statement = (
+        f'CREATE DATABASE "{name}"'
+        if verb == "CREATE"
+        else f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'
+    )
     engine = create_async_engine(base, isolation_level="AUTOCOMMIT")
     try:
         async with engine.connect() as connection:
-            exists = await connection.scalar(
-                text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}
-            )
-            if not exists:
-                await connection.execute(text(f'CREATE DATABASE "{name}"'))
+            await connection.execute(text(statement))
     finally:
         await engine.dispose()
     return base.set(database=name).render_as_string(hide_password=False)
