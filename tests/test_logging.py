@@ -45,3 +45,26 @@ async def test_requests_log_json_with_request_id_and_no_key(
     assert access[0]["status"] == 201
     assert access[0]["tenant_id"]
     assert access[1]["status"] == 401
+
+
+@pytest.mark.parametrize(
+    ("level", "log_format", "expected"),
+    [
+        ("warning", "JSON", ("WARNING", "json")),
+        ("Debug", "console", ("DEBUG", "console")),
+        ("ERROR", "Console", ("ERROR", "console")),
+    ],
+)
+def test_log_settings_are_read_in_any_case(
+    monkeypatch: pytest.MonkeyPatch, level: str, log_format: str, expected: tuple[str, str]
+) -> None:
+    monkeypatch.setenv("SERVICEDESK_LOG_LEVEL", level)
+    monkeypatch.setenv("SERVICEDESK_LOG_FORMAT", log_format)
+    settings = Settings()
+    assert (settings.log_level, settings.log_format) == expected
+
+
+def test_an_unknown_log_level_is_still_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SERVICEDESK_LOG_LEVEL", "loud")
+    with pytest.raises(ValueError, match="log_level"):
+        Settings()

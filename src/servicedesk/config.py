@@ -174,6 +174,19 @@ class Settings(BaseSettings):
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     log_format: Literal["json", "console"] = "json"
 
+    @field_validator("log_level", "log_format", mode="before")
+    @classmethod
+    def _any_case(cls, value: object) -> object:
+        # `SERVICEDESK_LOG_LEVEL=warning` is what operators type (uvicorn's own
+        # --log-level is lower case).
+        if not isinstance(value, str):
+            return value
+        return (
+            value.upper()
+            if value.lower() in {"debug", "info", "warning", "error"}
+            else value.lower()
+        )
+
     @field_validator("rate_limit_per_key", "rate_limit_per_tenant", "console_sign_in_limit")
     @classmethod
     def _parseable_limit(cls, value: str) -> str:
