@@ -24,9 +24,7 @@ from servicedesk.db.session import DatabaseDep
 from servicedesk.errors import (
     Conflict,
     CustomFieldNotFound,
-    Forbidden,
     InvalidCustomField,
-    Unauthorized,
 )
 from servicedesk.http import JSON_BODY_ERRORS, VALIDATION_422, Responses, require_json_body
 from servicedesk.tickets.dependencies import TicketsDep
@@ -35,8 +33,6 @@ router = APIRouter(
     prefix="/api/v1/custom-fields",
     tags=["custom fields"],
     responses={
-        401: Unauthorized.openapi_response(),
-        403: Forbidden.openapi_response(),
         422: VALIDATION_422,
     },
 )

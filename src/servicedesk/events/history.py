@@ -18,7 +18,7 @@ from servicedesk.auth.scopes import Scope
 from servicedesk.auth.service import Principal
 from servicedesk.db.database import Database
 from servicedesk.db.session import DatabaseDep
-from servicedesk.errors import Forbidden, TicketNotFound, Unauthorized
+from servicedesk.errors import TicketNotFound
 from servicedesk.events.models import Event
 from servicedesk.http import VALIDATION_422
 from servicedesk.tickets.events import TicketEventType
@@ -88,7 +88,6 @@ class History(BaseModel):
 router = APIRouter(
     prefix="/api/v1/tickets",
     tags=["tickets"],
-    responses={401: Unauthorized.openapi_response(), 403: Forbidden.openapi_response()},
 )
 Reader = Annotated[Principal, Depends(require_scope(Scope.TICKETS_READ))]
 

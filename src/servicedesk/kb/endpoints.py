@@ -12,7 +12,7 @@ from servicedesk.auth.dependencies import require_scope
 from servicedesk.auth.scopes import Scope
 from servicedesk.auth.service import Principal
 from servicedesk.db.session import DatabaseDep
-from servicedesk.errors import ArticleNotFound, Forbidden, NoValidFields, Unauthorized
+from servicedesk.errors import ArticleNotFound, NoValidFields
 from servicedesk.http import JSON_BODY_ERRORS, VALIDATION_422, Responses, require_json_body
 from servicedesk.kb import service
 from servicedesk.kb.schemas import ArticleCreate, ArticleList, ArticleOut, ArticleUpdate
@@ -23,7 +23,6 @@ Search = Annotated[str, Field(min_length=1, max_length=200), Storable]
 router = APIRouter(
     prefix="/api/v1/kb/articles",
     tags=["knowledge base"],
-    responses={401: Unauthorized.openapi_response(), 403: Forbidden.openapi_response()},
 )
 
 Reader = Annotated[Principal, Depends(require_scope(Scope.KB_READ))]

@@ -14,12 +14,10 @@ from servicedesk.auth.scopes import Scope
 from servicedesk.auth.service import Principal
 from servicedesk.db.session import DatabaseDep
 from servicedesk.errors import (
-    Forbidden,
     InboundNotAuthorized,
     InvalidProviderConfig,
     ProviderNotConfigured,
     TicketNotFound,
-    Unauthorized,
 )
 from servicedesk.http import (
     JSON_BODY_ERRORS,
@@ -42,7 +40,6 @@ from servicedesk.tickets.dependencies import TicketsDep
 router = APIRouter(
     prefix="/api/v1/configuration/provider",
     tags=["configuration"],
-    responses={401: Unauthorized.openapi_response(), 403: Forbidden.openapi_response()},
 )
 inbound_router = APIRouter(prefix="/api/v1/integrations", tags=["integrations"])
 

@@ -13,10 +13,8 @@ from servicedesk.auth.scopes import Scope
 from servicedesk.auth.service import Principal
 from servicedesk.db.session import DatabaseDep
 from servicedesk.errors import (
-    Forbidden,
     NoValidFields,
     SlaPolicyNotFound,
-    Unauthorized,
     ValidationFailed,
 )
 from servicedesk.http import (
@@ -30,9 +28,8 @@ from servicedesk.sla import service
 from servicedesk.sla.schemas import PolicyCreate, PolicyList, PolicyOut, PolicyUpdate, SlaReport
 from servicedesk.tickets.filters import parse_instant
 
-_AUTH: Responses = {401: Unauthorized.openapi_response(), 403: Forbidden.openapi_response()}
-router = APIRouter(prefix="/api/v1/sla/policies", tags=["sla"], responses=_AUTH)
-reports_router = APIRouter(prefix="/api/v1/reports", tags=["reports"], responses=_AUTH)
+router = APIRouter(prefix="/api/v1/sla/policies", tags=["sla"])
+reports_router = APIRouter(prefix="/api/v1/reports", tags=["reports"])
 Reader = Annotated[Principal, Depends(require_scope(Scope.CONFIG_READ))]
 Writer = Annotated[Principal, Depends(require_scope(Scope.CONFIG_WRITE))]
 TicketReader = Annotated[Principal, Depends(require_scope(Scope.TICKETS_READ))]

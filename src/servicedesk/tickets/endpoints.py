@@ -12,12 +12,10 @@ from servicedesk.auth.dependencies import require_scope
 from servicedesk.auth.scopes import Scope
 from servicedesk.auth.service import Principal
 from servicedesk.errors import (
-    Forbidden,
     IdempotencyKeyReused,
     NoValidFields,
     ProviderRejected,
     TicketNotFound,
-    Unauthorized,
     UnsupportedMediaType,
 )
 from servicedesk.http import (
@@ -45,7 +43,6 @@ from servicedesk.tickets.schemas import (
 router = APIRouter(
     prefix="/api/v1/tickets",
     tags=["tickets"],
-    responses={401: Unauthorized.openapi_response(), 403: Forbidden.openapi_response()},
 )
 
 Reader = Annotated[Principal, Depends(require_scope(Scope.TICKETS_READ))]

@@ -10,7 +10,7 @@ from servicedesk.auth.dependencies import require_scope
 from servicedesk.auth.scopes import Scope
 from servicedesk.auth.service import Principal
 from servicedesk.db.session import DatabaseDep
-from servicedesk.errors import Forbidden, InvalidTriageConfig, Unauthorized
+from servicedesk.errors import InvalidTriageConfig
 from servicedesk.http import JSON_BODY_ERRORS, VALIDATION_422, SettingsDep, require_json_body
 from servicedesk.triage import service
 from servicedesk.triage.schemas import TriageConfigIn, TriageConfigOut, out
@@ -18,7 +18,6 @@ from servicedesk.triage.schemas import TriageConfigIn, TriageConfigOut, out
 router = APIRouter(
     prefix="/api/v1/configuration/triage",
     tags=["configuration"],
-    responses={401: Unauthorized.openapi_response(), 403: Forbidden.openapi_response()},
 )
 
 Reader = Annotated[Principal, Depends(require_scope(Scope.CONFIG_READ))]

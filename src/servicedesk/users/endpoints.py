@@ -15,10 +15,8 @@ from servicedesk.auth.service import Principal
 from servicedesk.db.session import DatabaseDep
 from servicedesk.errors import (
     Conflict,
-    Forbidden,
     GroupNotFound,
     NoValidFields,
-    Unauthorized,
     UserNotFound,
 )
 from servicedesk.http import JSON_BODY_ERRORS, VALIDATION_422, Responses, require_json_body
@@ -33,11 +31,10 @@ from servicedesk.users.schemas import (
     UserOut,
 )
 
-_AUTH: Responses = {401: Unauthorized.openapi_response(), 403: Forbidden.openapi_response()}
 _VALIDATION: Responses = {422: VALIDATION_422}
 
-users_router = APIRouter(prefix="/api/v1/users", tags=["users"], responses=_AUTH)
-groups_router = APIRouter(prefix="/api/v1/groups", tags=["groups"], responses=_AUTH)
+users_router = APIRouter(prefix="/api/v1/users", tags=["users"])
+groups_router = APIRouter(prefix="/api/v1/groups", tags=["groups"])
 
 Reader = Annotated[Principal, Depends(require_scope(Scope.USERS_READ))]
 Writer = Annotated[Principal, Depends(require_scope(Scope.USERS_WRITE))]

@@ -13,10 +13,8 @@ from servicedesk.db.session import DatabaseDep
 from servicedesk.errors import (
     Conflict,
     DeliveryNotFound,
-    Forbidden,
     InvalidWebhook,
     NoValidFields,
-    Unauthorized,
     WebhookNotFound,
 )
 from servicedesk.http import (
@@ -42,7 +40,6 @@ from servicedesk.webhooks.schemas import (
 router = APIRouter(
     prefix="/api/v1/webhooks",
     tags=["webhooks"],
-    responses={401: Unauthorized.openapi_response(), 403: Forbidden.openapi_response()},
 )
 
 Manager = Annotated[Principal, Depends(require_scope(Scope.WEBHOOKS_MANAGE))]
