@@ -15,6 +15,7 @@ from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader
 
 from servicedesk.console.sessions import SignedIn
+from servicedesk.sla.clock import open_targets
 from servicedesk.users.service import Directory
 from servicedesk.validation import storable_text
 
@@ -93,11 +94,7 @@ def sla_badge(sla: dict[str, Any] | None, now: datetime | None = None) -> SlaBad
         return SlaBadge("breached", "SLA breached")
     if sla["paused"]:
         return SlaBadge("paused", "SLA paused")
-    open_dues = [
-        _instant(sla[f"{target}_due_at"])
-        for target, met in (("first_response", "first_responded_at"), ("resolution", "resolved_at"))
-        if sla[f"{target}_due_at"] is not None and sla[met] is None
-    ]
+    open_dues = [datetime.fromisoformat(sla[f"{target}_due_at"]) for target in open_targets(sla)]
     if not open_dues:
         return SlaBadge("met", "SLA met")
     left = min(open_dues) - now
@@ -108,10 +105,6 @@ def sla_badge(sla: dict[str, Any] | None, now: datetime | None = None) -> SlaBad
 
 # A due time closer than this is shown as urgent.
 SOON = timedelta(hours=1)
-
-
-def _instant(text: str) -> datetime:
-    return datetime.fromisoformat(text.replace("Z", "+00:00"))
 
 
 def _span(left: timedelta) -> str:

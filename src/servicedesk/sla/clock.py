@@ -31,6 +31,19 @@ DEFAULT_PAUSE_STATUSES = frozenset(("pending",))
 TIMER_JOB_KIND = "sla.timer"
 
 
+# Where the ticket's `sla` object says a target was met.
+MET_AT_FIELD = {FIRST_RESPONSE: "first_responded_at", RESOLUTION: "resolved_at"}
+
+
+def open_targets(sla: Mapping[str, Any]) -> list[str]:
+    """The targets of a ticket's `sla` object still running: due, and not met."""
+    return [
+        target
+        for target in TARGETS
+        if sla.get(f"{target}_due_at") is not None and sla.get(MET_AT_FIELD[target]) is None
+    ]
+
+
 def timer_key(ticket_id: uuid.UUID | str) -> str:
     """One ordering key per ticket: its timers run in the order of their times."""
     return f"sla:{ticket_id}"
@@ -234,10 +247,10 @@ def advance(
 
 def read(clock: Clock, ticket: Mapping[str, Any], policy: Policy | None, now: datetime) -> Reading:
     """Due times, warnings and breaches of the clock under `policy`, as of `now`."""
-    status = ticket["status"]
     if policy is None:
         return Reading(clock, None, paused=False)
-    reading = Reading(clock, policy, paused=status in policy.pause_statuses)
+    due: dict[str, datetime | None] = {}
+    warn: dict[str, datetime | None] = {}
     breached = []
     for target in TARGETS:
         minutes = policy.minutes(ticket["priority"], target)
@@ -245,15 +258,17 @@ def read(clock: Clock, ticket: Mapping[str, Any], policy: Policy | None, now: da
         if minutes is None:
             continue
         stops = clock.stops_until(met_at) if met_at is not None else clock.all_stops()
-        due = policy.calendar.reach(ticket["created_at"], minutes, stops)
-        reading.due[target] = due
+        due[target] = policy.calendar.reach(ticket["created_at"], minutes, stops)
         if met_at is None:
-            reading.warn[target] = policy.calendar.reach(
+            warn[target] = policy.calendar.reach(
                 ticket["created_at"], minutes * policy.warn_at, stops
             )
-        if due is not None and (due < met_at if met_at is not None else due <= now):
+        if (when := due[target]) is not None and (
+            when < met_at if met_at is not None else when <= now
+        ):
             breached.append(target)
-    return replace(reading, breached=tuple(breached))
+    paused = ticket["status"] in policy.pause_statuses
+    return Reading(clock, policy, paused, due, warn, tuple(breached))
 
 
 def derive(
@@ -265,7 +280,8 @@ def derive(
     if not policies and stored is None:
         return UNCHANGED, None
     policy = choose(policies, ticket)
-    clock = advance(Clock.from_json(stored) if stored else Clock(), ticket, policy, moment)
+    before = Clock.from_json(stored) if stored else Clock()
+    clock = advance(before, ticket, policy, moment)
     reading = read(clock, ticket, policy, moment.at)
     timers = reading.timers()
     clock = replace(clock, schedule=timers)
@@ -277,8 +293,7 @@ def derive(
         "sla_due_at": reading.next_due(),
         "sla_breached": bool(reading.breached),
     }
-    previous = Clock.from_json(stored).schedule if stored else ()
-    if timers == previous:
+    if timers == before.schedule:
         return Derived(fields), reading
     key = timer_key(ticket["id"])
     jobs = tuple(

@@ -21,8 +21,8 @@ from servicedesk.sla.clock import BREACH
 from servicedesk.sla.service import POLICIES
 from servicedesk.tickets.derived import Moment
 from servicedesk.tickets.events import TicketEventType
-from servicedesk.tickets.repository import ATTRIBUTES, TicketRepository
-from servicedesk.tickets.service import TicketService
+from servicedesk.tickets.repository import TicketRepository
+from servicedesk.tickets.service import TicketService, ticket_columns
 
 ACTOR = "sla"
 _EVENT_OF = {BREACH: TicketEventType.SLA_BREACHED, clock.WARNING: TicketEventType.SLA_WARNING}
@@ -46,8 +46,7 @@ class SlaTimerHandler:
             return Done()
         config = self.tickets.configs.current(session, job.tenant_id)
         now = utcnow()
-        columns = {attribute: getattr(ticket, attribute) for attribute, _ in ATTRIBUTES}
-        _, reading = clock.derive(config[POLICIES], columns, Moment(now))
+        _, reading = clock.derive(config[POLICIES], ticket_columns(ticket), Moment(now))
         marker = job.payload["marker"]
         due = dict(reading.clock.schedule).get(marker) if reading is not None else None
         if reading is None or due is None or due > now:

@@ -26,7 +26,7 @@ from servicedesk.db.database import Database
 from servicedesk.errors import NoValidFields, SlaPolicyNotFound, ValidationFailed
 from servicedesk.sla import clock
 from servicedesk.sla.calendar import calendar_of
-from servicedesk.sla.clock import RESOLVED_STATUSES, TARGETS, WARNING, Clock, Policy
+from servicedesk.sla.clock import RESOLVED_STATUSES, WARNING, Clock, Policy, open_targets
 from servicedesk.sla.models import SlaPolicy
 from servicedesk.sla.repository import PolicyRepository, SlaTicketRepository
 from servicedesk.sla.schemas import PolicyCreate, PolicyFields, PolicyUpdate
@@ -206,21 +206,12 @@ def _count(tally: _Tally, row: Mapping[Any, Any], now: datetime) -> None:
         tally.breached += 1
     elif _all_met(sla, row["status"]):
         tally.met += 1
-    elif any(stored.marker(target, WARNING) in stored.fired for target in _open(sla)):
+    elif any(stored.marker(target, WARNING) in stored.fired for target in open_targets(sla)):
         tally.open_at_risk += 1
 
 
-def _open(sla: Mapping[str, Any]) -> list[str]:
-    return [
-        target
-        for target in TARGETS
-        if sla.get(f"{target}_due_at") is not None
-        and sla.get("first_responded_at" if target == "first_response" else "resolved_at") is None
-    ]
-
-
 def _all_met(sla: Mapping[str, Any], status: str) -> bool:
-    return status in RESOLVED_STATUSES and not _open(sla)
+    return status in RESOLVED_STATUSES and not open_targets(sla)
 
 
 def _durations(values: list[float]) -> dict[str, float | None]:

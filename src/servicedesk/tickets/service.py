@@ -190,6 +190,11 @@ def _as_columns(fields: Mapping[str, Any]) -> dict[str, Any]:
 CreateStep = Callable[[TenantConfig, NewTicket], Awaitable[NewTicket]]
 
 
+def ticket_columns(ticket: Ticket) -> dict[str, Any]:
+    """A stored ticket's columns by attribute name (what a deriver is handed)."""
+    return {attribute: getattr(ticket, attribute) for attribute, _ in ATTRIBUTES}
+
+
 def ticket_document(ticket: Ticket) -> dict[str, Any]:
     """The ticket as the API returns it, as JSON-ready data (responses, events)."""
     return document_of_columns(
@@ -310,9 +315,8 @@ class TicketService:
             "updated_at": now,
         }
         rows = PendingRows()
-        final = dict(columns)
-        for follow_up in draft.follow_ups:
-            final.update(_as_columns(follow_up.fields))
+        # The ticket as it will be stored, the follow-ups (triage) applied.
+        final = {**columns, **_as_columns(draft.state())}
         for derive in self.derivers:
             derived = derive(config, final, Moment(now))
             columns.update(derived.fields)
@@ -555,7 +559,7 @@ class TicketService:
         `updated_at` unchanged)."""
         if not self.derivers:
             return
-        columns = {attribute: getattr(ticket, attribute) for attribute, _ in ATTRIBUTES}
+        columns = ticket_columns(ticket)
         for derive in self.derivers:
             derived = derive(config, columns, moment)
             for name, value in derived.fields.items():
