@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import re
 import uuid
 
+import httpx
 import pytest
 from typer.testing import CliRunner
 
@@ -337,3 +339,12 @@ def test_keys_create_replace_revokes_the_previous_keys_of_that_name(
     assert "revoked key_" in second.stdout
     assert nameless.exit_code == 1
     assert "--replace needs --name" in nameless.output
+
+
+async def test_openapi_prints_the_document_the_server_serves(
+    database: Database, client: httpx.AsyncClient
+) -> None:
+    printed = runner.invoke(app, ["openapi"])
+
+    assert printed.exit_code == 0, printed.output
+    assert json.loads(printed.stdout) == (await client.get("/openapi.json")).json()

@@ -52,7 +52,9 @@ DESCRIPTION = """
 IT service desk API: tickets, AI triage, mirroring into your ITSM tool, signed webhooks.
 
 Authenticate every request with the `X-API-Key` header (`itsm_sk_live_…`, made with
-`servicedesk keys create`). Errors: 401 `{"error": "unauthorized", "message": ...}`,
+`servicedesk keys create`), or send the key as `Authorization: Bearer <key>`. A typed
+Python client is generated from this document: `clients/python` in the repository.
+Errors: 401 `{"error": "unauthorized", "message": ...}`,
 403 `{"error": "forbidden", "message": "API key lacks required scope: <scope>"}`,
 404 `{"detail": "Ticket not found"}`, 422 the FastAPI/Pydantic validation body.
 """

@@ -1,4 +1,5 @@
-"""The `servicedesk` command line: serve, worker, db, tenants, keys, provider, triage."""
+"""The `servicedesk` command line: serve, worker, openapi, db, tenants, keys, provider,
+triage."""
 
 from __future__ import annotations
 
@@ -115,6 +116,16 @@ def worker() -> None:
     if settings.auto_migrate:
         migrate.upgrade(settings)
     asyncio.run(_run_worker(settings))
+
+
+@app.command()
+def openapi() -> None:
+    """Print the API's OpenAPI document (what /openapi.json serves), for generating a
+    client without a running server."""
+    from servicedesk.app import create_app
+
+    document = create_app(get_settings()).openapi()
+    typer.echo(json.dumps(document, indent=2, ensure_ascii=False))
 
 
 async def _run_worker(settings: Settings) -> None:

@@ -15,12 +15,16 @@ router = APIRouter(tags=["health"])
 log = get_logger(__name__)
 
 
+class Liveness(BaseModel):
+    status: str = Field(description="`ok`")
+
+
 class Readiness(BaseModel):
     status: str = Field(description="`ready`, `starting` or `unavailable`")
     detail: str | None = None
 
 
-@router.get("/healthz", summary="Liveness")
+@router.get("/healthz", summary="Liveness", response_model=Liveness)
 async def healthz() -> dict[str, str]:
     return {"status": "ok"}
 
@@ -28,6 +32,7 @@ async def healthz() -> dict[str, str]:
 @router.get(
     "/readyz",
     summary="Readiness: the database is reachable and the triage model loaded",
+    response_model=Readiness,
     responses={
         503: {
             "model": Readiness,

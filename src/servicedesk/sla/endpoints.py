@@ -4,7 +4,7 @@ report, /api/v1/reports/sla (`tickets:read`)."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Response
 
@@ -25,8 +25,15 @@ from servicedesk.http import (
     require_json_body,
 )
 from servicedesk.sla import service
-from servicedesk.sla.schemas import PolicyCreate, PolicyList, PolicyOut, PolicyUpdate, SlaReport
-from servicedesk.tickets.filters import parse_instant
+from servicedesk.sla.schemas import (
+    PolicyCreate,
+    PolicyList,
+    PolicyOut,
+    PolicyUpdate,
+    SlaReport,
+    SlaReportGroupBy,
+)
+from servicedesk.tickets.filters import InstantText, parse_instant
 
 router = APIRouter(prefix="/api/v1/sla/policies", tags=["sla"])
 reports_router = APIRouter(prefix="/api/v1/reports", tags=["reports"])
@@ -102,19 +109,19 @@ async def sla_report(
     database: DatabaseDep,
     principal: TicketReader,
     start: Annotated[
-        str | None,
+        InstantText | None,
         Query(
             alias="from", description="ISO 8601; tickets created at or after (default: 30 days ago)"
         ),
     ] = None,
     end: Annotated[
-        str | None,
+        InstantText | None,
         Query(
             alias="to",
             description="ISO 8601; tickets created before (a bare date: through that day)",
         ),
     ] = None,
-    group_by: Annotated[Literal["policy", "priority", "group"], Query()] = "policy",
+    group_by: Annotated[SlaReportGroupBy, Query()] = SlaReportGroupBy.POLICY,
 ) -> Any:
     """Requires `tickets:read`. Tickets created in the window that carry an SLA, grouped:
     `met` every target in time (resolved), `breached` one or more, `open_at_risk` (not

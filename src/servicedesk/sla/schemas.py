@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 import zoneinfo
 from datetime import date, datetime
+from enum import StrEnum
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -17,12 +18,33 @@ from pydantic import (
 )
 
 from servicedesk.sla.calendar import WEEKDAYS, minute_of
-from servicedesk.tickets.schemas import TicketPriority
+from servicedesk.tickets.schemas import TicketPriority, TicketStatus
 from servicedesk.validation import Category, Storable, storable_json
 
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 # A policy may pause in these; resolved, ai_resolved and closed stop the clock anyway.
-PauseStatus = Literal["open", "pending", "pending_agent"]
+PAUSABLE = frozenset({TicketStatus.OPEN, TicketStatus.PENDING, TicketStatus.PENDING_AGENT})
+
+
+def _pausable(statuses: list[TicketStatus]) -> list[TicketStatus]:
+    stopping = [status.value for status in statuses if status not in PAUSABLE]
+    if stopping:
+        raise ValueError(
+            f"{', '.join(stopping)} stop the clock already; pause in open, pending or pending_agent"
+        )
+    return statuses
+
+
+# TicketStatus, not an enum of its own: clients compare it with a ticket's status.
+PauseStatuses = Annotated[list[TicketStatus], AfterValidator(_pausable)]
+
+
+class SlaReportGroupBy(StrEnum):
+    POLICY = "policy"
+    PRIORITY = "priority"
+    GROUP = "group"
+
+
 Name = Annotated[str, Field(min_length=1, max_length=100), Storable]
 # A year of minutes: a target further off is no service level.
 TargetMinutes = Annotated[int, Field(ge=1, le=525_600)]
@@ -125,8 +147,8 @@ class Conditions(BaseModel):
 Calendar = Literal["24x7"] | CalendarIn
 
 
-def _default_pause() -> list[PauseStatus]:
-    return ["pending"]
+def _default_pause() -> list[TicketStatus]:
+    return [TicketStatus.PENDING]
 
 
 class PolicyFields(BaseModel):
@@ -137,8 +159,9 @@ class PolicyFields(BaseModel):
     conditions: Conditions = Field(default_factory=Conditions)
     calendar: Calendar = Field(default="24x7", description='"24x7" or working hours')
     targets: dict[TicketPriority, Target] = Field(description="Targets per priority")
-    pause_statuses: list[PauseStatus] = Field(
-        default_factory=_default_pause, description="The clock stands in these"
+    pause_statuses: PauseStatuses = Field(
+        default_factory=_default_pause,
+        description="The clock stands in these: open, pending or pending_agent",
     )
     warn_at: float = Field(
         default=0.75, gt=0, lt=1, description="ticket.sla_warning at this share of a target"
@@ -166,7 +189,7 @@ class PolicyUpdate(BaseModel):
     conditions: Conditions | None = None
     calendar: Calendar | None = None
     targets: dict[TicketPriority, Target] | None = None
-    pause_statuses: list[PauseStatus] | None = None
+    pause_statuses: PauseStatuses | None = None
     warn_at: float | None = Field(default=None, gt=0, lt=1)
 
     @model_validator(mode="after")
@@ -211,5 +234,5 @@ class SlaReport(BaseModel):
 
     start: datetime = Field(alias="from")
     end: datetime = Field(alias="to")
-    group_by: Literal["policy", "priority", "group"]
+    group_by: SlaReportGroupBy
     groups: list[ReportGroup]

@@ -4,7 +4,7 @@ the request, makes one call of `TicketService`, and renders its answer."""
 from __future__ import annotations
 
 import uuid
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Header, Query, Request, Response
 
@@ -36,6 +36,7 @@ from servicedesk.tickets.schemas import (
     NoteOut,
     TicketCreate,
     TicketList,
+    TicketOrder,
     TicketOut,
     TicketUpdate,
 )
@@ -168,13 +169,13 @@ async def list_tickets(
         ),
     ] = None,
     order: Annotated[
-        Literal["newest", "oldest", "updated", "sla_due"],
+        TicketOrder,
         Query(
             description="newest (created_at, the default; the only order `cursor` pages), "
             "oldest, updated (last changed first), sla_due (the nearest SLA due time first, "
             "tickets without one last)"
         ),
-    ] = "newest",
+    ] = TicketOrder.NEWEST,
 ) -> Any:
     """Requires `tickets:read`. Newest first (created_at, then id). Custom fields filter
     as `cf=name:value` or `cf.<name>=value` (repeatable; a multi_select matches tickets

@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Annotated
 
 from fastapi import Query, Request
+from pydantic import WithJsonSchema
 
 from servicedesk.errors import ValidationFailed
 from servicedesk.tickets.repository import UNASSIGNED, TicketFilters, search_words
@@ -18,6 +19,15 @@ from servicedesk.validation import Category, check_email, storable_text
 CF_PREFIX = "cf."
 SEARCH_MAX = 200
 
+
+# Read by parse_instant, so that a bare date can mean its whole day; documented as a
+# date-time or a date, so that generated clients take either.
+InstantText = Annotated[
+    str,
+    WithJsonSchema(
+        {"anyOf": [{"type": "string", "format": "date-time"}, {"type": "string", "format": "date"}]}
+    ),
+]
 
 _DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 # A "+" in an unencoded query string arrives as a space: "…T10:00:00 02:00".
@@ -44,11 +54,11 @@ def _query_error(name: str, message: str, raw: str) -> ValidationFailed:
 async def ticket_filters(
     status: Annotated[TicketStatus | None, Query(description="Any of the six statuses")] = None,
     start_date: Annotated[
-        str | None,
+        InstantText | None,
         Query(description="ISO 8601; tickets with created_at >= this (naive means UTC)"),
     ] = None,
     end_date: Annotated[
-        str | None,
+        InstantText | None,
         Query(description="ISO 8601; tickets with created_at <= this (a bare date: that day)"),
     ] = None,
     priority: Annotated[
@@ -59,7 +69,7 @@ async def ticket_filters(
         str | None, Query(max_length=320, description="Tickets of this requester")
     ] = None,
     updated_since: Annotated[
-        str | None,
+        InstantText | None,
         Query(
             description="ISO 8601; tickets with updated_at >= this: what changed since your "
             "last sync (page with `cursor`)"
@@ -75,7 +85,7 @@ async def ticket_filters(
         Query(description="true: tickets that missed an SLA target; false: with an SLA, none"),
     ] = None,
     sla_due_before: Annotated[
-        str | None,
+        InstantText | None,
         Query(description="ISO 8601; tickets with an SLA target due (not yet met) before this"),
     ] = None,
     search: Annotated[

@@ -45,6 +45,15 @@ class SlaTarget(StrEnum):
     RESOLUTION = "resolution"
 
 
+class TicketOrder(StrEnum):
+    """How a list of tickets is sorted; only `newest` pages with a cursor."""
+
+    NEWEST = "newest"
+    OLDEST = "oldest"
+    UPDATED = "updated"
+    SLA_DUE = "sla_due"
+
+
 SUBJECT_MAX = 255
 DESCRIPTION_MAX = 65_536
 SUGGESTED_RESPONSE_MAX = 65_536
