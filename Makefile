@@ -3,19 +3,32 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# openapi-python-client in a venv of its own: it caps typer below the service's pin.
+GENERATOR := $(VENV)/generator
+GENERATOR_STAMP := $(GENERATOR)/.installed
+GENERATOR_LOCK := clients/python/generator/requirements.lock
 HOST ?= 127.0.0.1
 PORT ?= 8000
 PIP := $(BIN)/python -m pip --disable-pip-version-check --quiet
 
-.PHONY: install run test lint format lock clean
+.PHONY: install run test lint format lock client clean
 
-$(STAMP): pyproject.toml requirements.lock
+$(STAMP): pyproject.toml requirements.lock clients/python/pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(PIP) install -r requirements.lock
-	$(PIP) install --no-deps -e .
+	$(PIP) install --no-deps -e . -e clients/python
 	@touch $@
 
-install: $(STAMP)
+$(GENERATOR_STAMP): $(GENERATOR_LOCK) | $(STAMP)
+	@test -x $(GENERATOR)/bin/python || $(PYTHON) -m venv $(GENERATOR)
+	$(GENERATOR)/bin/python -m pip --disable-pip-version-check --quiet install -r $(GENERATOR_LOCK)
+	@touch $@
+
+install: $(STAMP) $(GENERATOR_STAMP)
+
+# Regenerate clients/python from the OpenAPI document (a test fails while it is stale).
+client: install
+	$(BIN)/python clients/python/generate.py
 
 run: install
 	@SERVICEDESK_LOG_FORMAT=console $(BIN)/servicedesk db upgrade > /dev/null
@@ -39,22 +52,24 @@ run: install
 		exec $(BIN)/servicedesk serve --host $(HOST) --port $(PORT)
 
 lint: install
-	$(BIN)/ruff check src tests bench
-	$(BIN)/ruff format --check src tests bench
+	$(BIN)/ruff check src tests bench clients/python
+	$(BIN)/ruff format --check src tests bench clients/python
 	$(BIN)/mypy
 
 test: lint
 	$(BIN)/pytest -n 3 --maxschedchunk 1
 
 format: install
-	$(BIN)/ruff check --fix src tests bench
-	$(BIN)/ruff format src tests bench
+	$(BIN)/ruff check --fix src tests bench clients/python
+	$(BIN)/ruff format src tests bench clients/python
 
 # Re-pin every dependency after editing pyproject.toml.
 lock:
 	$(PYTHON) -m venv .lock-venv && .lock-venv/bin/pip install --quiet uv
 	.lock-venv/bin/uv pip compile pyproject.toml --extra dev --universal \
 		--python-version 3.11 --quiet -o requirements.lock
+	.lock-venv/bin/uv pip compile clients/python/generator/requirements.in --universal \
+		--python-version 3.11 --quiet -o $(GENERATOR_LOCK)
 	rm -rf .lock-venv
 
 clean:

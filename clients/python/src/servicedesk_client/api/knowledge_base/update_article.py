@@ -1,0 +1,242 @@
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+from uuid import UUID
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.article_out import ArticleOut
+from ...models.article_update import ArticleUpdate
+from ...models.auth_error_body import AuthErrorBody
+from ...models.detail_body import DetailBody
+from ...models.no_valid_fields_body import NoValidFieldsBody
+from ...models.validation_error_body import ValidationErrorBody
+from ...types import Response
+
+
+def _get_kwargs(
+    article_id: UUID,
+    *,
+    body: ArticleUpdate,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+
+    _kwargs: dict[str, Any] = {
+        "method": "patch",
+        "url": "/api/v1/kb/articles/{article_id}".format(
+            article_id=quote(str(article_id), safe=""),
+        ),
+    }
+
+    _kwargs["json"] = body.to_dict()
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> ArticleOut | AuthErrorBody | DetailBody | NoValidFieldsBody | ValidationErrorBody | None:
+    if response.status_code == 200:
+        response_200 = ArticleOut.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = NoValidFieldsBody.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = AuthErrorBody.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = AuthErrorBody.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = DetailBody.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 413:
+        response_413 = DetailBody.from_dict(response.json())
+
+        return response_413
+
+    if response.status_code == 415:
+        response_415 = DetailBody.from_dict(response.json())
+
+        return response_415
+
+    if response.status_code == 422:
+        response_422 = ValidationErrorBody.from_dict(response.json())
+
+        return response_422
+
+    if response.status_code == 429:
+        response_429 = DetailBody.from_dict(response.json())
+
+        return response_429
+
+    if response.status_code == 503:
+        response_503 = DetailBody.from_dict(response.json())
+
+        return response_503
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[ArticleOut | AuthErrorBody | DetailBody | NoValidFieldsBody | ValidationErrorBody]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    article_id: UUID,
+    *,
+    client: AuthenticatedClient,
+    body: ArticleUpdate,
+) -> Response[ArticleOut | AuthErrorBody | DetailBody | NoValidFieldsBody | ValidationErrorBody]:
+    """Update Article
+
+     Requires `kb:write`. Omitted fields stay; a body with none of the fields is 400.
+
+    Args:
+        article_id (UUID):
+        body (ArticleUpdate): PATCH: omitted fields stay; `category: null` clears it; title, body
+            and tags
+            cannot be null (422), as on create.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ArticleOut | AuthErrorBody | DetailBody | NoValidFieldsBody | ValidationErrorBody]
+    """
+
+    kwargs = _get_kwargs(
+        article_id=article_id,
+        body=body,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    article_id: UUID,
+    *,
+    client: AuthenticatedClient,
+    body: ArticleUpdate,
+) -> ArticleOut | AuthErrorBody | DetailBody | NoValidFieldsBody | ValidationErrorBody | None:
+    """Update Article
+
+     Requires `kb:write`. Omitted fields stay; a body with none of the fields is 400.
+
+    Args:
+        article_id (UUID):
+        body (ArticleUpdate): PATCH: omitted fields stay; `category: null` clears it; title, body
+            and tags
+            cannot be null (422), as on create.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ArticleOut | AuthErrorBody | DetailBody | NoValidFieldsBody | ValidationErrorBody
+    """
+
+    return sync_detailed(
+        article_id=article_id,
+        client=client,
+        body=body,
+    ).parsed
+
+
+async def asyncio_detailed(
+    article_id: UUID,
+    *,
+    client: AuthenticatedClient,
+    body: ArticleUpdate,
+) -> Response[ArticleOut | AuthErrorBody | DetailBody | NoValidFieldsBody | ValidationErrorBody]:
+    """Update Article
+
+     Requires `kb:write`. Omitted fields stay; a body with none of the fields is 400.
+
+    Args:
+        article_id (UUID):
+        body (ArticleUpdate): PATCH: omitted fields stay; `category: null` clears it; title, body
+            and tags
+            cannot be null (422), as on create.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ArticleOut | AuthErrorBody | DetailBody | NoValidFieldsBody | ValidationErrorBody]
+    """
+
+    kwargs = _get_kwargs(
+        article_id=article_id,
+        body=body,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    article_id: UUID,
+    *,
+    client: AuthenticatedClient,
+    body: ArticleUpdate,
+) -> ArticleOut | AuthErrorBody | DetailBody | NoValidFieldsBody | ValidationErrorBody | None:
+    """Update Article
+
+     Requires `kb:write`. Omitted fields stay; a body with none of the fields is 400.
+
+    Args:
+        article_id (UUID):
+        body (ArticleUpdate): PATCH: omitted fields stay; `category: null` clears it; title, body
+            and tags
+            cannot be null (422), as on create.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ArticleOut | AuthErrorBody | DetailBody | NoValidFieldsBody | ValidationErrorBody
+    """
+
+    return (
+        await asyncio_detailed(
+            article_id=article_id,
+            client=client,
+            body=body,
+        )
+    ).parsed

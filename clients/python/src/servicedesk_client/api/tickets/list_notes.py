@@ -1,0 +1,233 @@
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+from uuid import UUID
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.auth_error_body import AuthErrorBody
+from ...models.detail_body import DetailBody
+from ...models.note_list import NoteList
+from ...models.validation_error_body import ValidationErrorBody
+from ...types import UNSET, Response, Unset
+
+
+def _get_kwargs(
+    ticket_id: UUID,
+    *,
+    limit: int | Unset = 20,
+    offset: int | Unset = 0,
+) -> dict[str, Any]:
+
+    params: dict[str, Any] = {}
+
+    params["limit"] = limit
+
+    params["offset"] = offset
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
+
+    _kwargs: dict[str, Any] = {
+        "method": "get",
+        "url": "/api/v1/tickets/{ticket_id}/notes".format(
+            ticket_id=quote(str(ticket_id), safe=""),
+        ),
+        "params": params,
+    }
+
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> AuthErrorBody | DetailBody | NoteList | ValidationErrorBody | None:
+    if response.status_code == 200:
+        response_200 = NoteList.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 401:
+        response_401 = AuthErrorBody.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = AuthErrorBody.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = DetailBody.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 422:
+        response_422 = ValidationErrorBody.from_dict(response.json())
+
+        return response_422
+
+    if response.status_code == 429:
+        response_429 = DetailBody.from_dict(response.json())
+
+        return response_429
+
+    if response.status_code == 503:
+        response_503 = DetailBody.from_dict(response.json())
+
+        return response_503
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[AuthErrorBody | DetailBody | NoteList | ValidationErrorBody]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    ticket_id: UUID,
+    *,
+    client: AuthenticatedClient,
+    limit: int | Unset = 20,
+    offset: int | Unset = 0,
+) -> Response[AuthErrorBody | DetailBody | NoteList | ValidationErrorBody]:
+    """List Notes
+
+     Requires `tickets:read`. Oldest first.
+
+    Args:
+        ticket_id (UUID):
+        limit (int | Unset):  Default: 20.
+        offset (int | Unset):  Default: 0.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[AuthErrorBody | DetailBody | NoteList | ValidationErrorBody]
+    """
+
+    kwargs = _get_kwargs(
+        ticket_id=ticket_id,
+        limit=limit,
+        offset=offset,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    ticket_id: UUID,
+    *,
+    client: AuthenticatedClient,
+    limit: int | Unset = 20,
+    offset: int | Unset = 0,
+) -> AuthErrorBody | DetailBody | NoteList | ValidationErrorBody | None:
+    """List Notes
+
+     Requires `tickets:read`. Oldest first.
+
+    Args:
+        ticket_id (UUID):
+        limit (int | Unset):  Default: 20.
+        offset (int | Unset):  Default: 0.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        AuthErrorBody | DetailBody | NoteList | ValidationErrorBody
+    """
+
+    return sync_detailed(
+        ticket_id=ticket_id,
+        client=client,
+        limit=limit,
+        offset=offset,
+    ).parsed
+
+
+async def asyncio_detailed(
+    ticket_id: UUID,
+    *,
+    client: AuthenticatedClient,
+    limit: int | Unset = 20,
+    offset: int | Unset = 0,
+) -> Response[AuthErrorBody | DetailBody | NoteList | ValidationErrorBody]:
+    """List Notes
+
+     Requires `tickets:read`. Oldest first.
+
+    Args:
+        ticket_id (UUID):
+        limit (int | Unset):  Default: 20.
+        offset (int | Unset):  Default: 0.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[AuthErrorBody | DetailBody | NoteList | ValidationErrorBody]
+    """
+
+    kwargs = _get_kwargs(
+        ticket_id=ticket_id,
+        limit=limit,
+        offset=offset,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    ticket_id: UUID,
+    *,
+    client: AuthenticatedClient,
+    limit: int | Unset = 20,
+    offset: int | Unset = 0,
+) -> AuthErrorBody | DetailBody | NoteList | ValidationErrorBody | None:
+    """List Notes
+
+     Requires `tickets:read`. Oldest first.
+
+    Args:
+        ticket_id (UUID):
+        limit (int | Unset):  Default: 20.
+        offset (int | Unset):  Default: 0.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        AuthErrorBody | DetailBody | NoteList | ValidationErrorBody
+    """
+
+    return (
+        await asyncio_detailed(
+            ticket_id=ticket_id,
+            client=client,
+            limit=limit,
+            offset=offset,
+        )
+    ).parsed

@@ -1,0 +1,219 @@
+from http import HTTPStatus
+from typing import Any
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.auth_error_body import AuthErrorBody
+from ...models.detail_body import DetailBody
+from ...models.validation_error_body import ValidationErrorBody
+from ...models.webhook_create import WebhookCreate
+from ...models.webhook_with_secret import WebhookWithSecret
+from ...types import Response
+
+
+def _get_kwargs(
+    *,
+    body: WebhookCreate,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+
+    _kwargs: dict[str, Any] = {
+        "method": "post",
+        "url": "/api/v1/webhooks",
+    }
+
+    _kwargs["json"] = body.to_dict()
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> AuthErrorBody | DetailBody | ValidationErrorBody | WebhookWithSecret | None:
+    if response.status_code == 201:
+        response_201 = WebhookWithSecret.from_dict(response.json())
+
+        return response_201
+
+    if response.status_code == 400:
+        response_400 = DetailBody.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = AuthErrorBody.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = AuthErrorBody.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 413:
+        response_413 = DetailBody.from_dict(response.json())
+
+        return response_413
+
+    if response.status_code == 415:
+        response_415 = DetailBody.from_dict(response.json())
+
+        return response_415
+
+    if response.status_code == 422:
+        response_422 = ValidationErrorBody.from_dict(response.json())
+
+        return response_422
+
+    if response.status_code == 429:
+        response_429 = DetailBody.from_dict(response.json())
+
+        return response_429
+
+    if response.status_code == 503:
+        response_503 = DetailBody.from_dict(response.json())
+
+        return response_503
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[AuthErrorBody | DetailBody | ValidationErrorBody | WebhookWithSecret]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    *,
+    client: AuthenticatedClient,
+    body: WebhookCreate,
+) -> Response[AuthErrorBody | DetailBody | ValidationErrorBody | WebhookWithSecret]:
+    """Register a webhook
+
+     The secret is generated here and shown only in this response. `url` must be
+    https:// and resolve to public addresses only.
+
+    Args:
+        body (WebhookCreate): Only `url` and `events` are read; anything else, `secret` included,
+            is ignored.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[AuthErrorBody | DetailBody | ValidationErrorBody | WebhookWithSecret]
+    """
+
+    kwargs = _get_kwargs(
+        body=body,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    *,
+    client: AuthenticatedClient,
+    body: WebhookCreate,
+) -> AuthErrorBody | DetailBody | ValidationErrorBody | WebhookWithSecret | None:
+    """Register a webhook
+
+     The secret is generated here and shown only in this response. `url` must be
+    https:// and resolve to public addresses only.
+
+    Args:
+        body (WebhookCreate): Only `url` and `events` are read; anything else, `secret` included,
+            is ignored.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        AuthErrorBody | DetailBody | ValidationErrorBody | WebhookWithSecret
+    """
+
+    return sync_detailed(
+        client=client,
+        body=body,
+    ).parsed
+
+
+async def asyncio_detailed(
+    *,
+    client: AuthenticatedClient,
+    body: WebhookCreate,
+) -> Response[AuthErrorBody | DetailBody | ValidationErrorBody | WebhookWithSecret]:
+    """Register a webhook
+
+     The secret is generated here and shown only in this response. `url` must be
+    https:// and resolve to public addresses only.
+
+    Args:
+        body (WebhookCreate): Only `url` and `events` are read; anything else, `secret` included,
+            is ignored.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[AuthErrorBody | DetailBody | ValidationErrorBody | WebhookWithSecret]
+    """
+
+    kwargs = _get_kwargs(
+        body=body,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    *,
+    client: AuthenticatedClient,
+    body: WebhookCreate,
+) -> AuthErrorBody | DetailBody | ValidationErrorBody | WebhookWithSecret | None:
+    """Register a webhook
+
+     The secret is generated here and shown only in this response. `url` must be
+    https:// and resolve to public addresses only.
+
+    Args:
+        body (WebhookCreate): Only `url` and `events` are read; anything else, `secret` included,
+            is ignored.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        AuthErrorBody | DetailBody | ValidationErrorBody | WebhookWithSecret
+    """
+
+    return (
+        await asyncio_detailed(
+            client=client,
+            body=body,
+        )
+    ).parsed

@@ -1,0 +1,232 @@
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.auth_error_body import AuthErrorBody
+from ...models.detail_body import DetailBody
+from ...models.validation_error_body import ValidationErrorBody
+from ...models.webhook_out import WebhookOut
+from ...models.webhook_update import WebhookUpdate
+from ...types import Response
+
+
+def _get_kwargs(
+    webhook_id: str,
+    *,
+    body: WebhookUpdate,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+
+    _kwargs: dict[str, Any] = {
+        "method": "patch",
+        "url": "/api/v1/webhooks/{webhook_id}".format(
+            webhook_id=quote(str(webhook_id), safe=""),
+        ),
+    }
+
+    _kwargs["json"] = body.to_dict()
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> AuthErrorBody | DetailBody | ValidationErrorBody | WebhookOut | None:
+    if response.status_code == 200:
+        response_200 = WebhookOut.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = DetailBody.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = AuthErrorBody.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = AuthErrorBody.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = DetailBody.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 413:
+        response_413 = DetailBody.from_dict(response.json())
+
+        return response_413
+
+    if response.status_code == 415:
+        response_415 = DetailBody.from_dict(response.json())
+
+        return response_415
+
+    if response.status_code == 422:
+        response_422 = ValidationErrorBody.from_dict(response.json())
+
+        return response_422
+
+    if response.status_code == 429:
+        response_429 = DetailBody.from_dict(response.json())
+
+        return response_429
+
+    if response.status_code == 503:
+        response_503 = DetailBody.from_dict(response.json())
+
+        return response_503
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[AuthErrorBody | DetailBody | ValidationErrorBody | WebhookOut]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    webhook_id: str,
+    *,
+    client: AuthenticatedClient,
+    body: WebhookUpdate,
+) -> Response[AuthErrorBody | DetailBody | ValidationErrorBody | WebhookOut]:
+    """Update a webhook
+
+     `url`, `events` and `is_active`; setting `is_active: true` clears `disabled_reason`.
+
+    Args:
+        webhook_id (str):
+        body (WebhookUpdate):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[AuthErrorBody | DetailBody | ValidationErrorBody | WebhookOut]
+    """
+
+    kwargs = _get_kwargs(
+        webhook_id=webhook_id,
+        body=body,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    webhook_id: str,
+    *,
+    client: AuthenticatedClient,
+    body: WebhookUpdate,
+) -> AuthErrorBody | DetailBody | ValidationErrorBody | WebhookOut | None:
+    """Update a webhook
+
+     `url`, `events` and `is_active`; setting `is_active: true` clears `disabled_reason`.
+
+    Args:
+        webhook_id (str):
+        body (WebhookUpdate):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        AuthErrorBody | DetailBody | ValidationErrorBody | WebhookOut
+    """
+
+    return sync_detailed(
+        webhook_id=webhook_id,
+        client=client,
+        body=body,
+    ).parsed
+
+
+async def asyncio_detailed(
+    webhook_id: str,
+    *,
+    client: AuthenticatedClient,
+    body: WebhookUpdate,
+) -> Response[AuthErrorBody | DetailBody | ValidationErrorBody | WebhookOut]:
+    """Update a webhook
+
+     `url`, `events` and `is_active`; setting `is_active: true` clears `disabled_reason`.
+
+    Args:
+        webhook_id (str):
+        body (WebhookUpdate):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[AuthErrorBody | DetailBody | ValidationErrorBody | WebhookOut]
+    """
+
+    kwargs = _get_kwargs(
+        webhook_id=webhook_id,
+        body=body,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    webhook_id: str,
+    *,
+    client: AuthenticatedClient,
+    body: WebhookUpdate,
+) -> AuthErrorBody | DetailBody | ValidationErrorBody | WebhookOut | None:
+    """Update a webhook
+
+     `url`, `events` and `is_active`; setting `is_active: true` clears `disabled_reason`.
+
+    Args:
+        webhook_id (str):
+        body (WebhookUpdate):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        AuthErrorBody | DetailBody | ValidationErrorBody | WebhookOut
+    """
+
+    return (
+        await asyncio_detailed(
+            webhook_id=webhook_id,
+            client=client,
+            body=body,
+        )
+    ).parsed
