@@ -36,7 +36,7 @@ run: install
 	@KEY=$$($(BIN)/servicedesk keys create --tenant demo --name "make run" --replace \
 		--scope tickets:read --scope tickets:write --scope kb:read --scope kb:write \
 		--scope config:read --scope config:write --scope users:read --scope users:write \
-		--scope webhooks:manage | tail -n 1) && \
+		--scope webhooks:manage --scope email:ingest | tail -n 1) && \
 	echo "" && \
 	echo "servicedesk on http://$(HOST):$(PORT)  (docs: http://$(HOST):$(PORT)/docs)" && \
 	echo "demo API key: $$KEY" && \

@@ -123,6 +123,10 @@ OPERATION_IDS = {
     ("DELETE", "/api/v1/configuration/provider"): "delete_provider",
     ("POST", "/api/v1/configuration/provider/inbound-secret"): "rotate_inbound_secret",
     ("POST", "/api/v1/integrations/{provider}/events/{token}"): "provider_event",
+    ("GET", "/api/v1/configuration/email"): "get_email_config",
+    ("PUT", "/api/v1/configuration/email"): "put_email_config",
+    ("DELETE", "/api/v1/configuration/email"): "delete_email_config",
+    ("POST", "/api/v1/inbound/email"): "take_email",
     ("GET", "/api/v1/users"): "list_users",
     ("GET", "/api/v1/users/{user_id}"): "get_user",
     ("POST", "/api/v1/groups"): "create_group",
@@ -166,6 +170,7 @@ NAMED_ENUMS = {
     "WebhookEvent",
     "TicketOrder",
     "SlaReportGroupBy",
+    "ImapSecurity",
 }
 
 

@@ -75,6 +75,14 @@ REQUESTS: dict[tuple[str, str], tuple[Any, dict[str, str]]] = {
     ("PATCH", "/api/v1/sla/policies/{policy_id}"): ({"name": "Renamed policy"}, {}),
     ("DELETE", "/api/v1/sla/policies/{policy_id}"): (None, {}),
     ("GET", "/api/v1/reports/sla"): (None, {"group_by": "policy"}),
+    ("GET", "/api/v1/configuration/email"): (None, {}),
+    ("PUT", "/api/v1/configuration/email"): ({"addresses": ["help@globex.example"]}, {}),
+    ("DELETE", "/api/v1/configuration/email"): (None, {}),
+    # Bytes: sent as a raw message (message/rfc822).
+    ("POST", "/api/v1/inbound/email"): (
+        b"From: ana@customer.example\r\nSubject: Printer\r\n\r\nJammed.\r\n",
+        {},
+    ),
 }
 # Authenticated otherwise (the provider's bearer secret) or not at all.
 OUTSIDE_THE_KEY = {
@@ -193,6 +201,7 @@ async def world(
     )
     user_id = await make_user(tenant="acme")
     group = await made("POST", "/api/v1/groups", {"name": "Desk", "member_ids": [str(user_id)]})
+    await made("PUT", "/api/v1/configuration/email", {"addresses": ["help@acme.example"]})
     policy = await made(
         "POST",
         "/api/v1/sla/policies",
@@ -216,6 +225,14 @@ async def call(
     client: httpx.AsyncClient, endpoint: Endpoint, world: World, key: str
 ) -> httpx.Response:
     body, query = REQUESTS[(endpoint.method, endpoint.path)]
+    if isinstance(body, bytes):
+        return await client.request(
+            endpoint.method,
+            world.path(endpoint.path),
+            content=body,
+            params=query,
+            headers={"X-API-Key": key, "Content-Type": "message/rfc822"},
+        )
     return await client.request(
         endpoint.method,
         world.path(endpoint.path),
@@ -253,6 +270,7 @@ async def snapshot(client: httpx.AsyncClient, headers: dict[str, str], world: Wo
         "/api/v1/kb/articles",
         "/api/v1/configuration/triage",
         "/api/v1/configuration/provider",
+        "/api/v1/configuration/email",
         "/api/v1/sla/policies",
         "/api/v1/reports/sla?from=2020-01-01&to=2100-01-01",
     ]

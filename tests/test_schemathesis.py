@@ -16,6 +16,7 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 from schemathesis import Case
 from schemathesis.schemas import APIOperation
 from schemathesis.specs.openapi.checks import positive_data_acceptance
@@ -27,6 +28,26 @@ from tests import live_server
 pytestmark = pytest.mark.e2e
 
 EXAMPLES_PER_OPERATION = 60
+
+# Raw mail for POST /api/v1/inbound/email: arbitrary bytes, and headers around arbitrary
+# text (the parser's own fuzzing is in tests/email/).
+_HEADER_TEXT = st.text(max_size=60).map(lambda text: text.replace("\r", " ").replace("\n", " "))
+schemathesis.openapi.media_type(
+    "message/rfc822",
+    st.one_of(
+        st.binary(max_size=2000),
+        st.builds(
+            lambda sender, subject, body: (
+                f"From: {sender}\r\nSubject: {subject}\r\n\r\n{body}".encode(
+                    "utf-8", errors="surrogateescape"
+                )
+            ),
+            st.sampled_from(["ana@customer.example", "x", "", "<a@b>", "MAILER-DAEMON@x.example"]),
+            _HEADER_TEXT,
+            st.text(max_size=500),
+        ),
+    ),
+)
 
 
 @dataclass
@@ -55,6 +76,7 @@ def live_api(settings: Settings, database: Database) -> Iterator[LiveApi]:
             "kb:read",
             "kb:write",
             "webhooks:manage",
+            "email:ingest",
         ),
         "read": live_server.create_key(env, "fuzz", "tickets:read"),
         "write": live_server.create_key(env, "fuzz", "tickets:write"),

@@ -26,6 +26,8 @@ from servicedesk.console.render import HERE as CONSOLE_DIR
 from servicedesk.console.sessions import SignInThrottle
 from servicedesk.custom_fields.endpoints import router as custom_fields_router
 from servicedesk.db.database import Database
+from servicedesk.email.endpoints import inbound_router as email_inbound_router
+from servicedesk.email.endpoints import router as email_config_router
 from servicedesk.errors import install_error_handlers
 from servicedesk.events.history import router as history_router
 from servicedesk.health.endpoints import router as health_router
@@ -124,6 +126,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(triage_config_router, responses=KEYED_ERRORS)
     app.include_router(provider_config_router, responses=KEYED_ERRORS)
     app.include_router(provider_inbound_router)
+    app.include_router(email_config_router, responses=KEYED_ERRORS)
+    app.include_router(email_inbound_router, responses=KEYED_ERRORS)
     app.include_router(users_router, responses=KEYED_ERRORS)
     app.include_router(groups_router, responses=KEYED_ERRORS)
     app.include_router(sla_policies_router, responses=KEYED_ERRORS)

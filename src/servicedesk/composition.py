@@ -16,6 +16,10 @@ import httpx
 from servicedesk.config import Settings
 from servicedesk.custom_fields.service import DEFINITIONS
 from servicedesk.db.database import Database
+from servicedesk.email.imap import ImapPollHandler
+from servicedesk.email.outbound import JOB_KIND as EMAIL_JOB_KIND
+from servicedesk.email.outbound import EmailSendHandler, MailQueue
+from servicedesk.email.service import EMAIL, POLL_JOB_KIND
 from servicedesk.events.service import record_ticket_events
 from servicedesk.http import tls_context
 from servicedesk.jobs.worker import JobHandler, Worker
@@ -38,14 +42,18 @@ from servicedesk.webhooks.delivery import new_http_client as new_webhook_client
 from servicedesk.webhooks.dispatch import ACTIVE_WEBHOOKS, deliver_ticket_events
 from servicedesk.webhooks.repository import DELIVERY_JOB_KIND
 
-# Every change's events reach these, in this order, inside the change's transaction:
-# the history rows first (webhook deliveries refer to them).
-TICKET_SUBSCRIBERS: tuple[Subscriber, ...] = (
-    record_ticket_events,  # events: the append-only rows history shows and webhooks send
-    deliver_ticket_events,  # webhooks: a delivery per subscribed endpoint and event
-    providers.mirror_changes,  # providers: the mirror's update, note or re-create
-    learn_from_overrides,  # triage: agents' overrides become training examples
-)
+
+def ticket_subscribers(settings: Settings) -> tuple[Subscriber, ...]:
+    """Every change's events reach these, in this order, inside the change's
+    transaction: the history rows first (webhook deliveries refer to them)."""
+    return (
+        record_ticket_events,  # events: the append-only rows history shows and webhooks send
+        deliver_ticket_events,  # webhooks: a delivery per subscribed endpoint and event
+        providers.mirror_changes,  # providers: the mirror's update, note or re-create
+        learn_from_overrides,  # triage: agents' overrides become training examples
+        MailQueue(settings),  # email: the requester's copy of replies and the AI's answer
+    )
+
 
 # What a process keeps of each tenant's configuration (servicedesk.tenant_config).
 CONFIG_PARTS: tuple[ConfigPart[Any], ...] = (
@@ -55,6 +63,7 @@ CONFIG_PARTS: tuple[ConfigPart[Any], ...] = (
     ACTIVE_WEBHOOKS,
     DIRECTORY,
     POLICIES,
+    EMAIL,
 )
 
 # Columns every change derives before it is written (servicedesk.tickets.derived).
@@ -76,7 +85,7 @@ def ticket_service(
         TenantConfigs(CONFIG_PARTS),
         settings,
         create_steps=create_steps,
-        subscribers=TICKET_SUBSCRIBERS,
+        subscribers=ticket_subscribers(settings),
         derivers=TICKET_DERIVERS,
     )
 
@@ -101,6 +110,8 @@ async def running_worker(
             triage.JOB_KIND: TriageJobHandler(database, settings, llm_client, tickets),
             REMOVE_VALUES_JOB_KIND: CustomFieldValueRemoval(tickets),
             TIMER_JOB_KIND: SlaTimerHandler(tickets),
+            EMAIL_JOB_KIND: EmailSendHandler(database, settings),
+            POLL_JOB_KIND: ImapPollHandler(tickets, settings),
         }
         yield Worker(database, settings, handlers)
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import email.utils
 from functools import cached_property
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlsplit
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -121,6 +123,20 @@ class Settings(BaseSettings):
         default=86_400.0, gt=0, description="An endpoint failing this long is deactivated."
     )
 
+    smtp_url: str | None = Field(
+        default=None,
+        description="The relay replies are sent through: `smtp://user:pass@host:587` "
+        "(STARTTLS, required when a password is given) or `smtps://…:465` (TLS).",
+    )
+    mail_from: str | None = Field(
+        default=None,
+        description="The sender of replies when a tenant names none, e.g. "
+        "`Acme IT <support@acme.example>`.",
+    )
+    smtp_timeout_seconds: float = Field(default=30.0, gt=0, le=300)
+    email_retry_base_seconds: float = Field(default=30.0, gt=0)
+    email_retry_max_seconds: float = Field(default=1800.0, gt=0)
+
     freshservice_base_url: str = Field(
         default="https://{domain}.freshservice.com",
         description="Where a tenant's Freshservice lives; `{domain}` is its configured "
@@ -195,10 +211,23 @@ class Settings(BaseSettings):
         parse(value)
         return value
 
-    @field_validator("database_url", "redis_url", "llm_base_url")
+    @field_validator("database_url", "redis_url", "llm_base_url", "smtp_url", "mail_from")
     @classmethod
     def _empty_url_means_default(cls, value: str | None) -> str | None:
         return value or None
+
+    @field_validator("smtp_url")
+    @classmethod
+    def _smtp_scheme(cls, value: str | None) -> str | None:
+        if value is not None and urlsplit(value).scheme not in {"smtp", "smtps"}:
+            raise ValueError("smtp_url must start with smtp:// or smtps://")
+        return value
+
+    @property
+    def mail_from_address(self) -> str | None:
+        """The address of `mail_from`, lower case."""
+        address = email.utils.parseaddr(self.mail_from or "")[1].lower()
+        return address if "@" in address else None
 
     @cached_property
     def sqlalchemy_url(self) -> str:

@@ -159,6 +159,11 @@ class ProviderNotConfigured(ApiError):
     description = "No ITSM provider is configured"
 
 
+class EmailNotConfigured(ApiError):
+    status_code = 404
+    description = "E-mail is not configured"
+
+
 class InvalidProviderConfig(ApiError):
     status_code = 400
     description = "Invalid provider configuration"
@@ -222,6 +227,10 @@ class PayloadTooLarge(ApiError):
 class UnsupportedMediaType(ApiError):
     status_code = 415
     description = "Content-Type must be application/json"
+
+
+class MessageTypeRequired(UnsupportedMediaType):
+    description = "Content-Type must be message/rfc822"
 
 
 class RateLimited(ApiError):

@@ -5,6 +5,7 @@ idempotent replays, a signed delivery verified, and the example program run."""
 from __future__ import annotations
 
 import datetime
+import io
 import os
 import subprocess
 import sys
@@ -27,9 +28,12 @@ from servicedesk_client import (
     verify_webhook,
 )
 from servicedesk_client.api.configuration import (
+    delete_email_config,
     delete_provider,
+    get_email_config,
     get_provider,
     get_triage_config,
+    put_email_config,
     put_provider,
     put_triage_config,
     rotate_inbound_secret,
@@ -42,6 +46,7 @@ from servicedesk_client.api.custom_fields import (
     update_custom_field,
     validate_values,
 )
+from servicedesk_client.api.email import take_email
 from servicedesk_client.api.groups import create_group, get_group, list_groups, update_group
 from servicedesk_client.api.health import healthz, readyz
 from servicedesk_client.api.integrations import provider_event
@@ -94,11 +99,14 @@ from servicedesk_client.models import (
     CustomFieldUpdate,
     DeliveryList,
     DetailBody,
+    EmailConfigIn,
+    EmailConfigOut,
     GroupCreate,
     GroupList,
     GroupOut,
     GroupUpdate,
     History,
+    InboundEmailResult,
     InboundResult,
     InboundSecretOut,
     Liveness,
@@ -144,7 +152,7 @@ from servicedesk_client.models import (
     WebhookUpdate,
     WebhookWithSecret,
 )
-from servicedesk_client.types import Response
+from servicedesk_client.types import File, Response
 
 from servicedesk.config import Settings
 from servicedesk.db.database import Database
@@ -508,6 +516,35 @@ def test_webhooks_deliver_what_verify_webhook_accepts(live: Live) -> None:
     check(delete_webhook.sync_detailed(hook.id, client=client))
     gone = error_of(get_webhook.sync_detailed(hook.id, client=client))
     assert gone.status_code == 404
+
+
+def test_mail_settings_and_a_raw_message_handed_in(live: Live) -> None:
+    client = live.client()
+    settings = unwrap(
+        put_email_config.sync_detailed(
+            client=client, body=EmailConfigIn(addresses=["support@acme.example"])
+        ),
+        EmailConfigOut,
+    )
+    assert settings.addresses == ["support@acme.example"]
+    assert unwrap(get_email_config.sync_detailed(client=client), EmailConfigOut).send_replies
+    raw = (
+        b"From: Ana <ana@customer.example>\r\nTo: support@acme.example\r\n"
+        b"Subject: Monitor flickers\r\nMessage-ID: <client-test@customer.example>\r\n\r\n"
+        b"Since the update.\r\n"
+    )
+    taken = take_email.sync_detailed(client=client, body=File(payload=io.BytesIO(raw)))
+    result = unwrap(taken, InboundEmailResult)
+    assert taken.status_code == 201
+    assert result.created is True
+    again = take_email.sync_detailed(client=client, body=File(payload=io.BytesIO(raw)))
+    assert again.status_code == 200
+    assert unwrap(again, InboundEmailResult).ticket_id == result.ticket_id
+    assert result.ticket_id
+    ticket = unwrap(get_ticket.sync_detailed(uuid.UUID(result.ticket_id), client=client), TicketOut)
+    assert ticket.requester_email == "ana@customer.example"
+    check(delete_email_config.sync_detailed(client=client))
+    assert error_of(get_email_config.sync_detailed(client=client)).status_code == 404
 
 
 def test_rate_limited_calls_are_retried_after_what_the_server_asks(

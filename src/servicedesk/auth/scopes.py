@@ -15,3 +15,4 @@ class Scope(StrEnum):
     CONFIG_WRITE = "config:write"
     USERS_READ = "users:read"
     USERS_WRITE = "users:write"
+    EMAIL_INGEST = "email:ingest"

@@ -4,6 +4,7 @@ from servicedesk.auth.models import ApiKey, Tenant
 from servicedesk.console.models import ConsoleSession
 from servicedesk.custom_fields.models import CustomFieldDefinition
 from servicedesk.db.base import Base
+from servicedesk.email.models import EmailMessage, EmailSettings, EmailThread
 from servicedesk.events.models import Event
 from servicedesk.idempotency.models import IdempotencyRecord
 from servicedesk.jobs.models import OutboxJob
@@ -19,6 +20,9 @@ __all__ = [
     "Base",
     "ConsoleSession",
     "CustomFieldDefinition",
+    "EmailMessage",
+    "EmailSettings",
+    "EmailThread",
     "Event",
     "Group",
     "GroupMember",

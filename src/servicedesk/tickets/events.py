@@ -2,7 +2,7 @@
 
 Every change to a ticket is published as one or more `TicketEvent`s inside the
 transaction that makes it. Subscribers (history, webhooks, the provider mirror, triage
-feedback: the list is `servicedesk.composition.TICKET_SUBSCRIBERS`) each get a change's
+feedback: the list is `servicedesk.composition.ticket_subscribers`) each get a change's
 events together, in order, with a `Publication` (the session and the tenant's
 configuration), and write what they must in the same transaction: all of a change's
 rows of one kind in one statement. This package defines the events and never imports a

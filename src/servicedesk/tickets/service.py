@@ -99,6 +99,11 @@ MIRROR_PENDING = "pending"
 ASSIGNMENT_FIELDS = frozenset(("group_id", "assignee_id"))
 
 
+# Writes a caller's own rows in a change's transaction: (session, rows, the document the
+# change made: the ticket of a create, the note of a note).
+Recorder = Callable[[Session, PendingRows, dict[str, Any]], None]
+
+
 class InvalidCursor(ValueError):
     """A `cursor` that this API did not issue."""
 
@@ -245,16 +250,19 @@ class TicketService:
         *,
         actor: str,
         idempotency_key: IdempotencyRequest | None = None,
+        record: Recorder | None = None,
     ) -> StoredResponse:
         """Create a ticket: validate → claim the key → triage → assign → provider → write →
         publish.
 
         With an Idempotency-Key, a request that repeats one already answered gets that
-        answer (`replayed`), and only the request that holds the key calls the provider."""
+        answer (`replayed`), and only the request that holds the key calls the provider.
+        `record` adds rows of the caller's to the create's transaction (the e-mail a
+        ticket came from)."""
         config = await self.config_of(tenant_id)
         draft = new_ticket(config, data)
         if idempotency_key is None:
-            return await self._create(config, draft, actor, None)
+            return await self._create(config, draft, actor, None, record)
         held = await idempotency.claim(
             self.database,
             tenant_id,
@@ -268,10 +276,12 @@ class TicketService:
             return held
         draft = replace(draft, id=uuid.UUID(held.resource_id), resumed=held.resumed)
         try:
-            return await self._create(config, draft, actor, held)
+            return await self._create(config, draft, actor, held, record)
         except idempotency.ClaimLost:
             # Too slow: another request took the key over; its answer is the answer.
-            return await self.create(tenant_id, data, actor=actor, idempotency_key=idempotency_key)
+            return await self.create(
+                tenant_id, data, actor=actor, idempotency_key=idempotency_key, record=record
+            )
         except BaseException:
             with contextlib.suppress(Exception):
                 await idempotency.release(self.database, held)
@@ -286,11 +296,16 @@ class TicketService:
         )
 
     async def _create(
-        self, config: TenantConfig, draft: NewTicket, actor: str, held: Claim | None
+        self,
+        config: TenantConfig,
+        draft: NewTicket,
+        actor: str,
+        held: Claim | None,
+        record: Recorder | None,
     ) -> StoredResponse:
         for step in self.create_steps:
             draft = await step(config, draft)
-        store = partial(self._store_new, config, draft, actor, held)
+        store = partial(self._store_new, config, draft, actor, held, record)
         # Without a claim to complete, the create is one statement (PendingRows).
         return await self.database.write(
             store, tenant_id=draft.tenant_id, one_statement=held is None
@@ -302,6 +317,7 @@ class TicketService:
         draft: NewTicket,
         actor: str,
         held: Claim | None,
+        record: Recorder | None,
         session: Session,
     ) -> StoredResponse:
         now = utcnow()
@@ -345,6 +361,8 @@ class TicketService:
             events.extend(_event(draft, kind, follow_up.actor, data, changes) for kind in types)
         publish(self.subscribers, Publication(session, config, rows), events)
         jobs.enqueue_with(rows, draft.tenant_id, *draft.jobs)
+        if record is not None:
+            record(session, rows, stored)
         rows.write(session)
         response = StoredResponse(201, stored)
         if held is not None:
@@ -575,10 +593,19 @@ class TicketService:
     # -- notes -------------------------------------------------------------------------
 
     async def add_note(
-        self, tenant_id: uuid.UUID, ticket_id: uuid.UUID, data: NoteCreate, *, actor: str
+        self,
+        tenant_id: uuid.UUID,
+        ticket_id: uuid.UUID,
+        data: NoteCreate,
+        *,
+        actor: str,
+        by_requester: bool = False,
+        record: Recorder | None = None,
     ) -> dict[str, Any]:
         """A private note or a public reply; moves the ticket's `updated_at` and publishes
-        `ticket.note_added` (the ticket, with the note under `note`)."""
+        `ticket.note_added` (the ticket, with the note under `note`). A public note
+        `by_requester` (their mail) is no response to them: the SLA's first response
+        still runs. `record` adds the caller's rows to the note's transaction."""
         config = await self.config_of(tenant_id)
 
         def write(session: Session) -> dict[str, Any]:
@@ -595,13 +622,15 @@ class TicketService:
             NoteRepository(session, tenant_id).add(note)
             ticket.updated_at = later_than(ticket.updated_at)
             rows = PendingRows()
-            moment = Moment(note.created_at, public_reply=not data.private)
-            self.derive(session, config, ticket, moment, rows)
+            replied = not data.private and not by_requester
+            self.derive(session, config, ticket, Moment(note.created_at, replied), rows)
             session.flush()
             document = note_document(note)
             event_data = {**ticket_document(ticket), "note": document}
             event = _event(ticket, TicketEventType.NOTE_ADDED, actor, event_data)
             publish(self.subscribers, Publication(session, config, rows), [event])
+            if record is not None:
+                record(session, rows, document)
             rows.write(session)
             return document
 

@@ -20,6 +20,8 @@ from .delivery_list import DeliveryList
 from .delivery_out import DeliveryOut
 from .detail_body import DetailBody
 from .durations import Durations
+from .email_config_in import EmailConfigIn
+from .email_config_out import EmailConfigOut
 from .group_create import GroupCreate
 from .group_list import GroupList
 from .group_out import GroupOut
@@ -27,6 +29,10 @@ from .group_update import GroupUpdate
 from .history import History
 from .history_event import HistoryEvent
 from .history_event_changes_type_0 import HistoryEventChangesType0
+from .imap_in import ImapIn
+from .imap_out import ImapOut
+from .imap_security import ImapSecurity
+from .inbound_email_result import InboundEmailResult
 from .inbound_result import InboundResult
 from .inbound_secret_out import InboundSecretOut
 from .liveness import Liveness
@@ -115,6 +121,8 @@ __all__ = (
     "DeliveryOut",
     "DetailBody",
     "Durations",
+    "EmailConfigIn",
+    "EmailConfigOut",
     "GroupCreate",
     "GroupList",
     "GroupOut",
@@ -122,6 +130,10 @@ __all__ = (
     "History",
     "HistoryEvent",
     "HistoryEventChangesType0",
+    "ImapIn",
+    "ImapOut",
+    "ImapSecurity",
+    "InboundEmailResult",
     "InboundResult",
     "InboundSecretOut",
     "Liveness",

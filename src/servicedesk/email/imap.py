@@ -1,0 +1,187 @@
+"""Polling a tenant's mailbox: the `email.poll` job.
+
+Each run logs in (the standard library's imaplib, in a thread), takes every message in
+the folder through the same path as POST /api/v1/inbound/email, and only then moves
+it to the processed folder (MOVE, or COPY + delete where the server lacks MOVE). A
+worker killed between the two leaves the message in the folder; the next run takes it
+again, finds its Message-ID taken, and moves it: each message becomes a ticket or a
+note once. The run ends by queueing the next one, `poll_seconds` later, in the
+transaction that finishes it; a mailbox that cannot be reached is tried again at the
+next poll, and the error is logged without the password.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import imaplib
+import ssl
+import uuid
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from servicedesk.config import Settings
+from servicedesk.crypto import secret_box
+from servicedesk.db.base import utcnow
+from servicedesk.email.repository import EmailRepository
+from servicedesk.email.service import POLL_JOB_KIND, poll_ordering_key, take
+from servicedesk.errors import ValidationFailed
+from servicedesk.http import tls_context
+from servicedesk.jobs import service as jobs
+from servicedesk.jobs.service import Backoff, ClaimedJob, Done, JobSpec, Outcome
+from servicedesk.logs import get_logger
+from servicedesk.tickets.service import TicketService
+
+log = get_logger(__name__)
+BATCH = 50  # messages a run takes at most; the next run takes the rest at once
+TIMEOUT_SECONDS = 30.0
+
+
+@dataclass(frozen=True, slots=True)
+class Account:
+    host: str
+    port: int
+    security: str
+    username: str
+    password: str
+    folder: str
+    processed_folder: str
+    poll_seconds: int
+
+
+@dataclass(frozen=True, slots=True)
+class Polled:
+    taken: int
+    more: bool
+    error: str | None = None
+
+
+class Mailbox:
+    """One IMAP session, blocking (run it in a thread)."""
+
+    def __init__(self, account: Account, context: ssl.SSLContext) -> None:
+        self.account = account
+        if account.security == "tls":
+            self.client: imaplib.IMAP4 = imaplib.IMAP4_SSL(
+                account.host, account.port, ssl_context=context, timeout=TIMEOUT_SECONDS
+            )
+        else:
+            self.client = imaplib.IMAP4(account.host, account.port, timeout=TIMEOUT_SECONDS)
+            if account.security == "starttls":
+                self.client.starttls(ssl_context=context)
+        self.client.login(account.username, account.password)
+        self._create(account.processed_folder)
+        self._ok(self.client.select(_quoted(account.folder)))
+
+    def uids(self) -> list[str]:
+        data = self._ok(self.client.uid("SEARCH", "ALL"))
+        return data[0].decode().split() if data and data[0] else []
+
+    def fetch(self, uid: str) -> bytes | None:
+        data = self._ok(self.client.uid("FETCH", uid, "(BODY.PEEK[])"))
+        for item in data:
+            if isinstance(item, tuple) and len(item) == 2:
+                return bytes(item[1])
+        return None  # gone meanwhile (another client moved it)
+
+    def file(self, uid: str) -> None:
+        """Move the message out of the folder, into the processed one."""
+        target = _quoted(self.account.processed_folder)
+        if "MOVE" in self.client.capabilities:
+            self._ok(self.client.uid("MOVE", uid, target))
+            return
+        self._ok(self.client.uid("COPY", uid, target))
+        self._ok(self.client.uid("STORE", uid, "+FLAGS.SILENT", r"(\Seen \Deleted)"))
+        self._ok(self.client.expunge())
+
+    def close(self) -> None:
+        with contextlib.suppress(imaplib.IMAP4.error, OSError):
+            self.client.logout()
+
+    def _create(self, folder: str) -> None:
+        status, _ = self.client.create(_quoted(folder))
+        # NO: it exists already (servers word that differently).
+        if status not in ("OK", "NO"):
+            raise imaplib.IMAP4.error(f"CREATE {folder}: {status}")
+
+    @staticmethod
+    def _ok(answer: tuple[str, list[Any]]) -> list[Any]:
+        status, data = answer
+        if status != "OK":
+            raise imaplib.IMAP4.error(f"{status}: {data!r}"[:300])
+        return data
+
+
+def _quoted(folder: str) -> str:
+    return '"' + folder.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+class ImapPollHandler:
+    """`email.poll`: take what is in the tenant's mailbox, then queue the next poll."""
+
+    backoff = Backoff(base=30.0, cap=600.0)
+
+    def __init__(self, tickets: TicketService, settings: Settings) -> None:
+        self.tickets = tickets
+        self.settings = settings
+
+    async def perform(self, job: ClaimedJob) -> Polled | None:
+        account = await self.tickets.database.read(lambda s: _account(s, job, self.settings))
+        if account is None:
+            return None
+        try:
+            mailbox = await asyncio.to_thread(Mailbox, account, tls_context())
+        except (imaplib.IMAP4.error, OSError, ssl.SSLError) as error:
+            return self._failed(job, error)
+        try:
+            return await self._drain(job.tenant_id, mailbox)
+        except (imaplib.IMAP4.error, OSError, ssl.SSLError) as error:
+            return self._failed(job, error)
+        finally:
+            await asyncio.to_thread(mailbox.close)
+
+    async def _drain(self, tenant_id: uuid.UUID, mailbox: Mailbox) -> Polled:
+        uids = await asyncio.to_thread(mailbox.uids)
+        taken = 0
+        for uid in uids[:BATCH]:
+            raw = await asyncio.to_thread(mailbox.fetch, uid)
+            if raw is None:
+                continue
+            try:
+                await take(self.tickets, tenant_id, raw)
+                taken += 1
+            except ValidationFailed:
+                log.warning("imap_message_not_taken", tenant_id=str(tenant_id), uid=uid)
+            await asyncio.to_thread(mailbox.file, uid)
+        return Polled(taken, more=len(uids) > BATCH)
+
+    def _failed(self, job: ClaimedJob, error: BaseException) -> Polled:
+        message = f"{type(error).__name__}: {error}"[:300]
+        log.warning("imap_poll_failed", tenant_id=str(job.tenant_id), error=message)
+        return Polled(0, more=False, error=message)
+
+    def record(self, session: Session, job: ClaimedJob, result: Polled | None) -> Outcome:
+        row = EmailRepository(session, job.tenant_id).settings()
+        if row is None or row.imap is None:
+            return Done()  # polling was turned off meanwhile
+        wait = 0 if result is not None and result.more else int(row.imap["poll_seconds"])
+        next_poll = JobSpec(
+            POLL_JOB_KIND,
+            poll_ordering_key(job.tenant_id),
+            run_after=utcnow() + timedelta(seconds=wait),
+        )
+        # One chain of polls per tenant, even when settings were saved during this run.
+        jobs.cancel_pending(session, job.tenant_id, poll_ordering_key(job.tenant_id))
+        jobs.enqueue(session, job.tenant_id, next_poll)
+        return Done()
+
+
+def _account(session: Session, job: ClaimedJob, settings: Settings) -> Account | None:
+    row = EmailRepository(session, job.tenant_id).settings()
+    if row is None or row.imap is None or row.imap_password_encrypted is None:
+        return None
+    password = secret_box(settings).decrypt(row.imap_password_encrypted)
+    return Account(password=password, **row.imap)

@@ -1,0 +1,71 @@
+"""A tenant's mail settings, every message taken or sent (for threading and for taking a
+message once), and each mailed ticket's subject token."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Boolean, ForeignKey, Index, String, Text, UniqueConstraint, Uuid
+from sqlalchemy.orm import Mapped, mapped_column
+
+from servicedesk.db.base import Base, JSONDocument, UTCDateTime
+
+MESSAGE_ID_MAX = 998  # RFC 5322's line limit: no header value is longer
+
+
+class EmailSettings(Base):
+    """`addresses`: the tenant's support addresses (lower case); `from_address`: what its
+    replies are sent from (None: SERVICEDESK_MAIL_FROM)."""
+
+    __tablename__ = "email_settings"
+
+    tenant_id: Mapped[uuid.UUID] = mapped_column(
+        Uuid, ForeignKey("tenants.id", ondelete="CASCADE"), primary_key=True
+    )
+    addresses: Mapped[list[str]] = mapped_column(JSONDocument)
+    from_address: Mapped[str | None] = mapped_column(String(320), nullable=True)
+    from_name: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    send_replies: Mapped[bool] = mapped_column(Boolean)
+    acknowledge_new: Mapped[bool] = mapped_column(Boolean)
+    # The mailbox the worker polls (host, port, security, username, folders, interval),
+    # and its password, encrypted with SERVICEDESK_SECRET_KEY.
+    imap: Mapped[dict[str, Any] | None] = mapped_column(JSONDocument, nullable=True)
+    imap_password_encrypted: Mapped[str | None] = mapped_column(Text, nullable=True)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class EmailMessage(Base):
+    """A message taken in (`in`) or sent (`out`), by its Message-ID, unique per tenant."""
+
+    __tablename__ = "email_messages"
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "message_id"),
+        Index("ix_email_messages_ticket_created", "ticket_id", "created_at"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    tenant_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("tenants.id", ondelete="CASCADE"))
+    message_id: Mapped[str] = mapped_column(String(MESSAGE_ID_MAX))
+    direction: Mapped[str] = mapped_column(String(3))
+    ticket_id: Mapped[uuid.UUID | None] = mapped_column(
+        Uuid, ForeignKey("tickets.id", ondelete="CASCADE"), nullable=True
+    )
+    note_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class EmailThread(Base):
+    """The token a ticket's mail carries in its subject (`[#SD-7KQ2M9XAPB]`), made from
+    the ticket's id (50 bits: two tickets of a tenant sharing one is left to Message-ID
+    threading and the requester's address, see repository.ticket_of_token)."""
+
+    __tablename__ = "email_threads"
+    __table_args__ = (Index("ix_email_threads_tenant_token", "tenant_id", "token"),)
+
+    ticket_id: Mapped[uuid.UUID] = mapped_column(
+        Uuid, ForeignKey("tickets.id", ondelete="CASCADE"), primary_key=True
+    )
+    tenant_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("tenants.id", ondelete="CASCADE"))
+    token: Mapped[str] = mapped_column(String(16))

@@ -1,0 +1,305 @@
+"""Mail to the requester, from the outbox: what is queued, how it is written, how it is
+sent.
+
+Queued (the `MailQueue` subscriber, in the change's transaction): a public note by an
+agent or a key, the AI's reply when triage resolves a ticket (`ai_resolved`), and, when
+the tenant asks for it, an acknowledgement of a ticket that came by mail. Nothing is
+queued for the requester's own mail, for mail a program sent (`Auto-Submitted`,
+`Precedence`, `List-Id`), or without SMTP settings.
+
+Sent (`EmailSendHandler`, `email.send` jobs, one ordering key per ticket so a ticket's
+mail leaves in order): through SMTP with aiosmtplib, from templates (plain text and
+HTML), with the ticket's token in the subject and `In-Reply-To` / `References` to its
+thread. The Message-ID is fixed when the mail is queued, so a retry sends the same
+message, and it is recorded when the relay accepted it: replies to it join the ticket.
+An SMTP outage leaves the job pending (retried with backoff); a relay's permanent
+refusal (5xx) fails it.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.utils import format_datetime
+from functools import lru_cache
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+import aiosmtplib
+import jinja2
+from sqlalchemy.orm import Session
+
+from servicedesk.config import Settings
+from servicedesk.db.base import utcnow
+from servicedesk.db.database import Database
+from servicedesk.db.upsert import insert_or_ignore
+from servicedesk.email import repository
+from servicedesk.email.models import EmailMessage as MessageRow
+from servicedesk.email.models import EmailThread
+from servicedesk.email.parse import REPLY_MARKER
+from servicedesk.email.repository import INBOUND, OUTBOUND, EmailRepository, thread_token
+from servicedesk.email.service import (
+    ACTOR,
+    EMAIL,
+    REQUESTER,
+    TenantEmail,
+    load_email,
+    sending_address,
+)
+from servicedesk.jobs import service as jobs
+from servicedesk.jobs.service import Backoff, ClaimedJob, Done, Fail, JobSpec, Outcome, Retry
+from servicedesk.tickets.events import Publication, TicketEvent, TicketEventType
+from servicedesk.tickets.repository import TicketRepository
+
+JOB_KIND = "email.send"
+REPLY, AI_REPLY, ACKNOWLEDGEMENT = "reply", "ai_reply", "acknowledgement"
+AI_RESOLVED = "ai_resolved"
+_TEMPLATES = jinja2.Environment(
+    loader=jinja2.PackageLoader("servicedesk.email", "templates"),
+    autoescape=jinja2.select_autoescape(enabled_extensions=("html",), default=False),
+    undefined=jinja2.StrictUndefined,
+    keep_trailing_newline=True,
+)
+
+
+def ordering_key(ticket_id: uuid.UUID | str) -> str:
+    return f"mail:{ticket_id}"
+
+
+class MailQueue:
+    """The subscriber: an `email.send` job for each mail a change means."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+
+    def __call__(self, publication: Publication, events: Sequence[TicketEvent]) -> None:
+        tenant = publication.config[EMAIL]
+        if tenant is None or self.settings.smtp_url is None:
+            return
+        if sending_address(tenant, self.settings) is None:
+            return
+        specs = [spec for event in events if (spec := _mail_of(tenant, event)) is not None]
+        if any(spec.payload["kind"] == AI_REPLY for spec in specs):
+            specs = [spec for spec in specs if spec.payload["kind"] != ACKNOWLEDGEMENT]
+        if specs:
+            jobs.enqueue_with(publication.rows, events[0].tenant_id, *specs)
+
+
+def _mail_of(tenant: TenantEmail, event: TicketEvent) -> JobSpec | None:
+    data = event.data
+    if not data.get("requester_email") or (data.get("metadata") or {}).get("email_automatic"):
+        return None
+    if event.type is TicketEventType.NOTE_ADDED:
+        note = data["note"]
+        if note["private"] or event.actor in (REQUESTER, ACTOR) or not tenant.send_replies:
+            return None
+        return _job(event, REPLY, note["body"], note_id=note["id"])
+    became = (event.changes or {}).get("status", {}).get("new")
+    if event.type in (TicketEventType.TRIAGED, TicketEventType.UPDATED) and became == AI_RESOLVED:
+        reply = data.get("ai_suggested_response")
+        if reply and tenant.send_replies:
+            return _job(event, AI_REPLY, reply)
+        return None
+    if event.type is TicketEventType.CREATED and event.actor == ACTOR and tenant.acknowledge_new:
+        return _job(event, ACKNOWLEDGEMENT, "")
+    return None
+
+
+def _job(event: TicketEvent, kind: str, body: str, note_id: str | None = None) -> JobSpec:
+    return JobSpec(
+        JOB_KIND,
+        ordering_key(event.ticket_id),
+        {
+            "ticket_id": str(event.ticket_id),
+            "kind": kind,
+            "body": body,
+            "note_id": note_id,
+            # Fixed now: every try sends the same message.
+            "message_key": uuid.uuid4().hex,
+        },
+    )
+
+
+# -- writing ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Draft:
+    """What a mail is written from, read when it is sent."""
+
+    ticket_id: uuid.UUID
+    subject: str
+    requester_email: str
+    thread: list[tuple[str, str]]
+    tenant: TenantEmail | None
+
+
+def compose(
+    draft: Draft, job: dict[str, Any], sender: str, sender_name: str | None
+) -> EmailMessage:
+    token = thread_token(draft.ticket_id)
+    kind = job["kind"]
+    message = EmailMessage()
+    message["From"] = Address(sender_name or "", addr_spec=sender)
+    message["To"] = draft.requester_email
+    message["Subject"] = _subject(draft.subject, token, kind)
+    message["Date"] = format_datetime(utcnow())
+    message["Message-ID"] = message_id(job["message_key"], sender)
+    ids = [message_id for message_id, _ in draft.thread]
+    if ids:
+        inbound = [m for m, direction in draft.thread if direction == INBOUND]
+        message["In-Reply-To"] = (inbound or ids)[-1]
+        message["References"] = " ".join(ids)
+    if kind != REPLY:
+        # Written by a program: other programs must not answer it (RFC 3834).
+        message["Auto-Submitted"] = "auto-replied"
+    context = {
+        "marker": REPLY_MARKER,
+        "kind": kind,
+        "body": job["body"],
+        "subject": draft.subject,
+        "token": token,
+        "sender_name": sender_name or sender,
+    }
+    message.set_content(_TEMPLATES.get_template("reply.txt").render(context))
+    message.add_alternative(_TEMPLATES.get_template("reply.html").render(context), subtype="html")
+    return message
+
+
+def _subject(subject: str, token: str, kind: str) -> str:
+    tagged = f"{subject} [#{token}]"
+    if kind == ACKNOWLEDGEMENT:
+        return f"Received: {tagged}"
+    return tagged if subject.lower().startswith("re:") else f"Re: {tagged}"
+
+
+def message_id(key: str, sender: str) -> str:
+    return f"<sd.{key}@{sender.rsplit('@', 1)[-1]}>"
+
+
+# -- sending ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Relay:
+    """Where and how mail is handed over: `smtp://` (STARTTLS when offered; required with
+    a password) or `smtps://` (TLS from the start)."""
+
+    hostname: str
+    port: int
+    username: str | None
+    password: str | None
+    implicit_tls: bool
+
+    @classmethod
+    def from_url(cls, url: str) -> Relay:
+        parts = urlsplit(url)
+        implicit_tls = parts.scheme == "smtps"
+        return cls(
+            hostname=parts.hostname or "localhost",
+            port=parts.port or (465 if implicit_tls else 587),
+            username=unquote(parts.username) if parts.username else None,
+            password=unquote(parts.password) if parts.password else None,
+            implicit_tls=implicit_tls,
+        )
+
+    async def send(self, message: EmailMessage, seconds: float) -> None:
+        await aiosmtplib.send(
+            message,
+            hostname=self.hostname,
+            port=self.port,
+            username=self.username,
+            password=self.password,
+            use_tls=self.implicit_tls,
+            # A password never crosses the network in the clear.
+            start_tls=None if self.implicit_tls or self.password is None else True,
+            timeout=seconds,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Sent:
+    message_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class NotSent:
+    error: str
+    permanent: bool
+
+
+@lru_cache(maxsize=8)
+def _relay(url: str) -> Relay:
+    return Relay.from_url(url)
+
+
+class EmailSendHandler:
+    """`email.send`: write the mail, hand it to the relay, record its Message-ID."""
+
+    backoff = Backoff(base=30.0, cap=1800.0)
+
+    def __init__(self, database: Database, settings: Settings) -> None:
+        self.database = database
+        self.settings = settings
+        self.backoff = Backoff(settings.email_retry_base_seconds, settings.email_retry_max_seconds)
+
+    async def perform(self, job: ClaimedJob) -> Sent | NotSent | None:
+        draft = await self.database.read(lambda session: _draft(session, job))
+        if draft is None or self.settings.smtp_url is None:
+            return None  # the ticket is gone, or mail was turned off meanwhile
+        sender = sending_address(draft.tenant, self.settings)
+        if sender is None:
+            return None
+        name = draft.tenant.from_name if draft.tenant else None
+        message = compose(draft, job.payload, sender, name)
+        try:
+            await _relay(self.settings.smtp_url).send(message, self.settings.smtp_timeout_seconds)
+        except aiosmtplib.SMTPResponseException as error:
+            return NotSent(f"SMTP {error.code}: {error.message}"[:500], permanent=error.code >= 500)
+        except (aiosmtplib.SMTPException, OSError, TimeoutError) as error:
+            return NotSent(f"{type(error).__name__}: {error}"[:500], permanent=False)
+        return Sent(str(message["Message-ID"]))
+
+    def record(self, session: Session, job: ClaimedJob, result: Sent | NotSent | None) -> Outcome:
+        if result is None:
+            return Done()
+        if isinstance(result, NotSent):
+            if result.permanent:
+                return Fail(result.error)
+            return Retry(self.backoff.delay(job.attempt), result.error)
+        ticket_id = uuid.UUID(job.payload["ticket_id"])
+        note_id = job.payload.get("note_id")
+        # Insert-or-ignore: a message sent again after a crash is recorded once.
+        insert_or_ignore(
+            session,
+            MessageRow,
+            repository.message_row(
+                job.tenant_id,
+                result.message_id,
+                OUTBOUND,
+                ticket_id,
+                uuid.UUID(note_id) if note_id else None,
+            ),
+        )
+        insert_or_ignore(
+            session,
+            EmailThread,
+            {"ticket_id": ticket_id, "tenant_id": job.tenant_id, "token": thread_token(ticket_id)},
+        )
+        return Done()
+
+
+def _draft(session: Session, job: ClaimedJob) -> Draft | None:
+    ticket = TicketRepository(session, job.tenant_id).get(uuid.UUID(job.payload["ticket_id"]))
+    if ticket is None or not ticket.requester_email:
+        return None
+    return Draft(
+        ticket_id=ticket.id,
+        subject=ticket.subject,
+        requester_email=ticket.requester_email,
+        thread=EmailRepository(session, job.tenant_id).thread(ticket.id),
+        tenant=load_email(session, job.tenant_id),
+    )

@@ -1,0 +1,137 @@
+"""Bodies of /api/v1/configuration/email and /api/v1/inbound/email."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
+
+from servicedesk.validation import Email, Storable, storable_text
+
+EMAIL_CONFIG_EXAMPLE: dict[str, Any] = {
+    "addresses": ["support@acme.example"],
+    "from_address": "support@acme.example",
+    "from_name": "Acme IT",
+    "send_replies": True,
+    "acknowledge_new": False,
+}
+
+
+Hostname = Annotated[
+    str, Field(min_length=1, max_length=253, pattern=r"^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?$")
+]
+Folder = Annotated[str, Field(min_length=1, max_length=200, pattern=r"^[^\x00-\x1f\x7f\"*%]+$")]
+
+
+class ImapSecurity(StrEnum):
+    TLS = "tls"
+    STARTTLS = "starttls"
+    NONE = "none"
+
+
+class ImapFields(BaseModel):
+    """A mailbox the worker polls: each message becomes a ticket or a note, then moves to
+    `processed_folder`."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    host: Hostname
+    port: int = Field(default=993, ge=1, le=65535)
+    security: ImapSecurity = Field(
+        default=ImapSecurity.TLS,
+        description="`tls` (port 993), `starttls` (143), or `none`: for a server on the "
+        "same host or network only, the password travels in the clear",
+    )
+    username: Annotated[str, Field(min_length=1, max_length=320), Storable]
+    folder: Folder = "INBOX"
+    processed_folder: Folder = Field(
+        default="Processed", description="Where taken messages go (made when missing)"
+    )
+    poll_seconds: int = Field(default=60, ge=5, le=3600)
+
+
+class ImapIn(ImapFields):
+    password: SecretStr | None = Field(
+        default=None,
+        description="Stored encrypted, never shown again; leave it out to keep the stored one",
+    )
+
+    @field_validator("password")
+    @classmethod
+    def _storable_password(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None:
+            secret = storable_text(value.get_secret_value())
+            if not secret or any(not c.isprintable() for c in secret):
+                raise ValueError("password must be printable text")
+        return value
+
+
+class ImapOut(ImapFields):
+    model_config = ConfigDict(json_schema_serialization_defaults_required=True)
+
+    password_set: bool
+
+
+class EmailConfigIn(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [EMAIL_CONFIG_EXAMPLE]}
+    )
+
+    addresses: list[Email] = Field(
+        min_length=1,
+        max_length=20,
+        description="The tenant's support addresses: mail to them is the tenant's, and "
+        "mail from them is never answered",
+    )
+    from_address: Email | None = Field(
+        default=None, description="Replies are sent from it (default: SERVICEDESK_MAIL_FROM)"
+    )
+    from_name: Annotated[str, Field(max_length=100), Storable] | None = Field(
+        default=None, description="The name replies are sent under, e.g. Acme IT"
+    )
+    send_replies: bool = Field(
+        default=True,
+        description="Mail public notes and the AI's resolving reply to the requester",
+    )
+    acknowledge_new: bool = Field(
+        default=False, description="Answer a new ticket by mail with an acknowledgement"
+    )
+    imap: ImapIn | None = Field(
+        default=None, description="A mailbox to poll (none: mail in by the API)"
+    )
+
+    @field_validator("addresses")
+    @classmethod
+    def _lower(cls, value: list[str]) -> list[str]:
+        return list(dict.fromkeys(address.lower() for address in value))
+
+    @field_validator("from_name")
+    @classmethod
+    def _one_line(cls, value: str | None) -> str | None:
+        if value is not None and any(c in value for c in "\r\n"):
+            raise ValueError("from_name must be one line")
+        return value
+
+
+class EmailConfigOut(EmailConfigIn):
+    model_config = ConfigDict(json_schema_serialization_defaults_required=True)
+
+    imap: ImapOut | None = None  # type: ignore[assignment]
+
+    smtp_configured: bool = Field(description="Whether SERVICEDESK_SMTP_URL is set")
+    updated_at: datetime
+
+
+class InboundEmailResult(BaseModel):
+    model_config = ConfigDict(json_schema_serialization_defaults_required=True)
+
+    ticket_id: str | None = Field(description="The ticket the message made or joined")
+    note_id: str | None = Field(description="The note it became (null: a new ticket)")
+    created: bool = Field(description="A new ticket (false: it joined one, or was taken before)")
+    ignored: str | None = Field(
+        default=None,
+        description="Why nothing was made: `bounce` (a delivery report) or `own_address` "
+        "(sent from a support or sending address: a loop)",
+    )

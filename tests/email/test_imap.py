@@ -1,0 +1,160 @@
+"""Polling a mailbox on a real IMAP server (Dovecot on loopback): every message becomes a
+ticket once and moves to the processed folder, a run that fails between taking and
+moving takes nothing twice, a tenant polls only its own mailbox, the password is never
+shown."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import pytest
+
+from servicedesk.email import imap
+from tests.conftest import Drain, KeyFactory
+from tests.email.conftest import configure, mail
+from tests.imap_server import ImapServer
+
+USERS = {"acme-desk": "acme-mailbox-password", "globex-desk": "globex-mailbox-password"}
+
+
+@pytest.fixture
+def dovecot() -> Iterator[ImapServer]:
+    server = ImapServer(dict(USERS)).start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+def mailbox(server: ImapServer, user: str = "acme-desk", **overrides: Any) -> dict[str, Any]:
+    return {
+        "host": "127.0.0.1",
+        "port": server.port,
+        "security": "none",
+        "username": user,
+        "password": USERS[user],
+        **overrides,
+    }
+
+
+async def _total(client: httpx.AsyncClient, headers: dict[str, str]) -> int:
+    response = await client.get("/api/v1/tickets", headers=headers)
+    total: int = response.json()["total"]
+    return total
+
+
+async def _subjects(client: httpx.AsyncClient, headers: dict[str, str]) -> list[str]:
+    response = await client.get("/api/v1/tickets", headers=headers)
+    return [ticket["subject"] for ticket in response.json()["tickets"]]
+
+
+async def test_mail_in_the_mailbox_becomes_tickets_and_moves_to_processed(
+    client: httpx.AsyncClient, headers: dict[str, str], dovecot: ImapServer, drained: Drain
+) -> None:
+    for n in range(3):
+        dovecot.deliver("acme-desk", mail(subject=f"Request {n}", message_id=f"<r{n}@c.example>"))
+
+    config = await configure(client, headers, imap=mailbox(dovecot))
+    await drained()
+
+    assert config["imap"]["password_set"] is True
+    assert "password" not in config["imap"]
+    assert (
+        USERS["acme-desk"]
+        not in (await client.get("/api/v1/configuration/email", headers=headers)).text
+    )
+    listed = (await client.get("/api/v1/tickets", headers=headers)).json()["tickets"]
+    assert sorted(t["subject"] for t in listed) == ["Request 0", "Request 1", "Request 2"]
+    assert {t["requester_email"] for t in listed} == {"ana@customer.example"}
+    assert dovecot.count("acme-desk") == 0
+    assert dovecot.count("acme-desk", "Processed") == 3
+
+
+async def test_a_run_failing_between_taking_and_moving_takes_nothing_twice(
+    client: httpx.AsyncClient,
+    headers: dict[str, str],
+    dovecot: ImapServer,
+    drained: Drain,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    for n in range(4):
+        dovecot.deliver("acme-desk", mail(subject=f"Request {n}", message_id=f"<c{n}@c.example>"))
+    real_file = imap.Mailbox.file
+    moved: list[str] = []
+
+    def file_then_fail(self: imap.Mailbox, uid: str) -> None:
+        if len(moved) == 1:
+            raise OSError("connection reset")  # the second message: taken, not moved
+        moved.append(uid)
+        real_file(self, uid)
+
+    monkeypatch.setattr(imap.Mailbox, "file", file_then_fail)
+    await configure(client, headers, imap=mailbox(dovecot))
+    await drained()
+    assert await _total(client, headers) == 2
+    assert dovecot.count("acme-desk") == 3
+
+    monkeypatch.setattr(imap.Mailbox, "file", real_file)
+    await configure(client, headers, imap=mailbox(dovecot))  # saving polls again at once
+    await drained()
+
+    assert await _total(client, headers) == 4
+    assert dovecot.count("acme-desk") == 0
+    assert dovecot.count("acme-desk", "Processed") == 4
+
+
+async def test_each_tenant_polls_only_its_own_mailbox(
+    client: httpx.AsyncClient,
+    headers: dict[str, str],
+    make_key: KeyFactory,
+    dovecot: ImapServer,
+    drained: Drain,
+) -> None:
+    globex = {"X-API-Key": await make_key(tenant="globex")}
+    dovecot.deliver("acme-desk", mail(subject="For Acme"))
+    dovecot.deliver("globex-desk", mail(subject="For Globex"))
+    await configure(client, headers, imap=mailbox(dovecot))
+    await drained()
+
+    assert [
+        t["subject"]
+        for t in (await client.get("/api/v1/tickets", headers=headers)).json()["tickets"]
+    ] == ["For Acme"]
+    assert await _total(client, globex) == 0
+    assert dovecot.count("globex-desk") == 1
+
+    await configure(
+        client, globex, addresses=["help@globex.example"], imap=mailbox(dovecot, "globex-desk")
+    )
+    await drained()
+    assert [
+        t["subject"]
+        for t in (await client.get("/api/v1/tickets", headers=globex)).json()["tickets"]
+    ] == ["For Globex"]
+    assert await _total(client, headers) == 1
+
+
+async def test_a_wrong_password_takes_nothing_and_keeps_polling(
+    client: httpx.AsyncClient, headers: dict[str, str], dovecot: ImapServer, drained: Drain
+) -> None:
+    dovecot.deliver("acme-desk", mail())
+    await configure(client, headers, imap=mailbox(dovecot, password="wrong"))
+    await drained()
+
+    assert await _total(client, headers) == 0
+    assert dovecot.count("acme-desk") == 1
+    # Saved again without the password, for the same account: the stored one is kept.
+    kept = await configure(client, headers, imap={**mailbox(dovecot), "password": None})
+    assert kept["imap"]["password_set"] is True
+
+
+async def test_a_new_mailbox_needs_its_password(
+    client: httpx.AsyncClient, headers: dict[str, str], dovecot: ImapServer
+) -> None:
+    body = {"addresses": ["support@acme.example"], "imap": {**mailbox(dovecot), "password": None}}
+    response = await client.put("/api/v1/configuration/email", json=body, headers=headers)
+
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"] == ["body", "imap", "password"]

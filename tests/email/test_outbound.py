@@ -1,0 +1,184 @@
+"""Mail to the requester through a real SMTP server on loopback: replies threaded into the
+requester's conversation, the AI's answer marked automatic, nothing sent for private
+notes, the requester's own mail or a program's mail, and an SMTP outage that loses
+nothing and sends nothing twice."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import httpx
+from sqlalchemy import select
+
+from servicedesk.config import Settings
+from servicedesk.db.database import Database
+from servicedesk.email.parse import REPLY_MARKER
+from servicedesk.email.repository import thread_token
+from servicedesk.jobs.models import JobState, OutboxJob
+from tests.conftest import Drain, worker_on
+from tests.email.conftest import configure, hand_in, mail
+from tests.smtp_server import SmtpServer
+
+
+async def _reply(
+    client: httpx.AsyncClient, headers: dict[str, str], ticket_id: str, body: str, private: bool
+) -> Any:
+    response = await client.post(
+        f"/api/v1/tickets/{ticket_id}/notes",
+        json={"body": body, "private": private},
+        headers=headers,
+    )
+    assert response.status_code == 201, response.text
+    return response.json()
+
+
+def _text(message: Any) -> str:
+    return str(message.get_body(preferencelist=("plain",)).get_content())
+
+
+def _html(message: Any) -> str:
+    return str(message.get_body(preferencelist=("html",)).get_content())
+
+
+async def test_a_public_reply_is_mailed_in_the_thread_and_the_answer_joins_the_ticket(
+    client: httpx.AsyncClient, headers: dict[str, str], smtp: SmtpServer, drained: Drain
+) -> None:
+    await configure(client, headers)
+    first = await hand_in(client, headers, mail(message_id="<in-1@customer.example>"))
+    ticket_id = first["ticket_id"]
+
+    await _reply(client, headers, ticket_id, "Reset it with <b>Menu → Reset</b>.", private=False)
+    await drained()
+
+    (sent,) = smtp.messages
+    token = thread_token(uuid.UUID(ticket_id))
+    assert smtp.envelopes == [("support@acme.example", ["ana@customer.example"])]
+    assert sent["From"] == "Acme IT <support@acme.example>"
+    assert sent["To"] == "ana@customer.example"
+    assert sent["Subject"] == f"Re: Printer on floor 3 is jammed [#{token}]"
+    assert sent["In-Reply-To"] == "<in-1@customer.example>"
+    assert sent["References"] == "<in-1@customer.example>"
+    assert sent["Auto-Submitted"] is None  # a person's reply
+    assert _text(sent).startswith(REPLY_MARKER)
+    assert "Reset it with <b>Menu → Reset</b>." in _text(sent)
+    assert "&lt;b&gt;Menu → Reset&lt;/b&gt;" in _html(sent)
+    assert "<b>" not in _html(sent)
+
+    answer = mail(
+        subject=f"Re: {sent['Subject']}",
+        body=f"That worked, thanks!\n\n{REPLY_MARKER}\n\nReset it with ...",
+        headers={"In-Reply-To": str(sent["Message-ID"])},
+    )
+    joined = await hand_in(client, headers, answer)
+    await drained()
+
+    assert joined["ticket_id"] == ticket_id
+    notes = (await client.get(f"/api/v1/tickets/{ticket_id}/notes", headers=headers)).json()
+    assert notes["notes"][-1]["body"] == "That worked, thanks!"
+    assert len(smtp.messages) == 1  # the requester's own mail is not sent back
+
+
+async def test_nothing_is_mailed_for_private_notes_without_settings_or_when_replies_are_off(
+    client: httpx.AsyncClient, headers: dict[str, str], smtp: SmtpServer, drained: Drain
+) -> None:
+    first = await hand_in(client, headers, mail())
+    await _reply(client, headers, first["ticket_id"], "Not configured yet", private=False)
+    await configure(client, headers)
+    await _reply(client, headers, first["ticket_id"], "Internal: check toner", private=True)
+    await configure(client, headers, send_replies=False)
+    await _reply(client, headers, first["ticket_id"], "Replies are off", private=False)
+
+    await drained()
+
+    assert smtp.messages == []
+
+
+async def test_the_ai_resolving_reply_is_mailed_as_automatic(
+    client: httpx.AsyncClient, headers: dict[str, str], smtp: SmtpServer, drained: Drain
+) -> None:
+    await configure(client, headers)
+    first = await hand_in(client, headers, mail())
+    change = {"status": "ai_resolved", "ai_suggested_response": "Open the tray and pull gently."}
+
+    response = await client.patch(
+        f"/api/v1/tickets/{first['ticket_id']}", json=change, headers=headers
+    )
+    assert response.status_code == 200
+    await drained()
+
+    (sent,) = smtp.messages
+    assert sent["Auto-Submitted"] == "auto-replied"
+    assert "Open the tray and pull gently." in _text(sent)
+
+
+async def test_new_mail_is_acknowledged_when_asked_but_never_a_programs_mail(
+    client: httpx.AsyncClient, headers: dict[str, str], smtp: SmtpServer, drained: Drain
+) -> None:
+    await configure(client, headers, acknowledge_new=True)
+
+    await hand_in(client, headers, mail(message_id="<person@customer.example>"))
+    robot = mail(
+        sender="noreply@monitoring.example",
+        headers={"Auto-Submitted": "auto-generated"},
+        message_id="<robot@monitoring.example>",
+    )
+    from_robot = await hand_in(client, headers, robot)
+    await _reply(client, headers, from_robot["ticket_id"], "Looking into it", private=False)
+    await drained()
+
+    (ack,) = smtp.messages
+    assert ack["To"] == "ana@customer.example"
+    assert ack["Subject"].startswith("Received: Printer on floor 3 is jammed [#SD-")
+    assert ack["Auto-Submitted"] == "auto-replied"
+    assert ack["In-Reply-To"] == "<person@customer.example>"
+
+
+async def test_an_smtp_outage_delays_mail_and_sends_each_once(
+    client: httpx.AsyncClient,
+    headers: dict[str, str],
+    smtp: SmtpServer,
+    drained: Drain,
+    database: Database,
+    settings: Settings,
+) -> None:
+    await configure(client, headers)
+    first = await hand_in(client, headers, mail())
+    smtp.stop()
+    for n in range(3):
+        await _reply(client, headers, first["ticket_id"], f"Update {n}", private=False)
+
+    async with worker_on(database, settings) as worker:
+        for _ in range(5):
+            await worker.drain_once()
+    assert await _jobs(database, JobState.PENDING) == 3
+
+    smtp.start()  # back on the same port
+    await drained()
+
+    assert [_text(m).splitlines()[2] for m in smtp.messages] == ["Update 0", "Update 1", "Update 2"]
+    assert len({m["Message-ID"] for m in smtp.messages}) == 3
+    assert await _jobs(database, JobState.PENDING) == 0
+
+
+async def test_a_permanent_refusal_fails_the_mail_without_retrying(
+    client: httpx.AsyncClient,
+    headers: dict[str, str],
+    smtp: SmtpServer,
+    drained: Drain,
+    database: Database,
+) -> None:
+    await configure(client, headers)
+    first = await hand_in(client, headers, mail())
+    smtp.refuse_with = "550 5.1.1 Mailbox unavailable"
+
+    await _reply(client, headers, first["ticket_id"], "Hello", private=False)
+    await drained()
+
+    assert smtp.messages == []
+    assert await _jobs(database, JobState.FAILED) == 1
+
+
+async def _jobs(database: Database, state: JobState) -> int:
+    statement = select(OutboxJob).where(OutboxJob.kind == "email.send", OutboxJob.state == state)
+    return len(await database.read(lambda session: list(session.scalars(statement))))
