@@ -134,6 +134,12 @@ class Settings(BaseSettings):
         "`Acme IT <support@acme.example>`.",
     )
     smtp_timeout_seconds: float = Field(default=30.0, gt=0, le=300)
+    email_new_tickets_per_sender_hour: int = Field(
+        default=20,
+        ge=0,
+        description="New tickets one sender may open by mail in an hour; more are refused "
+        "for now (429 to an MTA, left in the mailbox for the next poll); 0: no limit.",
+    )
     email_retry_base_seconds: float = Field(default=30.0, gt=0)
     email_retry_max_seconds: float = Field(default=1800.0, gt=0)
 

@@ -5,14 +5,17 @@ shown."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator
 from typing import Any
 
 import httpx
 import pytest
 
+from servicedesk.config import Settings
+from servicedesk.db.database import Database
 from servicedesk.email import imap
-from tests.conftest import Drain, KeyFactory
+from tests.conftest import ClientFactory, Drain, KeyFactory, pending_jobs, worker_on
 from tests.email.conftest import configure, mail
 from tests.imap_server import ImapServer
 
@@ -158,3 +161,27 @@ async def test_a_new_mailbox_needs_its_password(
 
     assert response.status_code == 422
     assert response.json()["detail"][0]["loc"] == ["body", "imap", "password"]
+
+
+async def test_a_sender_over_the_limit_waits_in_the_mailbox(
+    client_with: ClientFactory,
+    headers: dict[str, str],
+    dovecot: ImapServer,
+    database: Database,
+    settings: Settings,
+) -> None:
+    for n in range(3):
+        dovecot.deliver("acme-desk", mail(subject=f"Flood {n}", message_id=f"<f{n}@c.example>"))
+
+    # No embedded worker: only this test's, with the limit, may take the poll.
+    async with client_with(worker_embedded=False) as client:
+        await configure(client, headers, imap=mailbox(dovecot))
+        limited = settings.model_copy(update={"email_new_tickets_per_sender_hour": 2})
+        async with worker_on(database, limited) as worker:
+            for _ in range(500):  # the poll (the next one it queues is a minute off)
+                if not (await worker.drain_once() or await pending_jobs(database)):
+                    break
+                await asyncio.sleep(0.02)
+        assert await _total(client, headers) == 2
+    assert dovecot.count("acme-desk") == 1  # taken at a later poll, once the hour moves on
+    assert dovecot.count("acme-desk", "Processed") == 2

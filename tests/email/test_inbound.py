@@ -13,7 +13,7 @@ import httpx
 
 from servicedesk.auth.scopes import Scope
 from servicedesk.email.repository import thread_token
-from tests.conftest import KeyFactory
+from tests.conftest import ClientFactory, KeyFactory
 from tests.email.conftest import SUPPORT, configure, hand_in, mail
 
 CONFIG = "/api/v1/configuration/email"
@@ -256,7 +256,7 @@ async def test_mangled_messages_never_give_a_500(
             headers={**headers, "Content-Type": "message/rfc822"},
         )
         statuses.add(response.status_code)
-        assert response.status_code in {200, 201, 202, 422}, (bytes(raw), response.text)
+        assert response.status_code in {200, 201, 202, 422, 429}, (bytes(raw), response.text)
     assert {201, 422} <= statuses
 
 
@@ -285,3 +285,27 @@ async def test_the_requesters_mail_is_no_first_response_but_an_agents_reply_is(
     assert after_requester["first_response_due_at"] is not None
     assert after_requester["first_responded_at"] is None
     assert after_agent["first_responded_at"] is not None
+
+
+async def test_a_sender_over_the_hourly_limit_is_told_to_come_back_later(
+    client_with: ClientFactory, headers: dict[str, str]
+) -> None:
+    async with client_with(email_new_tickets_per_sender_hour=2) as limited:
+        first = await hand_in(limited, headers, mail(message_id="<l1@customer.example>"))
+        await hand_in(limited, headers, mail(message_id="<l2@customer.example>"))
+        refused = await limited.post(
+            "/api/v1/inbound/email",
+            content=mail(message_id="<l3@customer.example>"),
+            headers={**headers, "Content-Type": "message/rfc822"},
+        )
+        reply = mail(body="More detail.", headers={"In-Reply-To": "<l1@customer.example>"})
+        joined = await hand_in(limited, headers, reply)
+        other = await hand_in(limited, headers, mail(sender="bo@customer.example"))
+
+    assert refused.status_code == 429
+    assert refused.headers["Retry-After"] == "600"
+    assert refused.json() == {
+        "detail": "Rate limit exceeded: 2 new tickets per sender per hour. Retry after 600 seconds."
+    }
+    assert joined["ticket_id"] == first["ticket_id"]  # replies are never limited
+    assert other["created"] is True

@@ -13,7 +13,11 @@ from servicedesk.auth.service import Principal
 from servicedesk.db.session import DatabaseDep
 from servicedesk.email import service
 from servicedesk.email.schemas import EmailConfigIn, EmailConfigOut, InboundEmailResult
-from servicedesk.errors import EmailNotConfigured, MessageTypeRequired, PayloadTooLarge
+from servicedesk.errors import (
+    EmailNotConfigured,
+    MessageTypeRequired,
+    PayloadTooLarge,
+)
 from servicedesk.http import (
     JSON_BODY_ERRORS,
     VALIDATION_422,
@@ -88,7 +92,8 @@ async def take_email(request: Request, tickets: TicketsDep, principal: Ingester)
     message/rfc822`), e.g. from an MTA: `curl --data-binary @- -H 'Content-Type:
     message/rfc822' …`. A new ticket (201, `created: true`), or a note on the ticket it
     answers (201, `created: false`); the same Message-ID again is 200 with the first
-    answer."""
+    answer. A sender who opened too many tickets by mail in the last hour is 429 with
+    `Retry-After` (SERVICEDESK_EMAIL_NEW_TICKETS_PER_SENDER_HOUR)."""
     if request.headers.get("content-type", "").split(";")[0].strip().lower() != MESSAGE_TYPE:
         raise MessageTypeRequired()
     taken = await service.take(tickets, principal.tenant_id, await request.body())

@@ -28,7 +28,7 @@ from servicedesk.crypto import secret_box
 from servicedesk.db.base import utcnow
 from servicedesk.email.repository import EmailRepository
 from servicedesk.email.service import POLL_JOB_KIND, poll_ordering_key, take
-from servicedesk.errors import ValidationFailed
+from servicedesk.errors import RateLimited, ValidationFailed
 from servicedesk.http import tls_context
 from servicedesk.jobs import service as jobs
 from servicedesk.jobs.service import Backoff, ClaimedJob, Done, JobSpec, Outcome
@@ -153,6 +153,8 @@ class ImapPollHandler:
             try:
                 await take(self.tickets, tenant_id, raw)
                 taken += 1
+            except RateLimited:
+                continue  # the sender is over the limit: the message waits for a later poll
             except ValidationFailed:
                 log.warning("imap_message_not_taken", tenant_id=str(tenant_id), uid=uid)
             await asyncio.to_thread(mailbox.file, uid)

@@ -14,6 +14,7 @@ import re
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
@@ -36,7 +37,7 @@ from servicedesk.email.parse import (
 )
 from servicedesk.email.repository import INBOUND, EmailRepository, thread_token
 from servicedesk.email.schemas import EmailConfigIn, ImapIn
-from servicedesk.errors import EmailNotConfigured, ValidationFailed
+from servicedesk.errors import EmailNotConfigured, RateLimited, ValidationFailed
 from servicedesk.jobs import service as jobs
 from servicedesk.jobs.service import JobSpec
 from servicedesk.tenant_config import ConfigPart, TenantConfig, bump
@@ -48,6 +49,7 @@ from servicedesk.users.service import DIRECTORY
 
 ACTOR = "email"
 POLL_JOB_KIND = "email.poll"
+RETRY_SENDER = 600  # seconds an MTA is asked to wait when a sender is over the limit
 REQUESTER = "requester"  # the actor of the requester's own mail
 _TOKEN = re.compile(r"\[#(SD-[A-Z2-7]{10})\]")
 _REOPENED_BY_REPLY = {TicketStatus.RESOLVED.value, TicketStatus.AI_RESOLVED.value}
@@ -214,6 +216,7 @@ async def take(tickets: TicketService, tenant_id: uuid.UUID, raw: bytes) -> Take
         ticket = await tickets.database.lookup(lambda s: _ticket_of(s, tenant_id, mail))
         if ticket is not None and ticket.status != TicketStatus.CLOSED.value:
             return await _as_note(tickets, config, ticket, mail)
+        await _within_sender_limit(tickets, tenant_id, mail.sender)
         return await _as_ticket(tickets, tenant_id, mail, follow_up_of=ticket)
     except IntegrityError:
         # Another delivery of the same message won the race; its result is the result.
@@ -221,6 +224,21 @@ async def take(tickets: TicketService, tenant_id: uuid.UUID, raw: bytes) -> Take
         if again is None:
             raise
         return again
+
+
+async def _within_sender_limit(tickets: TicketService, tenant_id: uuid.UUID, sender: str) -> None:
+    """429 when the sender opened as many tickets by mail in the last hour as allowed: a
+    runaway script or a mail loop fills no queue, and nothing is lost (an MTA retries
+    later; a polled message stays in its mailbox)."""
+    limit = tickets.settings.email_new_tickets_per_sender_hour
+    if limit == 0:
+        return
+    since = utcnow() - timedelta(hours=1)
+    opened = await tickets.database.lookup(
+        lambda s: TicketRepository(s, tenant_id).created_for_requester_since(sender, since)
+    )
+    if opened >= limit:
+        raise RateLimited(f"{limit} new tickets per sender per hour", retry_after=RETRY_SENDER)
 
 
 def _parsed(raw: bytes) -> InboundMail:

@@ -207,6 +207,19 @@ class TicketRepository(TenantRepository[Ticket]):
         found: uuid.UUID | None = self.session.scalar(statement)
         return found
 
+    def created_for_requester_since(self, requester_email: str, since: datetime) -> int:
+        """How many tickets of this requester were created since then (an index range)."""
+        statement = (
+            select(func.count())
+            .select_from(Ticket)
+            .where(
+                Ticket.tenant_id == self.tenant_id,
+                Ticket.requester_email == requester_email,
+                Ticket.created_at >= since,
+            )
+        )
+        return int(self.session.scalar(statement) or 0)
+
     def search_page(
         self, filters: TicketFilters, *, limit: int, offset: int
     ) -> tuple[Sequence[Ticket], Count]:

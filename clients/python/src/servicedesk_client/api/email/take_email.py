@@ -111,7 +111,8 @@ def sync_detailed(
     message/rfc822`), e.g. from an MTA: `curl --data-binary @- -H 'Content-Type:
     message/rfc822' …`. A new ticket (201, `created: true`), or a note on the ticket it
     answers (201, `created: false`); the same Message-ID again is 200 with the first
-    answer.
+    answer. A sender who opened too many tickets by mail in the last hour is 429 with
+    `Retry-After` (SERVICEDESK_EMAIL_NEW_TICKETS_PER_SENDER_HOUR).
 
     Args:
         body (File):
@@ -146,7 +147,8 @@ def sync(
     message/rfc822`), e.g. from an MTA: `curl --data-binary @- -H 'Content-Type:
     message/rfc822' …`. A new ticket (201, `created: true`), or a note on the ticket it
     answers (201, `created: false`); the same Message-ID again is 200 with the first
-    answer.
+    answer. A sender who opened too many tickets by mail in the last hour is 429 with
+    `Retry-After` (SERVICEDESK_EMAIL_NEW_TICKETS_PER_SENDER_HOUR).
 
     Args:
         body (File):
@@ -176,7 +178,8 @@ async def asyncio_detailed(
     message/rfc822`), e.g. from an MTA: `curl --data-binary @- -H 'Content-Type:
     message/rfc822' …`. A new ticket (201, `created: true`), or a note on the ticket it
     answers (201, `created: false`); the same Message-ID again is 200 with the first
-    answer.
+    answer. A sender who opened too many tickets by mail in the last hour is 429 with
+    `Retry-After` (SERVICEDESK_EMAIL_NEW_TICKETS_PER_SENDER_HOUR).
 
     Args:
         body (File):
@@ -209,7 +212,8 @@ async def asyncio(
     message/rfc822`), e.g. from an MTA: `curl --data-binary @- -H 'Content-Type:
     message/rfc822' …`. A new ticket (201, `created: true`), or a note on the ticket it
     answers (201, `created: false`); the same Message-ID again is 200 with the first
-    answer.
+    answer. A sender who opened too many tickets by mail in the last hour is 429 with
+    `Retry-After` (SERVICEDESK_EMAIL_NEW_TICKETS_PER_SENDER_HOUR).
 
     Args:
         body (File):
