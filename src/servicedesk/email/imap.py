@@ -54,9 +54,9 @@ class Account:
 
 @dataclass(frozen=True, slots=True)
 class Polled:
-    taken: int
+    """A run's outcome for the next poll: `more` left past the batch (poll again now)."""
+
     more: bool
-    error: str | None = None
 
 
 class Mailbox:
@@ -145,25 +145,23 @@ class ImapPollHandler:
 
     async def _drain(self, tenant_id: uuid.UUID, mailbox: Mailbox) -> Polled:
         uids = await asyncio.to_thread(mailbox.uids)
-        taken = 0
         for uid in uids[:BATCH]:
             raw = await asyncio.to_thread(mailbox.fetch, uid)
             if raw is None:
                 continue
             try:
                 await take(self.tickets, tenant_id, raw)
-                taken += 1
             except RateLimited:
                 continue  # the sender is over the limit: the message waits for a later poll
             except ValidationFailed:
                 log.warning("imap_message_not_taken", tenant_id=str(tenant_id), uid=uid)
             await asyncio.to_thread(mailbox.file, uid)
-        return Polled(taken, more=len(uids) > BATCH)
+        return Polled(more=len(uids) > BATCH)
 
     def _failed(self, job: ClaimedJob, error: BaseException) -> Polled:
         message = f"{type(error).__name__}: {error}"[:300]
         log.warning("imap_poll_failed", tenant_id=str(job.tenant_id), error=message)
-        return Polled(0, more=False, error=message)
+        return Polled(more=False)
 
     def record(self, session: Session, job: ClaimedJob, result: Polled | None) -> Outcome:
         row = EmailRepository(session, job.tenant_id).settings()

@@ -239,8 +239,6 @@ def _relay(url: str) -> Relay:
 class EmailSendHandler:
     """`email.send`: write the mail, hand it to the relay, record its Message-ID."""
 
-    backoff = Backoff(base=30.0, cap=1800.0)
-
     def __init__(self, database: Database, settings: Settings) -> None:
         self.database = database
         self.settings = settings
