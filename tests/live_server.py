@@ -37,7 +37,12 @@ class LiveServer:
 
 def server_env(settings: Settings, **extra: str) -> dict[str, str]:
     """The environment that points a child process at the test's database."""
-    env = {**os.environ, "SERVICEDESK_DATA_DIR": str(settings.data_dir), **extra}
+    env = {
+        **os.environ,
+        "SERVICEDESK_DATA_DIR": str(settings.data_dir),
+        "SERVICEDESK_WRITE_QUEUE_TIMEOUT_SECONDS": str(settings.write_queue_timeout_seconds),
+        **extra,
+    }
     if settings.database_url:
         env["SERVICEDESK_DATABASE_URL"] = settings.database_url
     return env

@@ -100,7 +100,15 @@ async def verify_after_restart(base_url: str, api_key: str, load: Load) -> None:
 
 
 def test_killed_server_loses_no_acknowledged_ticket(settings: Settings, database: Database) -> None:
-    env = live_server.server_env(settings, SERVICEDESK_RATE_LIMIT_ENABLED="false")
+    # The product's own turn limit: a killed server's idempotency claims last as long
+    # as it allows a write to wait, and the retries below wait them out.
+    env = live_server.server_env(
+        settings,
+        SERVICEDESK_RATE_LIMIT_ENABLED="false",
+        SERVICEDESK_WRITE_QUEUE_TIMEOUT_SECONDS=str(
+            Settings.model_fields["write_queue_timeout_seconds"].default
+        ),
+    )
     api_key = live_server.create_key(env, "crash", "tickets:read", "tickets:write")
     server = live_server.start(env)
 
