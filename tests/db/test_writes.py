@@ -10,11 +10,15 @@ from typing import Any
 
 import pytest
 from sqlalchemy import text
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from servicedesk.auth import service as auth
 from servicedesk.config import Settings
+from servicedesk.db.base import utcnow
 from servicedesk.db.database import Database
 from servicedesk.db.fair import FairGate, FairQueue, QueueTimeout
+from servicedesk.tickets.models import TicketNote
 from tests.conftest import SEED_CREATE, ticket_count
 
 
@@ -121,3 +125,38 @@ async def test_writes_past_their_turn_are_503_with_retry_after_and_write_nothing
     assert all(response.headers["Retry-After"] == "1" for response in refused)
     assert refused[0].json() == {"detail": "Too many writes are waiting; retry shortly"}
     assert stored == statuses.count(201)
+
+
+async def test_a_write_failing_at_flush_gets_its_error_and_the_others_still_commit(
+    database: Database,
+) -> None:
+    """On SQLite, one failed flush rolls back the batch it ran in: the writes that ran
+    beside it run again, and none waits forever."""
+
+    def tenant(name: str) -> Any:
+        return lambda session: auth.get_or_create_tenant(session, name).id
+
+    def orphan_note(session: Session) -> None:
+        session.add(
+            TicketNote(
+                id=uuid.uuid4(),
+                tenant_id=uuid.uuid4(),
+                ticket_id=uuid.uuid4(),
+                body="no such ticket",
+                private=True,
+                author="test",
+                created_at=utcnow(),
+            )
+        )
+
+    writes = [tenant("before"), orphan_note, tenant("after"), tenant("later")]
+    results = await asyncio.wait_for(
+        asyncio.gather(*(database.write(work) for work in writes), return_exceptions=True), 30
+    )
+
+    assert isinstance(results[1], IntegrityError)
+    assert all(isinstance(result, uuid.UUID) for i, result in enumerate(results) if i != 1)
+    names = await database.read(
+        lambda session: set(session.scalars(text("SELECT name FROM tenants")).all())
+    )
+    assert {"before", "after", "later"} <= names

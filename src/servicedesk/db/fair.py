@@ -38,6 +38,13 @@ class FairQueue(Generic[T]):
         self._queues.setdefault(key, deque()).append(item)
         self._size += 1
 
+    def push_front(self, key: Hashable, item: T) -> None:
+        """Back in line before the key's other items, and the key served first (an item
+        that was taken but could not be served)."""
+        self._queues.setdefault(key, deque()).appendleft(item)
+        self._queues.move_to_end(key, last=False)
+        self._size += 1
+
     def pop(self) -> T:
         """The next item in turn; its key moves to the back of the line."""
         key, queue = next(iter(self._queues.items()))

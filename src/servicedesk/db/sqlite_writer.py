@@ -65,6 +65,19 @@ class _Unit(Generic[T]):
             self.future.set_result((result, info))  # type: ignore[arg-type]
 
 
+class BatchLost(Exception):
+    """A unit's failure rolled back the whole batch's transaction."""
+
+    def __init__(self, unit: _Unit[Any], error: Exception) -> None:
+        super().__init__(repr(error))
+        self.unit = unit
+        self.error = error
+
+
+# A unit run in a batch: its result, its session's info, and its error (None: it wrote).
+Outcome = tuple[_Unit[Any], Any, dict[str, Any], BaseException | None]
+
+
 class SqliteWriter:
     """Runs units of work (`work(session)`) in batches on one connection."""
 
@@ -136,9 +149,13 @@ class SqliteWriter:
 
     async def _write(self) -> None:
         await self._take_turn()
+        outcomes: list[Outcome] = []
         try:
             try:
-                transaction, outcomes = self._run_units()
+                transaction = self._run_units(outcomes)
+            except BatchLost as lost:
+                self._retry_batch(outcomes, lost)
+                return
             except Exception as failure:  # the transaction could not begin
                 log.exception("sqlite_batch_not_begun")
                 for unit in self._drain_now():
@@ -158,6 +175,19 @@ class SqliteWriter:
         for unit, result, info, error in outcomes:
             unit.settle(result, info, error)
 
+    def _retry_batch(self, outcomes: list[Outcome], lost: BatchLost) -> None:
+        """One unit's failure took the batch's transaction with it: that unit gets its
+        error; the units that ran before it wrote nothing, and go back to the head of
+        the line to run again in the next batch."""
+        log.warning("sqlite_batch_lost", units=len(outcomes), error=repr(lost.error))
+        if self._connection is not None:
+            with contextlib.suppress(Exception):
+                self._connection.rollback()
+        lost.unit.settle(None, {}, lost.error)
+        for unit, *_ in reversed(outcomes):
+            unit.state = QUEUED
+            self._queue.push_front(unit.key, unit)
+
     def _drain_now(self) -> list[_Unit[Any]]:
         """Every queued unit, out of the queue (the batch could not even begin)."""
         units = []
@@ -165,16 +195,13 @@ class SqliteWriter:
             units.append(self._queue.pop())
         return units
 
-    def _run_units(
-        self,
-    ) -> tuple[RootTransaction, list[tuple[_Unit[Any], Any, dict[str, Any], BaseException | None]]]:
+    def _run_units(self, outcomes: list[Outcome]) -> RootTransaction:
         """Begin the batch's transaction and run units, taken in turn order, each in a
         savepoint, until `max_batch` or BATCH_SECONDS of work: what is left waits in the
-        queue, in turn with what arrives meanwhile."""
+        queue, in turn with what arrives meanwhile. Each unit that ran is in `outcomes`."""
         connection = self._writing_connection()
         transaction = connection.begin()
         started = time.monotonic()
-        outcomes: list[tuple[_Unit[Any], Any, dict[str, Any], BaseException | None]] = []
         while len(outcomes) < self._max_batch:
             if outcomes and time.monotonic() - started > BATCH_SECONDS:
                 break
@@ -182,7 +209,7 @@ class SqliteWriter:
             if unit is None:
                 break
             outcomes.append((unit, *_run_unit(connection, unit)))
-        return transaction, outcomes
+        return transaction
 
     def _writing_connection(self) -> Connection:
         if self._connection is None or self._connection.closed:
@@ -222,6 +249,10 @@ def _run_unit(
         result = unit.work(session)
         session.flush()
     except Exception as error:
+        if not connection.in_transaction():
+            # A failed flush rolls the session's transaction back, and with it the
+            # batch's (join mode "rollback_only"): the savepoint is gone too.
+            raise BatchLost(unit, error) from error
         driver.execute("ROLLBACK TO unit")
         driver.execute("RELEASE unit")
         return None, {}, error
