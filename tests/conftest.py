@@ -48,6 +48,7 @@ TABLES = (
     "provider_configs",
     "events",
     "idempotency_records",
+    "ticket_attachments",
     "ticket_notes",
     "triage_feedback",
     "triage_models",

@@ -144,6 +144,29 @@ def start(env: dict[str, str], *, workers: int = 1, port: int | None = None) -> 
     return server
 
 
+def start_worker(env: dict[str, str]) -> subprocess.Popen[bytes]:
+    """A `servicedesk worker` in a process group of its own (end it with stop_group)."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "servicedesk", "worker"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+
+
+def stop_group(process: subprocess.Popen[bytes], *, kill: bool = False) -> None:
+    """End `process` and everything it started: SIGTERM (or SIGKILL), then SIGKILL for
+    whatever is left after 15 s."""
+    _signal_group(process.pid, signal.SIGKILL if kill else signal.SIGTERM)
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        _signal_group(process.pid, signal.SIGKILL)
+        process.wait()
+    _signal_group(process.pid, signal.SIGKILL)
+
+
 def stop(server: LiveServer, *, kill: bool = False) -> None:
     """End the server and everything it started (its process group)."""
     group = server.process.pid  # the group's id: the session leader's pid

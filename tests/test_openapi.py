@@ -95,6 +95,8 @@ OPERATION_IDS = {
     ("PATCH", "/api/v1/tickets/{ticket_id}"): "update_ticket",
     ("POST", "/api/v1/tickets/{ticket_id}/notes"): "add_note",
     ("GET", "/api/v1/tickets/{ticket_id}/notes"): "list_notes",
+    ("GET", "/api/v1/tickets/{ticket_id}/attachments"): "list_attachments",
+    ("GET", "/api/v1/attachments/{attachment_id}"): "download_attachment",
     ("GET", "/api/v1/tickets/{ticket_id}/history"): "ticket_history",
     ("GET", "/api/v1/custom-fields"): "list_custom_fields",
     ("POST", "/api/v1/custom-fields"): "create_custom_field",

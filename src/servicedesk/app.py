@@ -42,6 +42,7 @@ from servicedesk.providers.service import new_http_client as new_provider_client
 from servicedesk.ratelimit.service import RateLimiter
 from servicedesk.sla.endpoints import reports_router as sla_reports_router
 from servicedesk.sla.endpoints import router as sla_policies_router
+from servicedesk.tickets.endpoints import attachments_router
 from servicedesk.tickets.endpoints import router as tickets_router
 from servicedesk.triage.endpoints import router as triage_config_router
 from servicedesk.triage.starter import starter_models
@@ -112,6 +113,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(
         RequestMiddleware,
         max_body_bytes=settings.max_body_bytes,
+        max_upload_bytes=settings.max_upload_bytes,
         timeout_seconds=settings.request_timeout_seconds,
     )
     install_error_handlers(app)
@@ -119,6 +121,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     document_headers(app)
     app.include_router(health_router)
     app.include_router(tickets_router, responses=KEYED_ERRORS)
+    app.include_router(attachments_router, responses=KEYED_ERRORS)
     app.include_router(history_router, responses=KEYED_ERRORS)
     app.include_router(custom_fields_router, responses=KEYED_ERRORS)
     app.include_router(webhooks_router, responses=KEYED_ERRORS)

@@ -110,7 +110,7 @@ async def running_worker(
             triage.JOB_KIND: TriageJobHandler(database, settings, llm_client, tickets),
             REMOVE_VALUES_JOB_KIND: CustomFieldValueRemoval(tickets),
             TIMER_JOB_KIND: SlaTimerHandler(tickets),
-            EMAIL_JOB_KIND: EmailSendHandler(database, settings),
+            EMAIL_JOB_KIND: EmailSendHandler(database, settings, tickets.blobs),
             POLL_JOB_KIND: ImapPollHandler(tickets, settings),
         }
         yield Worker(database, settings, handlers)

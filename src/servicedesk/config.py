@@ -60,6 +60,18 @@ class Settings(BaseSettings):
 
     idempotency_ttl_seconds: int = Field(default=3600, ge=1)
     max_body_bytes: int = Field(default=1024 * 1024, ge=1024)
+    max_attachment_bytes: int = Field(
+        default=20 * 1024 * 1024,
+        ge=1,
+        description="The largest file a note or a mail may carry; a larger one is refused "
+        "with 413 (from the API) or left out of the ticket with a line saying so (from mail).",
+    )
+    max_upload_bytes: int = Field(
+        default=50 * 1024 * 1024,
+        ge=1024,
+        description="The body limit of the requests that carry files: a multipart note and "
+        "a raw message to /api/v1/inbound/email (every other request: max_body_bytes).",
+    )
 
     api_key_cache_seconds: float = Field(
         default=2.0,
@@ -241,6 +253,11 @@ class Settings(BaseSettings):
         if self.database_url:
             return driver_database_url(self.database_url)
         return f"sqlite+pysqlite:///{(self.data_dir / 'servicedesk.db').resolve()}"
+
+    @property
+    def attachments_dir(self) -> Path:
+        """Where attachments' contents are kept (servicedesk.storage.blobs)."""
+        return self.data_dir / "attachments"
 
     @property
     def cache_dir(self) -> Path:

@@ -110,6 +110,19 @@ class TicketNotFound(ApiError):
     description = "Ticket not found"
 
 
+class AttachmentNotFound(ApiError):
+    status_code = 404
+    description = "Attachment not found"
+
+
+class AttachmentTooLarge(ApiError):
+    status_code = 413
+    description = "Attachment too large"
+
+    def __init__(self, limit: int | None = None) -> None:
+        super().__init__(None if limit is None else f"Attachment too large (limit {limit} bytes)")
+
+
 class WebhookNotFound(ApiError):
     status_code = 404
     description = "Webhook not found"

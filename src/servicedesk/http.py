@@ -14,6 +14,10 @@ import httpx
 import pydantic_core
 from fastapi import Depends, Request
 from fastapi.responses import JSONResponse
+from fastapi.routing import APIRoute
+from starlette.datastructures import Headers
+from starlette.routing import Match
+from starlette.types import Scope
 
 from servicedesk.config import Settings
 from servicedesk.db.base import utcnow
@@ -91,6 +95,25 @@ class JsonResponse(JSONResponse):
 
     def render(self, content: Any) -> bytes:
         return pydantic_core.to_json(content)
+
+
+def is_multipart_form(content_type: str) -> bool:
+    message = Message()
+    message["content-type"] = content_type
+    return message.get_content_type() == "multipart/form-data"
+
+
+class MultipartFormRoute(APIRoute):
+    """A route that matches only requests sent as `multipart/form-data`, so that one
+    path and method can take JSON in one endpoint and files in another (registered
+    first; the JSON route's document describes both)."""
+
+    def matches(self, scope: Scope) -> tuple[Match, Scope]:
+        match, child = super().matches(scope)
+        if match is Match.NONE:
+            return match, child
+        content_type = Headers(scope=scope).get("content-type", "")
+        return (match if is_multipart_form(content_type) else Match.NONE), child
 
 
 def _is_json(content_type: str) -> bool:

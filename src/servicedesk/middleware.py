@@ -20,11 +20,13 @@ import time
 import uuid
 
 import structlog
+from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from servicedesk.deadline import Deadline, limited
+from servicedesk.http import is_multipart_form
 from servicedesk.logs import get_logger
 
 log = get_logger("servicedesk.access")
@@ -36,11 +38,36 @@ class BodyTooLarge(HTTPException):
         super().__init__(413, f"Request body too large (limit {limit} bytes)")
 
 
+# The requests that carry files, and so may be up to max_upload_bytes: a note sent as
+# multipart/form-data, a raw message handed in by an MTA.
+_MULTIPART_NOTE = re.compile(r"^/api/v1/tickets/[^/]+/notes$")
+_RAW_MAIL = "/api/v1/inbound/email"
+
+
 class RequestMiddleware:
-    def __init__(self, app: ASGIApp, *, max_body_bytes: int, timeout_seconds: float) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        max_body_bytes: int,
+        max_upload_bytes: int,
+        timeout_seconds: float,
+    ) -> None:
         self.app = app
         self.max_body_bytes = max_body_bytes
+        self.max_upload_bytes = max(max_upload_bytes, max_body_bytes)
         self.timeout_seconds = timeout_seconds
+
+    def _body_limit(self, scope: Scope) -> int:
+        if scope["method"] != "POST":
+            return self.max_body_bytes
+        path = scope["path"]
+        if path == _RAW_MAIL or (
+            _MULTIPART_NOTE.match(path)
+            and is_multipart_form(Headers(scope=scope).get("content-type", ""))
+        ):
+            return self.max_upload_bytes
+        return self.max_body_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -53,13 +80,15 @@ class RequestMiddleware:
         state = _Response()
         send_with_id = self._sender(scope, send, request_id, state)
         try:
+            limit = self._body_limit(scope)
             declared = _content_length(scope)
-            if declared is not None and declared > self.max_body_bytes:
-                error = BodyTooLarge(self.max_body_bytes)
+            if declared is not None and declared > limit:
+                error = BodyTooLarge(limit)
                 response = JSONResponse({"detail": error.detail}, status_code=413)
                 await response(scope, receive, send_with_id)
                 return
-            await self._within_limit(scope, self._limited_receive(receive), send_with_id, state)
+            limited = self._limited_receive(receive, limit)
+            await self._within_limit(scope, limited, send_with_id, state)
         finally:
             log.info(
                 "request",
@@ -94,7 +123,8 @@ class RequestMiddleware:
         finally:
             timer.cancel()
 
-    def _limited_receive(self, receive: Receive) -> Receive:
+    @staticmethod
+    def _limited_receive(receive: Receive, limit: int) -> Receive:
         received = 0
 
         async def receive_with_limit() -> Message:
@@ -102,8 +132,8 @@ class RequestMiddleware:
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
-                if received > self.max_body_bytes:
-                    raise BodyTooLarge(self.max_body_bytes)
+                if received > limit:
+                    raise BodyTooLarge(limit)
             return message
 
         return receive_with_limit

@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from servicedesk.config import Settings
 from servicedesk.db.database import Database
+from servicedesk.email.outbound import MAIL_FILES_BYTES
 from servicedesk.email.parse import REPLY_MARKER
 from servicedesk.email.repository import thread_token
 from servicedesk.jobs.models import JobState, OutboxJob
@@ -182,3 +183,75 @@ async def test_a_permanent_refusal_fails_the_mail_without_retrying(
 async def _jobs(database: Database, state: JobState) -> int:
     statement = select(OutboxJob).where(OutboxJob.kind == "email.send", OutboxJob.state == state)
     return len(await database.read(lambda session: list(session.scalars(statement))))
+
+
+async def test_a_replys_files_go_with_its_mail_while_they_fit(
+    client: httpx.AsyncClient, headers: dict[str, str], smtp: SmtpServer, drained: Drain
+) -> None:
+    await configure(client, headers)
+    first = await hand_in(client, headers, mail())
+    big = b"x" * (MAIL_FILES_BYTES - 10)  # fits alone, not after fix.reg
+    response = await client.post(
+        f"/api/v1/tickets/{first['ticket_id']}/notes",
+        data={"body": "The fix is attached.", "private": "false"},
+        files=[
+            ("attachments", ("fix.reg", b"Windows Registry Editor", "text/plain")),
+            ("attachments", ("image.iso", big, "application/octet-stream")),
+            ("attachments", ("readme.txt", b"Run fix.reg", "text/plain")),
+        ],
+        headers=headers,
+    )
+    assert response.status_code == 201, response.text
+    await drained()
+
+    (sent,) = smtp.messages
+    files = {part.get_filename(): part.get_content() for part in sent.iter_attachments()}
+    assert files["fix.reg"] == "Windows Registry Editor"
+    assert files["readme.txt"] == "Run fix.reg"
+    assert "image.iso" not in files  # would pass the mail's room for files
+    assert "Too large to attach; ask us for them: image.iso (10.0 MB)" in _text(sent)
+
+
+async def test_a_tenants_own_templates_write_its_mail(
+    client: httpx.AsyncClient, headers: dict[str, str], smtp: SmtpServer, drained: Drain
+) -> None:
+    templates = {
+        "text": "{{ marker }}\n\nHello from {{ sender_name }}:\n{{ body }}\n-- {{ token }}\n",
+        "html": "<p>{{ marker }}</p><p class=acme>{{ body }}</p>",
+    }
+    put = await configure(client, headers, templates=templates)
+    assert put["templates"] == templates
+    first = await hand_in(client, headers, mail())
+
+    await _reply(client, headers, first["ticket_id"], "Use <the> spare printer.", private=False)
+    await drained()
+
+    (sent,) = smtp.messages
+    token = thread_token(uuid.UUID(first["ticket_id"]))
+    assert _text(sent).replace("\r\n", "\n") == (
+        f"{REPLY_MARKER}\n\nHello from Acme IT:\nUse <the> spare printer.\n-- {token}\n"
+    )
+    assert _html(sent).startswith(
+        f"<p>{REPLY_MARKER}</p><p class=acme>Use &lt;the&gt; spare printer.</p>"
+    )
+
+
+async def test_a_template_that_cannot_render_is_refused_naming_why(
+    client: httpx.AsyncClient, headers: dict[str, str]
+) -> None:
+    cases = {
+        "{% if body %}never closed": "template syntax error on line 1",
+        "{{ requester.password }}": "'requester' is undefined (the variables are: body,",
+        "{{ body.__class__.__mro__ }}": "template cannot be rendered",
+    }
+    for source, reason in cases.items():
+        response = await client.put(
+            "/api/v1/configuration/email",
+            json={"addresses": ["support@acme.example"], "templates": {"text": source}},
+            headers=headers,
+        )
+        assert response.status_code == 422, source
+        (error,) = response.json()["detail"]
+        assert error["loc"] == ["body", "templates", "text"]
+        assert reason in error["msg"], error["msg"]
+    assert (await client.get("/api/v1/configuration/email", headers=headers)).status_code == 404

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import quopri
+from email.message import EmailMessage
 
 import pytest
 
@@ -139,3 +140,51 @@ def test_what_is_not_a_message(raw: bytes) -> None:
 
 def test_html_to_text_keeps_no_tag() -> None:
     assert html_to_text("<img src=x onerror=alert(1)><b>bold</b>") == "bold"
+
+
+def _mail_with_files() -> bytes:
+    message = EmailMessage()
+    message["From"] = "ana@customer.example"
+    message["To"] = "support@acme.example"
+    message["Subject"] = "Screenshot of the error"
+    message["Message-ID"] = "<files@customer.example>"
+    message.set_content("See the screenshot.")
+    message.add_alternative('<p>See <img src="cid:shot@customer.example"></p>', subtype="html")
+    html = message.get_payload()[1]
+    html.add_related(
+        b"\x89PNG-inline", maintype="image", subtype="png", cid="<shot@customer.example>"
+    )
+    message.add_attachment(
+        b"%PDF-1.7 report", maintype="application", subtype="pdf", filename="report.pdf"
+    )
+    message.add_attachment("r\u00e9sum\u00e9 text", filename="notes \u00e9t\u00e9.txt")
+    forwarded = EmailMessage()
+    forwarded["Subject"] = "Original alert"
+    forwarded.set_content("Disk full")
+    message.add_attachment(forwarded)
+    return message.as_bytes()
+
+
+def test_attachments_inline_images_and_attached_messages_are_files_and_not_text() -> None:
+    parsed = parse(_mail_with_files())
+
+    assert parsed.text == "See the screenshot."
+    names = [(f.filename, f.content_type, f.content_id) for f in parsed.files]
+    assert names == [
+        ("part.png", "image/png", "shot@customer.example"),
+        ("report.pdf", "application/pdf", None),
+        ("notes \u00e9t\u00e9.txt", "text/plain", None),
+        ("Original alert.eml", "message/rfc822", None),
+    ]
+    assert parsed.files[0].data == b"\x89PNG-inline"
+    assert parsed.files[1].data == b"%PDF-1.7 report"
+    assert "Disk full" in parsed.files[3].data.decode()
+
+
+def test_a_plain_message_has_no_files() -> None:
+    raw = _raw(
+        "From: a@b.example\nSubject: x\nMessage-ID: <p@b.example>\n"
+        "Content-Type: text/plain; charset=utf-8\n",
+        b"just text",
+    )
+    assert parse(raw).files == ()

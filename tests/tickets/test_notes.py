@@ -26,7 +26,16 @@ async def test_a_note_is_201_with_its_body_and_moves_the_ticket(
 
     assert response.status_code == 201
     note = response.json()
-    assert set(note) == {"id", "ticket_id", "body", "private", "author", "created_at"}
+    assert set(note) == {
+        "id",
+        "ticket_id",
+        "body",
+        "private",
+        "author",
+        "created_at",
+        "attachments",
+    }
+    assert note["attachments"] == []
     assert uuid.UUID(note["id"])
     assert note["ticket_id"] == ticket["id"]
     assert note["body"] == "Rebooted the router."

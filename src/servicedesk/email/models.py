@@ -33,6 +33,8 @@ class EmailSettings(Base):
     # and its password, encrypted with SERVICEDESK_SECRET_KEY.
     imap: Mapped[dict[str, Any] | None] = mapped_column(JSONDocument, nullable=True)
     imap_password_encrypted: Mapped[str | None] = mapped_column(Text, nullable=True)
+    # The tenant's own mail templates, {"text": ..., "html": ...} (email.mail_templates).
+    templates: Mapped[dict[str, Any] | None] = mapped_column(JSONDocument, nullable=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 

@@ -9,34 +9,36 @@ queued for the requester's own mail, for mail a program sent (`Auto-Submitted`,
 
 Sent (`EmailSendHandler`, `email.send` jobs, one ordering key per ticket so a ticket's
 mail leaves in order): through SMTP with aiosmtplib, from templates (plain text and
-HTML), with the ticket's token in the subject and `In-Reply-To` / `References` to its
-thread. The Message-ID is fixed when the mail is queued, so a retry sends the same
-message, and it is recorded when the relay accepted it: replies to it join the ticket.
+HTML) with the note's files attached, with the ticket's token in the subject and
+`In-Reply-To` / `References` to its thread. The Message-ID is fixed when the mail is
+queued, so a retry sends the same message, and it is recorded when the relay accepted
+it: replies to it join the ticket.
 An SMTP outage leaves the job pending (retried with backoff); a relay's permanent
 refusal (5xx) fails it.
 """
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import aiosmtplib
-import jinja2
 from sqlalchemy.orm import Session
 
 from servicedesk.config import Settings
 from servicedesk.db.base import utcnow
 from servicedesk.db.database import Database
 from servicedesk.db.upsert import insert_or_ignore
-from servicedesk.email import repository
+from servicedesk.email import mail_templates, repository
 from servicedesk.email.models import EmailMessage as MessageRow
 from servicedesk.email.models import EmailThread
 from servicedesk.email.parse import REPLY_MARKER
@@ -51,18 +53,16 @@ from servicedesk.email.service import (
 )
 from servicedesk.jobs import service as jobs
 from servicedesk.jobs.service import Backoff, ClaimedJob, Done, Fail, JobSpec, Outcome, Retry
+from servicedesk.storage.blobs import BlobStore
 from servicedesk.tickets.events import Publication, TicketEvent, TicketEventType
-from servicedesk.tickets.repository import TicketRepository
+from servicedesk.tickets.repository import AttachmentRepository, TicketRepository
 
 JOB_KIND = "email.send"
+# A note's files go with its mail while they fit this much; the rest are named in it.
+# Relays commonly refuse messages past 25–35 MB, and base64 adds a third.
+MAIL_FILES_BYTES = 10 * 1024 * 1024
 REPLY, AI_REPLY, ACKNOWLEDGEMENT = "reply", "ai_reply", "acknowledgement"
 AI_RESOLVED = "ai_resolved"
-_TEMPLATES = jinja2.Environment(
-    loader=jinja2.PackageLoader("servicedesk.email", "templates"),
-    autoescape=jinja2.select_autoescape(enabled_extensions=("html",), default=False),
-    undefined=jinja2.StrictUndefined,
-    keep_trailing_newline=True,
-)
 
 
 def ordering_key(ticket_id: uuid.UUID | str) -> str:
@@ -135,11 +135,24 @@ class Draft:
     requester_email: str
     thread: list[tuple[str, str]]
     tenant: TenantEmail | None
+    files: list[MailAttachment] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class MailAttachment:
+    """A file of the note being mailed, and where its bytes are."""
+
+    filename: str
+    content_type: str
+    size: int
+    path: Path
 
 
 def compose(
     draft: Draft, job: dict[str, Any], sender: str, sender_name: str | None
 ) -> EmailMessage:
+    """The mail, with as many of the note's files as fit MAIL_FILES_BYTES (in their
+    order); the text names the ones left out."""
     token = thread_token(draft.ticket_id)
     kind = job["kind"]
     message = EmailMessage()
@@ -164,9 +177,37 @@ def compose(
         "token": token,
         "sender_name": sender_name or sender,
     }
-    message.set_content(_TEMPLATES.get_template("reply.txt").render(context))
-    message.add_alternative(_TEMPLATES.get_template("reply.html").render(context), subtype="html")
+    attached, left_out = _fitting(draft.files)
+    context["left_out"] = [f"{file.filename} ({_size(file.size)})" for file in left_out]
+    text_template = draft.tenant.text_template if draft.tenant else None
+    html_template = draft.tenant.html_template if draft.tenant else None
+    message.set_content(mail_templates.render("text", context, text_template))
+    message.add_alternative(mail_templates.render("html", context, html_template), subtype="html")
+    for file in attached:
+        maintype, _, subtype = file.content_type.partition("/")
+        message.add_attachment(
+            file.path.read_bytes(), maintype=maintype, subtype=subtype, filename=file.filename
+        )
     return message
+
+
+def _fitting(files: Sequence[MailAttachment]) -> tuple[list[MailAttachment], list[MailAttachment]]:
+    attached: list[MailAttachment] = []
+    left_out: list[MailAttachment] = []
+    room = MAIL_FILES_BYTES
+    for file in files:
+        if file.size <= room:
+            attached.append(file)
+            room -= file.size
+        else:
+            left_out.append(file)
+    return attached, left_out
+
+
+def _size(size: int) -> str:
+    if size < 1024 * 1024:
+        return f"{max(1, round(size / 1024))} KB"
+    return f"{size / (1024 * 1024):.1f} MB"
 
 
 def _subject(subject: str, token: str, kind: str) -> str:
@@ -239,20 +280,21 @@ def _relay(url: str) -> Relay:
 class EmailSendHandler:
     """`email.send`: write the mail, hand it to the relay, record its Message-ID."""
 
-    def __init__(self, database: Database, settings: Settings) -> None:
+    def __init__(self, database: Database, settings: Settings, blobs: BlobStore) -> None:
         self.database = database
         self.settings = settings
+        self.blobs = blobs
         self.backoff = Backoff(settings.email_retry_base_seconds, settings.email_retry_max_seconds)
 
     async def perform(self, job: ClaimedJob) -> Sent | NotSent | None:
-        draft = await self.database.read(lambda session: _draft(session, job))
+        draft = await self.database.read(lambda session: _draft(session, job, self.blobs))
         if draft is None or self.settings.smtp_url is None:
             return None  # the ticket is gone, or mail was turned off meanwhile
         sender = sending_address(draft.tenant, self.settings)
         if sender is None:
             return None
         name = draft.tenant.from_name if draft.tenant else None
-        message = compose(draft, job.payload, sender, name)
+        message = await asyncio.to_thread(compose, draft, job.payload, sender, name)
         try:
             await _relay(self.settings.smtp_url).send(message, self.settings.smtp_timeout_seconds)
         except aiosmtplib.SMTPResponseException as error:
@@ -290,7 +332,7 @@ class EmailSendHandler:
         return Done()
 
 
-def _draft(session: Session, job: ClaimedJob) -> Draft | None:
+def _draft(session: Session, job: ClaimedJob, blobs: BlobStore) -> Draft | None:
     ticket = TicketRepository(session, job.tenant_id).get(uuid.UUID(job.payload["ticket_id"]))
     if ticket is None or not ticket.requester_email:
         return None
@@ -300,4 +342,19 @@ def _draft(session: Session, job: ClaimedJob) -> Draft | None:
         requester_email=ticket.requester_email,
         thread=EmailRepository(session, job.tenant_id).thread(ticket.id),
         tenant=load_email(session, job.tenant_id),
+        files=_files_of_note(session, job, blobs),
     )
+
+
+def _files_of_note(session: Session, job: ClaimedJob, blobs: BlobStore) -> list[MailAttachment]:
+    note_id = job.payload.get("note_id")
+    if not note_id:
+        return []
+    note = uuid.UUID(note_id)
+    rows = AttachmentRepository(session, job.tenant_id).of_notes([note]).get(note, [])
+    return [
+        MailAttachment(
+            row.filename, row.content_type, row.size, blobs.path(job.tenant_id, row.sha256)
+        )
+        for row in rows
+    ]

@@ -10,7 +10,7 @@ import hashlib
 import re
 from dataclasses import dataclass
 from email import policy
-from email.message import EmailMessage, MIMEPart
+from email.message import EmailMessage, Message, MIMEPart
 from html.parser import HTMLParser
 
 from servicedesk.validation import check_email
@@ -34,6 +34,17 @@ _BLOCK_TAGS |= {f"h{n}" for n in range(1, 7)}
 _HIDDEN_TAGS = {"script", "style", "head", "title"}
 
 
+@dataclass(frozen=True, slots=True)
+class MailFile:
+    """A file the message carries: an attachment, or an inline image (`content_id`, the
+    `cid:` its HTML refers to)."""
+
+    filename: str
+    content_type: str
+    data: bytes
+    content_id: str | None
+
+
 class NotAMessage(ValueError):
     """The bytes are not an e-mail message we can take (no sender, no headers)."""
 
@@ -53,6 +64,7 @@ class InboundMail:
     never answered."""
     bounce: bool
     """A delivery report (mailer-daemon, postmaster, multipart/report): not taken."""
+    files: tuple[MailFile, ...] = ()
 
     @property
     def thread_ids(self) -> tuple[str, ...]:
@@ -76,6 +88,7 @@ def parse(raw: bytes) -> InboundMail:
         text=body_text(message),
         automatic=_automatic(message),
         bounce=_bounce(message, sender),
+        files=tuple(files_of(message)),
     )
 
 
@@ -145,6 +158,54 @@ def body_text(message: EmailMessage) -> str:
     if part.get_content_subtype() == "html":
         content = html_to_text(content)
     return _tidy(content)
+
+
+def files_of(message: EmailMessage) -> list[MailFile]:
+    """Every part that is not the message's text: attachments, inline images, attached
+    messages (as .eml), in the order they appear."""
+    bodies = {
+        id(part)
+        for part in (message.get_body(("plain",)), message.get_body(("html",)))
+        if part is not None
+    }
+    found: list[MailFile] = []
+    _collect_files(message, bodies, found)
+    return found
+
+
+def _collect_files(part: MIMEPart, bodies: set[int], found: list[MailFile]) -> None:
+    if id(part) in bodies:
+        return
+    inner = part.get_payload(0) if part.get_content_type() == "message/rfc822" else None
+    if isinstance(inner, Message):
+        subject = _one_line(str(inner.get("Subject", ""))) or "message"
+        name = part.get_filename() or f"{subject}.eml"
+        found.append(MailFile(name, "message/rfc822", inner.as_bytes(), None))
+        return
+    if part.is_multipart():
+        for child in part.iter_parts():
+            _collect_files(child, bodies, found)
+        return
+    is_file = part.get_filename() is not None or part.get_content_disposition() == "attachment"
+    if part.get_content_maintype() == "text" and not is_file:
+        return  # another rendering of the text (e.g. a second alternative)
+    payload = part.get_payload(decode=True)
+    data = payload if isinstance(payload, bytes) else b""
+    content_id = _MESSAGE_ID.search(str(part.get("Content-ID", "")))
+    found.append(
+        MailFile(
+            part.get_filename() or _unnamed(part),
+            part.get_content_type(),
+            data,
+            content_id.group(0)[1:-1] if content_id else None,
+        )
+    )
+
+
+def _unnamed(part: MIMEPart) -> str:
+    """A name for a part that carries none: `part.png` for image/png."""
+    subtype = re.sub(r"[^a-z0-9]", "", part.get_content_subtype().lower())[:10]
+    return f"part.{subtype or 'bin'}"
 
 
 def _decoded(part: MIMEPart) -> str:

@@ -8,6 +8,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
 
+from servicedesk.email.mail_templates import HTML_MAX, TEXT_MAX, check
 from servicedesk.validation import Email, Storable, storable_text
 
 EMAIL_CONFIG_EXAMPLE: dict[str, Any] = {
@@ -74,6 +75,28 @@ class ImapOut(ImapFields):
     password_set: bool
 
 
+class MailTemplates(BaseModel):
+    """Jinja2 templates the tenant's mail is written from instead of the shipped ones
+    (null: the shipped one). Variables: `marker`, `kind` (`reply`, `ai_reply`,
+    `acknowledgement`), `body`, `subject`, `token`, `sender_name`, `left_out` (files too
+    large to attach). Checked when set; the HTML one escapes every value."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    text: Annotated[str, Field(min_length=1, max_length=TEXT_MAX), Storable] | None = None
+    html: Annotated[str, Field(min_length=1, max_length=HTML_MAX), Storable] | None = None
+
+    @field_validator("text")
+    @classmethod
+    def _text_renders(cls, value: str | None) -> str | None:
+        return None if value is None else check("text", value)
+
+    @field_validator("html")
+    @classmethod
+    def _html_renders(cls, value: str | None) -> str | None:
+        return None if value is None else check("html", value)
+
+
 class EmailConfigIn(BaseModel):
     model_config = ConfigDict(
         extra="forbid", json_schema_extra={"examples": [EMAIL_CONFIG_EXAMPLE]}
@@ -100,6 +123,9 @@ class EmailConfigIn(BaseModel):
     )
     imap: ImapIn | None = Field(
         default=None, description="A mailbox to poll (none: mail in by the API)"
+    )
+    templates: MailTemplates | None = Field(
+        default=None, description="The tenant's own mail templates (none: the shipped ones)"
     )
 
     @field_validator("addresses")

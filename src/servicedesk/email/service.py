@@ -10,9 +10,10 @@ exactly once, however often it is delivered and however the deliveries race.
 
 from __future__ import annotations
 
+import io
 import re
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -41,6 +42,7 @@ from servicedesk.errors import EmailNotConfigured, RateLimited, ValidationFailed
 from servicedesk.jobs import service as jobs
 from servicedesk.jobs.service import JobSpec
 from servicedesk.tenant_config import ConfigPart, TenantConfig, bump
+from servicedesk.tickets.attachments import Upload, attach
 from servicedesk.tickets.models import Ticket
 from servicedesk.tickets.repository import TicketRepository
 from servicedesk.tickets.schemas import DESCRIPTION_MAX, NoteCreate, TicketCreate, TicketStatus
@@ -66,6 +68,8 @@ class TenantEmail:
     from_name: str | None
     send_replies: bool
     acknowledge_new: bool
+    text_template: str | None = None
+    html_template: str | None = None
 
 
 def load_email(session: Session, tenant_id: uuid.UUID) -> TenantEmail | None:
@@ -78,6 +82,8 @@ def load_email(session: Session, tenant_id: uuid.UUID) -> TenantEmail | None:
         from_name=row.from_name,
         send_replies=row.send_replies,
         acknowledge_new=row.acknowledge_new,
+        text_template=(row.templates or {}).get("text"),
+        html_template=(row.templates or {}).get("html"),
     )
 
 
@@ -103,6 +109,7 @@ def config_body(row: EmailSettings, settings: Settings) -> dict[str, Any]:
         "from_name": row.from_name,
         "send_replies": row.send_replies,
         "acknowledge_new": row.acknowledge_new,
+        "templates": row.templates,
         "imap": imap,
         "smtp_configured": settings.smtp_url is not None,
         "updated_at": row.updated_at,
@@ -294,17 +301,20 @@ async def _as_ticket(
         metadata["email_automatic"] = True
     if follow_up_of is not None:
         metadata["follow_up_of"] = str(follow_up_of.id)
+    uploads, left_out = _files(mail, tickets.settings.max_attachment_bytes)
     data = TicketCreate(
         subject=_TOKEN.sub("", mail.subject).strip() or NO_SUBJECT,
-        description=_bounded(mail.text),
+        description=_bounded(mail.text, left_out),
         requester_email=mail.sender,
         metadata=metadata,
     )
+    stored = await tickets.store_files(tenant_id, uploads)
 
     def record(session: Session, rows: PendingRows, ticket: dict[str, Any]) -> None:
         ticket_id = uuid.UUID(ticket["id"])
         repository.add_message(rows, tenant_id, mail.message_id, INBOUND, ticket_id)
         repository.add_thread(rows, tenant_id, ticket_id)
+        attach(rows, tenant_id, ticket_id, None, stored)
 
     created = await tickets.create(tenant_id, data, actor=ACTOR, record=record)
     return Taken(uuid.UUID(created.body["id"]), None, created=True)
@@ -314,7 +324,8 @@ async def _as_note(
     tickets: TicketService, config: TenantConfig, ticket: Ticket, mail: InboundMail
 ) -> Taken:
     author, by_requester = _author(config, ticket, mail.sender)
-    text = _bounded(reply_text(mail.text) or EMPTY_BODY)
+    uploads, left_out = _files(mail, tickets.settings.max_attachment_bytes)
+    text = _bounded(reply_text(mail.text) or EMPTY_BODY, left_out)
     public = author is not None
     if not public:
         text = _UNKNOWN_SENDER.format(sender=mail.sender) + text
@@ -326,6 +337,7 @@ async def _as_note(
         NoteCreate(body=text, private=not public),
         actor=author or ACTOR,
         by_requester=by_requester,
+        files=uploads,
         record=record,
     )
     return Taken(ticket.id, uuid.UUID(note["id"]), created=False)
@@ -361,13 +373,33 @@ def _author(config: TenantConfig, ticket: Ticket, sender: str) -> tuple[str | No
     return None, False
 
 
-def _bounded(text: str) -> str:
+def _files(mail: InboundMail, limit: int) -> tuple[list[Upload], list[str]]:
+    """The mail's files to keep, and a line for each one past `limit` (left out: a mail
+    cannot be answered 413, and the rest of it is still worth a ticket)."""
+    kept: list[Upload] = []
+    left_out: list[str] = []
+    for file in mail.files:
+        if len(file.data) > limit:
+            left_out.append(
+                f"[Attachment {file.filename!r} ({len(file.data)} bytes) was not kept: "
+                f"larger than {limit} bytes]"
+            )
+            continue
+        kept.append(
+            Upload(file.filename, file.content_type, io.BytesIO(file.data), file.content_id)
+        )
+    return kept, left_out
+
+
+def _bounded(text: str, left_out: Sequence[str] = ()) -> str:
+    """The text as a ticket or note can hold it, with the lines about files left out."""
+    tail = "".join(f"\n\n{line}" for line in left_out)
     if not text.strip():
-        return EMPTY_BODY
-    if len(text) <= DESCRIPTION_MAX:
-        return text
+        text = EMPTY_BODY
+    if len(text) + len(tail) <= DESCRIPTION_MAX:
+        return text + tail
     cut = "\n\n[message shortened]"
-    return text[: DESCRIPTION_MAX - len(cut)] + cut
+    return text[: DESCRIPTION_MAX - len(cut) - len(tail)] + cut + tail
 
 
 __all__ = ["EMAIL", "Taken", "TenantEmail", "take", "thread_token"]

@@ -1,36 +1,46 @@
-"""HTTP routes of the Tickets API: /api/v1/tickets and a ticket's notes. Each parses
-the request, makes one call of `TicketService`, and renders its answer."""
+"""HTTP routes of the Tickets API: /api/v1/tickets, a ticket's notes and attachments, and
+/api/v1/attachments (downloads). Each parses the request, makes one call of
+`TicketService`, and renders its answer."""
 
 from __future__ import annotations
 
 import uuid
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Header, Query, Request, Response
+from fastapi import APIRouter, Depends, File, Form, Header, Query, Request, Response, UploadFile
+from fastapi.responses import FileResponse
+from pydantic import ValidationError
 
 from servicedesk.auth.dependencies import require_scope
 from servicedesk.auth.scopes import Scope
 from servicedesk.auth.service import Principal
 from servicedesk.errors import (
+    AttachmentNotFound,
+    AttachmentTooLarge,
     IdempotencyKeyReused,
     NoValidFields,
     ProviderRejected,
     TicketNotFound,
     UnsupportedMediaType,
+    ValidationFailed,
 )
 from servicedesk.http import (
     JSON_BODY_ERRORS,
     VALIDATION_422,
     JsonResponse,
+    MultipartFormRoute,
     Responses,
     require_json_body,
 )
 from servicedesk.idempotency.service import IdempotencyRequest, fingerprint
+from servicedesk.tickets.attachments import Upload
 from servicedesk.tickets.dependencies import TicketsDep
 from servicedesk.tickets.filters import custom_field_params, ticket_filters
 from servicedesk.tickets.repository import TicketFilters
 from servicedesk.tickets.schemas import (
+    NOTE_MAX,
     SEED_TICKET_EXAMPLE,
+    AttachmentList,
     NoteCreate,
     NoteList,
     NoteOut,
@@ -224,6 +234,57 @@ async def update_ticket(
 
 
 _NOTE_ERRORS: Responses = {404: _NOT_FOUND_404, 422: VALIDATION_422}
+_NOTE_WITH_FILES = {
+    "multipart/form-data": {
+        "schema": {
+            "type": "object",
+            "required": ["body"],
+            "properties": {
+                "body": {"type": "string", "minLength": 1, "maxLength": NOTE_MAX},
+                "private": {"type": "boolean", "default": True},
+                "attachments": {
+                    "type": "array",
+                    "items": {"type": "string", "format": "binary"},
+                    "description": "The files (also accepted as `attachments[]`).",
+                },
+            },
+        },
+        "encoding": {"attachments": {"contentType": "application/octet-stream"}},
+    }
+}
+
+
+async def add_note_with_files(
+    ticket_id: uuid.UUID,
+    principal: Writer,
+    tickets: TicketsDep,
+    body: Annotated[str, Form()],
+    private: Annotated[bool, Form()] = True,
+    attachments: Annotated[list[UploadFile], File()] = [],  # noqa: B006 (FastAPI copies it)
+    attachments_brackets: Annotated[list[UploadFile], File(alias="attachments[]")] = [],  # noqa: B006
+) -> Any:
+    """`add_note` sent as multipart/form-data with files (MultipartFormRoute)."""
+    try:
+        data = NoteCreate.model_validate({"body": body, "private": private})
+    except ValidationError as error:
+        raise ValidationFailed.of_body(error.errors()) from None
+    files = [
+        Upload(file.filename or "", file.content_type or "", file.file)
+        for file in (*attachments, *attachments_brackets)
+    ]
+    note = await tickets.add_note(
+        principal.tenant_id, ticket_id, data, actor=principal.key_id, files=files
+    )
+    return JsonResponse(note, status_code=201)
+
+
+router.add_api_route(
+    "/{ticket_id}/notes",
+    add_note_with_files,
+    methods=["POST"],
+    include_in_schema=False,
+    route_class_override=MultipartFormRoute,
+)
 
 
 @router.post(
@@ -232,14 +293,25 @@ _NOTE_ERRORS: Responses = {404: _NOT_FOUND_404, 422: VALIDATION_422}
     response_model=NoteOut,
     tags=["notes"],
     dependencies=[Depends(require_json_body)],
-    responses={**_NOTE_ERRORS, **JSON_BODY_ERRORS},
+    responses={
+        **_NOTE_ERRORS,
+        **JSON_BODY_ERRORS,
+        413: AttachmentTooLarge.openapi_response(
+            {"detail": "Attachment too large (limit 20971520 bytes)"}
+        ),
+    },
+    openapi_extra={"requestBody": {"content": _NOTE_WITH_FILES}},
 )
 async def add_note(
     ticket_id: uuid.UUID, data: NoteCreate, principal: Writer, tickets: TicketsDep
 ) -> Any:
     """Requires `tickets:write`. Emits `ticket.note_added`, moves the ticket's
     `updated_at`, and posts the note to the ITSM provider of a mirrored ticket (a private
-    note there, or a public reply / comment)."""
+    note there, or a public reply / comment).
+
+    Sent as `multipart/form-data` (fields `body`, `private`, and files under
+    `attachments`), the note carries files, each at most SERVICEDESK_MAX_ATTACHMENT_BYTES
+    (413 past it); the request as a whole may be SERVICEDESK_MAX_UPLOAD_BYTES."""
     note = await tickets.add_note(principal.tenant_id, ticket_id, data, actor=principal.key_id)
     return JsonResponse(note, status_code=201)
 
@@ -257,3 +329,55 @@ async def list_notes(
         principal.tenant_id, ticket_id, limit=limit, offset=offset
     )
     return JsonResponse({"notes": notes, "total": total, "limit": limit, "offset": offset})
+
+
+@router.get(
+    "/{ticket_id}/attachments",
+    response_model=AttachmentList,
+    tags=["attachments"],
+    responses=_NOTE_ERRORS,
+)
+async def list_attachments(ticket_id: uuid.UUID, principal: Reader, tickets: TicketsDep) -> Any:
+    """Requires `tickets:read`. Every file of the ticket and of its notes, oldest first."""
+    found = await tickets.list_attachments(principal.tenant_id, ticket_id)
+    return JsonResponse({"attachments": found})
+
+
+attachments_router = APIRouter(prefix="/api/v1/attachments", tags=["attachments"])
+
+# Whatever a file holds, a browser saves it and never renders it as this site's page.
+_DOWNLOAD_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "Content-Security-Policy": "default-src 'none'; sandbox",
+    "Cache-Control": "private, no-store",
+}
+
+
+@attachments_router.get(
+    "/{attachment_id}",
+    response_class=FileResponse,
+    responses={
+        200: {
+            "description": "The file's bytes, with its stored Content-Type and "
+            "`Content-Disposition: attachment`.",
+            "content": {
+                "application/octet-stream": {"schema": {"type": "string", "format": "binary"}}
+            },
+        },
+        404: AttachmentNotFound.openapi_response(),
+        422: VALIDATION_422,
+    },
+)
+async def download_attachment(
+    attachment_id: uuid.UUID, principal: Reader, tickets: TicketsDep
+) -> FileResponse:
+    """Requires `tickets:read`. Always a download (`Content-Disposition: attachment`),
+    never shown inline, whatever its type."""
+    found, path = await tickets.attachment_file(principal.tenant_id, attachment_id)
+    return FileResponse(
+        path,
+        media_type=found["content_type"],
+        filename=found["filename"],
+        content_disposition_type="attachment",
+        headers=_DOWNLOAD_HEADERS,
+    )

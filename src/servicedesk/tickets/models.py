@@ -1,4 +1,4 @@
-"""The Ticket row and its notes."""
+"""The Ticket row, its notes and its attachments."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Boolean, Float, ForeignKey, Index, String, Text, Uuid, text
+from sqlalchemy import BigInteger, Boolean, Float, ForeignKey, Index, String, Text, Uuid, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from servicedesk.db.base import Base, JSONDocument, UTCDateTime
@@ -83,4 +83,26 @@ class TicketNote(Base):
     private: Mapped[bool] = mapped_column(Boolean)
     # Who wrote it: the API key id (or `provider:<kind>` for notes that came from there).
     author: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class TicketAttachment(Base):
+    """A file of a ticket: of one of its notes, or of the ticket itself (`note_id`
+    None: a mail that opened it). Its bytes are in the blob store under `sha256`."""
+
+    __tablename__ = "ticket_attachments"
+    __table_args__ = (Index("ix_ticket_attachments_ticket_created", "ticket_id", "created_at"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    tenant_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("tenants.id", ondelete="CASCADE"))
+    ticket_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("tickets.id", ondelete="CASCADE"))
+    note_id: Mapped[uuid.UUID | None] = mapped_column(
+        Uuid, ForeignKey("ticket_notes.id", ondelete="CASCADE"), nullable=True, index=True
+    )
+    filename: Mapped[str] = mapped_column(String(255))
+    content_type: Mapped[str] = mapped_column(String(255))
+    size: Mapped[int] = mapped_column(BigInteger)
+    sha256: Mapped[str] = mapped_column(String(64))
+    # An inline image's Content-ID (without <>), which the mail's HTML referred to.
+    content_id: Mapped[str | None] = mapped_column(String(255), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -33,7 +33,7 @@ from sqlalchemy.orm import Session
 
 from servicedesk.db.base import table_of, utcnow
 from servicedesk.db.repository import TenantRepository
-from servicedesk.tickets.models import Ticket, TicketNote
+from servicedesk.tickets.models import Ticket, TicketAttachment, TicketNote
 
 
 @dataclass(frozen=True, slots=True)
@@ -572,3 +572,25 @@ class NoteRepository(TenantRepository[TicketNote]):
             .order_by(TicketNote.created_at, TicketNote.id)
         )
         return self.page(statement, limit=limit, offset=offset)
+
+
+class AttachmentRepository(TenantRepository[TicketAttachment]):
+    """The tenant's attachments."""
+
+    model = TicketAttachment
+
+    def of_ticket(self, ticket_id: uuid.UUID) -> Sequence[TicketAttachment]:
+        statement = self.scoped().where(TicketAttachment.ticket_id == ticket_id)
+        return self.all(statement.order_by(TicketAttachment.created_at, TicketAttachment.id))
+
+    def of_notes(self, note_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, list[TicketAttachment]]:
+        """The attachments of each of these notes, in the order they were added."""
+        found: dict[uuid.UUID, list[TicketAttachment]] = {}
+        if not note_ids:
+            return found
+        statement = self.scoped().where(TicketAttachment.note_id.in_(note_ids))
+        rows = self.all(statement.order_by(TicketAttachment.created_at, TicketAttachment.id))
+        for row in rows:
+            assert row.note_id is not None
+            found.setdefault(row.note_id, []).append(row)
+        return found

@@ -338,8 +338,36 @@ class NoteCreate(BaseModel):
     )
 
 
-class NoteOut(BaseModel):
+class AttachmentOut(BaseModel):
     model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    ticket_id: uuid.UUID
+    note_id: uuid.UUID | None = Field(
+        description="The note that carries it; null for a file of the mail that opened the ticket."
+    )
+    filename: str
+    content_type: str = Field(description="As the uploader or the mail declared it.")
+    size: int = Field(description="In bytes.")
+    content_id: str | None = Field(
+        description="An inline image's Content-ID (without the angle brackets), which "
+        "the mail's HTML referred to as `cid:…`; null otherwise."
+    )
+    content_url: str = Field(
+        description="Where its bytes are downloaded (`GET /api/v1/attachments/{id}`), "
+        "always as a file, never shown inline."
+    )
+    created_at: datetime
+
+
+class AttachmentList(BaseModel):
+    attachments: list[AttachmentOut]
+
+
+class NoteOut(BaseModel):
+    model_config = ConfigDict(
+        from_attributes=True, json_schema_serialization_defaults_required=True
+    )
 
     id: uuid.UUID
     ticket_id: uuid.UUID
@@ -347,6 +375,9 @@ class NoteOut(BaseModel):
     private: bool
     author: str = Field(description="The API key that wrote it (`key_…`).")
     created_at: datetime
+    attachments: list[AttachmentOut] = Field(
+        default_factory=list, description="The files sent with the note, in their order."
+    )
 
 
 class NoteList(BaseModel):

@@ -28,6 +28,7 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from functools import partial
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy.engine import RowMapping
@@ -39,12 +40,28 @@ from servicedesk.custom_fields.service import DEFINITIONS
 from servicedesk.db.base import utcnow
 from servicedesk.db.database import Database
 from servicedesk.db.rows import PendingRows
-from servicedesk.errors import Conflict, NoValidFields, TicketNotFound, ValidationFailed
+from servicedesk.errors import (
+    AttachmentNotFound,
+    AttachmentTooLarge,
+    Conflict,
+    NoValidFields,
+    TicketNotFound,
+    ValidationFailed,
+)
 from servicedesk.idempotency import service as idempotency
 from servicedesk.idempotency.service import Claim, IdempotencyRequest, StoredResponse
 from servicedesk.jobs import service as jobs
 from servicedesk.jobs.service import JobSpec
+from servicedesk.storage.blobs import BlobStore, BlobTooLarge, LocalBlobStore
 from servicedesk.tenant_config import TenantConfig, TenantConfigs
+from servicedesk.tickets.attachments import (
+    StoredFile,
+    Upload,
+    attach,
+    attachment_document,
+    safe_content_type,
+    safe_filename,
+)
 from servicedesk.tickets.derived import Deriver, Moment
 from servicedesk.tickets.events import (
     Publication,
@@ -54,11 +71,12 @@ from servicedesk.tickets.events import (
     new_event_id,
     publish,
 )
-from servicedesk.tickets.models import Ticket, TicketNote
+from servicedesk.tickets.models import Ticket, TicketAttachment, TicketNote
 from servicedesk.tickets.repository import (
     ATTRIBUTES,
     COLUMN_OF,
     TICKETS,
+    AttachmentRepository,
     Count,
     NoteRepository,
     Position,
@@ -212,8 +230,12 @@ def row_document(row: RowMapping) -> dict[str, Any]:
     return document_of_columns(row)
 
 
-def note_document(note: TicketNote) -> dict[str, Any]:
-    return NoteOut.model_validate(note).model_dump(mode="json")
+def note_document(
+    note: TicketNote, attachments: Sequence[TicketAttachment | Mapping[str, Any]] = ()
+) -> dict[str, Any]:
+    document = NoteOut.model_validate(note).model_dump(mode="json")
+    document["attachments"] = [attachment_document(row) for row in attachments]
+    return document
 
 
 class TicketService:
@@ -226,8 +248,10 @@ class TicketService:
         create_steps: Sequence[CreateStep],
         subscribers: Sequence[Subscriber],
         derivers: Sequence[Deriver] = (),
+        blobs: BlobStore | None = None,
     ) -> None:
         self.database = database
+        self.blobs = blobs or LocalBlobStore(settings.attachments_dir)
         self.configs = configs
         self.settings = settings
         self.create_steps = tuple(create_steps)
@@ -600,13 +624,18 @@ class TicketService:
         *,
         actor: str,
         by_requester: bool = False,
+        files: Sequence[Upload] = (),
         record: Recorder | None = None,
     ) -> dict[str, Any]:
-        """A private note or a public reply; moves the ticket's `updated_at` and publishes
-        `ticket.note_added` (the ticket, with the note under `note`). A public note
-        `by_requester` (their mail) is no response to them: the SLA's first response
-        still runs. `record` adds the caller's rows to the note's transaction."""
+        """A private note or a public reply, with its `files`; moves the ticket's
+        `updated_at` and publishes `ticket.note_added` (the ticket, with the note under
+        `note`). A public note `by_requester` (their mail) is no response to them: the
+        SLA's first response still runs. `record` adds the caller's rows to the note's
+        transaction."""
         config = await self.config_of(tenant_id)
+        if files:
+            await self.database.read(lambda session: _require(session, tenant_id, ticket_id))
+        stored = await self.store_files(tenant_id, files)
 
         def write(session: Session) -> dict[str, Any]:
             ticket = _require(session, tenant_id, ticket_id, for_update=True)
@@ -625,7 +654,8 @@ class TicketService:
             replied = not data.private and not by_requester
             self.derive(session, config, ticket, Moment(note.created_at, replied), rows)
             session.flush()
-            document = note_document(note)
+            attached = attach(rows, tenant_id, ticket_id, note.id, stored)
+            document = note_document(note, attached)
             event_data = {**ticket_document(ticket), "note": document}
             event = _event(ticket, TicketEventType.NOTE_ADDED, actor, event_data)
             publish(self.subscribers, Publication(session, config, rows), [event])
@@ -646,9 +676,56 @@ class TicketService:
             notes, total = NoteRepository(session, tenant_id).page_of_ticket(
                 ticket_id, limit=limit, offset=offset
             )
-            return [note_document(note) for note in notes], total
+            files = AttachmentRepository(session, tenant_id).of_notes([n.id for n in notes])
+            return [note_document(note, files.get(note.id, ())) for note in notes], total
 
         return await self.database.read(read)
+
+    # -- attachments -------------------------------------------------------------------
+
+    async def store_files(self, tenant_id: uuid.UUID, files: Sequence[Upload]) -> list[StoredFile]:
+        """Each file's bytes into the blob store (before the transaction that refers to
+        them); AttachmentTooLarge for a file past SERVICEDESK_MAX_ATTACHMENT_BYTES."""
+        stored = []
+        for upload in files:
+            try:
+                blob = await self.blobs.put(
+                    tenant_id, upload.file, limit=self.settings.max_attachment_bytes
+                )
+            except BlobTooLarge as error:
+                raise AttachmentTooLarge(error.limit) from None
+            stored.append(
+                StoredFile(
+                    safe_filename(upload.filename),
+                    safe_content_type(upload.content_type),
+                    upload.content_id,
+                    blob,
+                )
+            )
+        return stored
+
+    async def list_attachments(
+        self, tenant_id: uuid.UUID, ticket_id: uuid.UUID
+    ) -> list[dict[str, Any]]:
+        """Every file of the ticket and its notes, oldest first."""
+
+        def read(session: Session) -> list[dict[str, Any]]:
+            _require(session, tenant_id, ticket_id)
+            rows = AttachmentRepository(session, tenant_id).of_ticket(ticket_id)
+            return [attachment_document(row) for row in rows]
+
+        return await self.database.read(read)
+
+    async def attachment_file(
+        self, tenant_id: uuid.UUID, attachment_id: uuid.UUID
+    ) -> tuple[dict[str, Any], Path]:
+        """An attachment of the tenant and where its bytes are; AttachmentNotFound."""
+        row = await self.database.read(
+            lambda session: AttachmentRepository(session, tenant_id).get(attachment_id)
+        )
+        if row is None:
+            raise AttachmentNotFound()
+        return attachment_document(row), self.blobs.path(tenant_id, row.sha256)
 
     # -- custom fields -----------------------------------------------------------------
 

@@ -4,6 +4,8 @@ from .article_create import ArticleCreate
 from .article_list import ArticleList
 from .article_out import ArticleOut
 from .article_update import ArticleUpdate
+from .attachment_list import AttachmentList
+from .attachment_out import AttachmentOut
 from .attempt_out import AttemptOut
 from .auth_error_body import AuthErrorBody
 from .calendar_in import CalendarIn
@@ -36,6 +38,7 @@ from .inbound_email_result import InboundEmailResult
 from .inbound_result import InboundResult
 from .inbound_secret_out import InboundSecretOut
 from .liveness import Liveness
+from .mail_templates import MailTemplates
 from .model_out import ModelOut
 from .no_valid_fields_body import NoValidFieldsBody
 from .note_create import NoteCreate
@@ -105,6 +108,8 @@ __all__ = (
     "ArticleList",
     "ArticleOut",
     "ArticleUpdate",
+    "AttachmentList",
+    "AttachmentOut",
     "AttemptOut",
     "AuthErrorBody",
     "CalendarIn",
@@ -137,6 +142,7 @@ __all__ = (
     "InboundResult",
     "InboundSecretOut",
     "Liveness",
+    "MailTemplates",
     "ModelOut",
     "NoteCreate",
     "NoteList",

@@ -9,6 +9,7 @@ from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
     from ..models.imap_in import ImapIn
+    from ..models.mail_templates import MailTemplates
 
 
 T = TypeVar("T", bound="EmailConfigIn")
@@ -25,6 +26,7 @@ class EmailConfigIn:
         send_replies (bool | Unset): Mail public notes and the AI's resolving reply to the requester Default: True.
         acknowledge_new (bool | Unset): Answer a new ticket by mail with an acknowledgement Default: False.
         imap (ImapIn | None | Unset): A mailbox to poll (none: mail in by the API)
+        templates (MailTemplates | None | Unset): The tenant's own mail templates (none: the shipped ones)
     """
 
     addresses: list[str]
@@ -33,9 +35,11 @@ class EmailConfigIn:
     send_replies: bool | Unset = True
     acknowledge_new: bool | Unset = False
     imap: ImapIn | None | Unset = UNSET
+    templates: MailTemplates | None | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
         from ..models.imap_in import ImapIn  # noqa: PLC0415
+        from ..models.mail_templates import MailTemplates  # noqa: PLC0415
 
         addresses = self.addresses
 
@@ -63,6 +67,14 @@ class EmailConfigIn:
         else:
             imap = self.imap
 
+        templates: dict[str, Any] | None | Unset
+        if isinstance(self.templates, Unset):
+            templates = UNSET
+        elif isinstance(self.templates, MailTemplates):
+            templates = self.templates.to_dict()
+        else:
+            templates = self.templates
+
         field_dict: dict[str, Any] = {}
 
         field_dict.update(
@@ -80,12 +92,15 @@ class EmailConfigIn:
             field_dict["acknowledge_new"] = acknowledge_new
         if imap is not UNSET:
             field_dict["imap"] = imap
+        if templates is not UNSET:
+            field_dict["templates"] = templates
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         from ..models.imap_in import ImapIn  # noqa: PLC0415
+        from ..models.mail_templates import MailTemplates  # noqa: PLC0415
 
         d = dict(src_dict)
         addresses = cast(list[str], d.pop("addresses"))
@@ -129,6 +144,23 @@ class EmailConfigIn:
 
         imap = _parse_imap(d.pop("imap", UNSET))
 
+        def _parse_templates(data: object) -> MailTemplates | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                templates_type_0 = MailTemplates.from_dict(data)
+
+                return templates_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(MailTemplates | None | Unset, data)
+
+        templates = _parse_templates(d.pop("templates", UNSET))
+
         email_config_in = cls(
             addresses=addresses,
             from_address=from_address,
@@ -136,6 +168,7 @@ class EmailConfigIn:
             send_replies=send_replies,
             acknowledge_new=acknowledge_new,
             imap=imap,
+            templates=templates,
         )
 
         return email_config_in

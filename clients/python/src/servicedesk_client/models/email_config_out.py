@@ -8,6 +8,7 @@ from attrs import define as _attrs_define
 
 if TYPE_CHECKING:
     from ..models.imap_out import ImapOut
+    from ..models.mail_templates import MailTemplates
 
 
 T = TypeVar("T", bound="EmailConfigOut")
@@ -24,6 +25,7 @@ class EmailConfigOut:
         send_replies (bool): Mail public notes and the AI's resolving reply to the requester Default: True.
         acknowledge_new (bool): Answer a new ticket by mail with an acknowledgement Default: False.
         imap (ImapOut | None):
+        templates (MailTemplates | None): The tenant's own mail templates (none: the shipped ones)
         smtp_configured (bool): Whether SERVICEDESK_SMTP_URL is set
         updated_at (datetime.datetime):
     """
@@ -32,6 +34,7 @@ class EmailConfigOut:
     from_address: None | str
     from_name: None | str
     imap: ImapOut | None
+    templates: MailTemplates | None
     smtp_configured: bool
     updated_at: datetime.datetime
     send_replies: bool = True
@@ -39,6 +42,7 @@ class EmailConfigOut:
 
     def to_dict(self) -> dict[str, Any]:
         from ..models.imap_out import ImapOut  # noqa: PLC0415
+        from ..models.mail_templates import MailTemplates  # noqa: PLC0415
 
         addresses = self.addresses
 
@@ -58,6 +62,12 @@ class EmailConfigOut:
         else:
             imap = self.imap
 
+        templates: dict[str, Any] | None
+        if isinstance(self.templates, MailTemplates):
+            templates = self.templates.to_dict()
+        else:
+            templates = self.templates
+
         smtp_configured = self.smtp_configured
 
         updated_at = self.updated_at.isoformat()
@@ -72,6 +82,7 @@ class EmailConfigOut:
                 "send_replies": send_replies,
                 "acknowledge_new": acknowledge_new,
                 "imap": imap,
+                "templates": templates,
                 "smtp_configured": smtp_configured,
                 "updated_at": updated_at,
             }
@@ -82,6 +93,7 @@ class EmailConfigOut:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         from ..models.imap_out import ImapOut  # noqa: PLC0415
+        from ..models.mail_templates import MailTemplates  # noqa: PLC0415
 
         d = dict(src_dict)
         addresses = cast(list[str], d.pop("addresses"))
@@ -119,6 +131,21 @@ class EmailConfigOut:
 
         imap = _parse_imap(d.pop("imap"))
 
+        def _parse_templates(data: object) -> MailTemplates | None:
+            if data is None:
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                templates_type_0 = MailTemplates.from_dict(data)
+
+                return templates_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(MailTemplates | None, data)
+
+        templates = _parse_templates(d.pop("templates"))
+
         smtp_configured = d.pop("smtp_configured")
 
         updated_at = datetime.datetime.fromisoformat(d.pop("updated_at"))
@@ -130,6 +157,7 @@ class EmailConfigOut:
             send_replies=send_replies,
             acknowledge_new=acknowledge_new,
             imap=imap,
+            templates=templates,
             smtp_configured=smtp_configured,
             updated_at=updated_at,
         )

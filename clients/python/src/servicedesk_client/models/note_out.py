@@ -2,11 +2,15 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 from uuid import UUID
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
+
+if TYPE_CHECKING:
+    from ..models.attachment_out import AttachmentOut
+
 
 T = TypeVar("T", bound="NoteOut")
 
@@ -21,6 +25,7 @@ class NoteOut:
         private (bool):
         author (str): The API key that wrote it (`key_…`).
         created_at (datetime.datetime):
+        attachments (list[AttachmentOut]): The files sent with the note, in their order.
     """
 
     id: UUID
@@ -29,6 +34,7 @@ class NoteOut:
     private: bool
     author: str
     created_at: datetime.datetime
+    attachments: list[AttachmentOut]
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -44,6 +50,11 @@ class NoteOut:
 
         created_at = self.created_at.isoformat()
 
+        attachments = []
+        for attachments_item_data in self.attachments:
+            attachments_item = attachments_item_data.to_dict()
+            attachments.append(attachments_item)
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -54,6 +65,7 @@ class NoteOut:
                 "private": private,
                 "author": author,
                 "created_at": created_at,
+                "attachments": attachments,
             }
         )
 
@@ -61,6 +73,8 @@ class NoteOut:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.attachment_out import AttachmentOut  # noqa: PLC0415
+
         d = dict(src_dict)
         id = UUID(d.pop("id"))
 
@@ -74,6 +88,13 @@ class NoteOut:
 
         created_at = datetime.datetime.fromisoformat(d.pop("created_at"))
 
+        attachments = []
+        _attachments = d.pop("attachments")
+        for attachments_item_data in _attachments:
+            attachments_item = AttachmentOut.from_dict(attachments_item_data)
+
+            attachments.append(attachments_item)
+
         note_out = cls(
             id=id,
             ticket_id=ticket_id,
@@ -81,6 +102,7 @@ class NoteOut:
             private=private,
             author=author,
             created_at=created_at,
+            attachments=attachments,
         )
 
         note_out.additional_properties = d

@@ -114,6 +114,10 @@ def sync_detailed(
     `updated_at`, and posts the note to the ITSM provider of a mirrored ticket (a private
     note there, or a public reply / comment).
 
+    Sent as `multipart/form-data` (fields `body`, `private`, and files under
+    `attachments`), the note carries files, each at most SERVICEDESK_MAX_ATTACHMENT_BYTES
+    (413 past it); the request as a whole may be SERVICEDESK_MAX_UPLOAD_BYTES.
+
     Args:
         ticket_id (UUID):
         body (NoteCreate):
@@ -150,6 +154,10 @@ def sync(
     `updated_at`, and posts the note to the ITSM provider of a mirrored ticket (a private
     note there, or a public reply / comment).
 
+    Sent as `multipart/form-data` (fields `body`, `private`, and files under
+    `attachments`), the note carries files, each at most SERVICEDESK_MAX_ATTACHMENT_BYTES
+    (413 past it); the request as a whole may be SERVICEDESK_MAX_UPLOAD_BYTES.
+
     Args:
         ticket_id (UUID):
         body (NoteCreate):
@@ -180,6 +188,10 @@ async def asyncio_detailed(
      Requires `tickets:write`. Emits `ticket.note_added`, moves the ticket's
     `updated_at`, and posts the note to the ITSM provider of a mirrored ticket (a private
     note there, or a public reply / comment).
+
+    Sent as `multipart/form-data` (fields `body`, `private`, and files under
+    `attachments`), the note carries files, each at most SERVICEDESK_MAX_ATTACHMENT_BYTES
+    (413 past it); the request as a whole may be SERVICEDESK_MAX_UPLOAD_BYTES.
 
     Args:
         ticket_id (UUID):
@@ -214,6 +226,10 @@ async def asyncio(
      Requires `tickets:write`. Emits `ticket.note_added`, moves the ticket's
     `updated_at`, and posts the note to the ITSM provider of a mirrored ticket (a private
     note there, or a public reply / comment).
+
+    Sent as `multipart/form-data` (fields `body`, `private`, and files under
+    `attachments`), the note carries files, each at most SERVICEDESK_MAX_ATTACHMENT_BYTES
+    (413 past it); the request as a whole may be SERVICEDESK_MAX_UPLOAD_BYTES.
 
     Args:
         ticket_id (UUID):

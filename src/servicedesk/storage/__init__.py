@@ -1,0 +1,1 @@
+"""Where file contents live: attachments' bytes, addressed by their SHA-256."""
