@@ -86,9 +86,14 @@ def _tickets(settings: Settings, tenant_id: uuid.UUID) -> tuple[int, int]:
 def test_a_worker_killed_mid_fetch_takes_each_message_exactly_once(
     settings: Settings, dovecot: ImapServer
 ) -> None:
-    for n in range(MESSAGES):
-        dovecot.deliver("acme-desk", mail(subject=f"Request {n}", message_id=f"<k{n}@c.example>"))
-    env = live_server.server_env(settings, SERVICEDESK_WORKER_POLL_SECONDS="0.1")
+    for n in range(MESSAGES):  # from many senders: none reaches the per-sender limit
+        sender = f"user{n}@customer.example"
+        raw = mail(sender=sender, subject=f"Request {n}", message_id=f"<k{n}@c.example>")
+        dovecot.deliver("acme-desk", raw)
+    # A short lease: the killed worker's poll is taken over seconds after it died.
+    env = live_server.server_env(
+        settings, SERVICEDESK_WORKER_POLL_SECONDS="0.1", SERVICEDESK_WORKER_LEASE_SECONDS="5"
+    )
     # Configured from this process, with the data dir (and its secret key) the worker reads.
     ours = live_server.settings_of(env)
     tenant_id = _configure(ours, dovecot)
