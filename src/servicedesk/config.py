@@ -146,6 +146,11 @@ class Settings(BaseSettings):
         "`Acme IT <support@acme.example>`.",
     )
     smtp_timeout_seconds: float = Field(default=30.0, gt=0, le=300)
+    email_imap_idle: bool = Field(
+        default=True,
+        description="Wait for new mail in IDLE where the IMAP server offers it (taken in "
+        "seconds; each such mailbox holds one worker job slot); false: poll only.",
+    )
     email_new_tickets_per_sender_hour: int = Field(
         default=20,
         ge=0,

@@ -6,6 +6,7 @@ shown."""
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -20,6 +21,13 @@ from tests.email.conftest import configure, mail
 from tests.imap_server import ImapServer
 
 USERS = {"acme-desk": "acme-mailbox-password", "globex-desk": "globex-mailbox-password"}
+
+
+@pytest.fixture
+def settings(settings: Settings) -> Settings:
+    # Polling only: a mailbox waiting in IDLE keeps a job running, and these tests wait
+    # for the outbox to drain. IDLE has its own test below.
+    return settings.model_copy(update={"email_imap_idle": False})
 
 
 @pytest.fixture
@@ -185,3 +193,35 @@ async def test_a_sender_over_the_limit_waits_in_the_mailbox(
         assert await _total(client, headers) == 2
     assert dovecot.count("acme-desk") == 1  # taken at a later poll, once the hour moves on
     assert dovecot.count("acme-desk", "Processed") == 2
+
+
+async def test_with_idle_new_mail_is_taken_in_seconds_not_at_the_next_poll(
+    client_with: ClientFactory, headers: dict[str, str], dovecot: ImapServer, settings: Settings
+) -> None:
+    dovecot.deliver("acme-desk", mail(subject="Before", message_id="<i0@c.example>"))
+    async with client_with(email_imap_idle=True) as client:
+        await configure(client, headers, imap=mailbox(dovecot, poll_seconds=600))
+        assert await _eventually(lambda: _total(client, headers), 1)
+
+        dovecot.deliver("acme-desk", mail(subject="While idling", message_id="<i1@c.example>"))
+        started = time.monotonic()
+        assert await _eventually(lambda: _total(client, headers), 2)
+        waited = time.monotonic() - started
+        assert await _eventually(lambda: _processed(dovecot), 2)  # moved after it is taken
+
+    assert waited < 15, waited  # the next poll was 10 minutes off
+    assert dovecot.count("acme-desk") == 0
+    assert dovecot.count("acme-desk", "Processed") == 2
+
+
+async def _processed(server: ImapServer) -> int:
+    return server.count("acme-desk", "Processed")
+
+
+async def _eventually(count: Any, wanted: int, seconds: float = 30) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if await count() >= wanted:
+            return True
+        await asyncio.sleep(0.1)
+    return False

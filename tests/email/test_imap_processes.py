@@ -84,8 +84,9 @@ def _tickets(settings: Settings, tenant_id: uuid.UUID) -> tuple[int, int]:
 
 
 def test_a_worker_killed_mid_fetch_takes_each_message_exactly_once(
-    settings: Settings, dovecot: ImapServer
+    settings: Settings, database: Database, dovecot: ImapServer
 ) -> None:
+    del database  # taken for its teardown: it empties the PostgreSQL test database
     for n in range(MESSAGES):  # from many senders: none reaches the per-sender limit
         sender = f"user{n}@customer.example"
         raw = mail(sender=sender, subject=f"Request {n}", message_id=f"<k{n}@c.example>")

@@ -15,7 +15,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import imaplib
+import itertools
+import select
 import ssl
+import threading
+import time
 import uuid
 from dataclasses import dataclass
 from datetime import timedelta
@@ -54,9 +58,15 @@ class Account:
 
 @dataclass(frozen=True, slots=True)
 class Polled:
-    """A run's outcome for the next poll: `more` left past the batch (poll again now)."""
+    """A run's outcome for the next poll: `more` left past the batch, or the run waited
+    in IDLE (either way, poll again now)."""
 
     more: bool
+    idled: bool = False
+
+
+_IDLE_TAGS = itertools.count(1)
+IDLE_CHECK_SECONDS = 1.0  # how often an IDLE wait looks whether it must end
 
 
 class Mailbox:
@@ -96,6 +106,56 @@ class Mailbox:
         self._ok(self.client.uid("COPY", uid, target))
         self._ok(self.client.uid("STORE", uid, "+FLAGS.SILENT", r"(\Seen \Deleted)"))
         self._ok(self.client.expunge())
+
+    @property
+    def can_idle(self) -> bool:
+        return "IDLE" in self.client.capabilities
+
+    def idle(self, seconds: float, stop: threading.Event) -> bool:
+        """Wait in IDLE until the server announces mail (True), `seconds` pass or `stop`
+        is set (False); then end the IDLE. imaplib (before Python 3.14) has no IDLE, so
+        the command is written here: tag, continuation, untagged lines, DONE."""
+        tag = f"SDI{next(_IDLE_TAGS)}".encode()
+        self.client.send(tag + b" IDLE\r\n")
+        if not self.client.readline().startswith(b"+"):
+            raise imaplib.IMAP4.error("IDLE refused")
+        arrived = False
+        deadline = time.monotonic() + seconds
+        try:
+            while not stop.is_set() and time.monotonic() < deadline:
+                if not self._readable(IDLE_CHECK_SECONDS):
+                    continue
+                line = self.client.readline()
+                if not line:
+                    raise OSError("the server closed the connection during IDLE")
+                if line.startswith(b"*") and (b" EXISTS" in line or b" RECENT" in line):
+                    arrived = True
+                    break
+        finally:
+            self.client.send(b"DONE\r\n")
+        self._until_tagged(tag)
+        return arrived
+
+    def _readable(self, seconds: float) -> bool:
+        """Whether the server sent something within `seconds`. (A line that already sat
+        in imaplib's read buffer is not seen here; its message is taken by the next
+        run's SEARCH, at the latest when the wait ends.)"""
+        sock = self.client.sock
+        if isinstance(sock, ssl.SSLSocket) and sock.pending():
+            return True
+        ready, _, _ = select.select([sock], [], [], seconds)
+        return bool(ready)
+
+    def _until_tagged(self, tag: str | bytes) -> None:
+        tag = tag if isinstance(tag, bytes) else tag.encode()
+        while True:
+            line = self.client.readline()
+            if not line:
+                raise OSError("the server closed the connection after IDLE")
+            if line.startswith(tag + b" "):
+                if not line[len(tag) + 1 :].startswith(b"OK"):
+                    raise imaplib.IMAP4.error(line.decode(errors="replace")[:300])
+                return
 
     def close(self) -> None:
         with contextlib.suppress(imaplib.IMAP4.error, OSError):
@@ -137,11 +197,29 @@ class ImapPollHandler:
         except (imaplib.IMAP4.error, OSError, ssl.SSLError) as error:
             return self._failed(job, error)
         try:
-            return await self._drain(job.tenant_id, mailbox)
+            polled = await self._drain(job.tenant_id, mailbox)
+            if polled.more or not (self.settings.email_imap_idle and mailbox.can_idle):
+                return polled
+            await self._idle(mailbox, account.poll_seconds)
+            return Polled(more=False, idled=True)
         except (imaplib.IMAP4.error, OSError, ssl.SSLError) as error:
             return self._failed(job, error)
         finally:
             await asyncio.to_thread(mailbox.close)
+
+    @staticmethod
+    async def _idle(mailbox: Mailbox, seconds: float) -> None:
+        """IDLE in a thread; a worker that stops (the task cancelled) ends it within
+        IDLE_CHECK_SECONDS, before the mailbox is closed."""
+        stop = threading.Event()
+        waiting = asyncio.ensure_future(asyncio.to_thread(mailbox.idle, seconds, stop))
+        try:
+            await asyncio.shield(waiting)
+        except asyncio.CancelledError:
+            stop.set()
+            with contextlib.suppress(Exception):
+                await waiting
+            raise
 
     async def _drain(self, tenant_id: uuid.UUID, mailbox: Mailbox) -> Polled:
         uids = await asyncio.to_thread(mailbox.uids)
@@ -167,7 +245,8 @@ class ImapPollHandler:
         row = EmailRepository(session, job.tenant_id).settings()
         if row is None or row.imap is None:
             return Done()  # polling was turned off meanwhile
-        wait = 0 if result is not None and result.more else int(row.imap["poll_seconds"])
+        at_once = result is not None and (result.more or result.idled)
+        wait = 0 if at_once else int(row.imap["poll_seconds"])
         next_poll = JobSpec(
             POLL_JOB_KIND,
             poll_ordering_key(job.tenant_id),
