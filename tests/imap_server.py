@@ -36,6 +36,9 @@ default_internal_group = {group}
 default_login_user = {user}
 first_valid_uid = 0
 mail_location = maildir:{root}/mail/%u
+# IDLE learns of new mail through inotify, else by checking this often (30 s by
+# default): a busy machine may run out of inotify instances.
+mailbox_idle_check_interval = 1 secs
 service imap-login {{
   inet_listener imap {{
     address = 127.0.0.1
@@ -135,6 +138,16 @@ class ImapServer:
         with self.connect(user) as client:
             status, data = client.select(f'"{folder}"', readonly=True)
         return int(data[0] or 0) if status == "OK" else 0
+
+    def message_ids(self, user: str, folder: str = "INBOX") -> list[str]:
+        """The Message-ID header of every message in `folder`, in its order."""
+        with self.connect(user) as client:
+            status, _ = client.select(f'"{folder}"', readonly=True)
+            if status != "OK":
+                return []
+            _, data = client.fetch("1:*", "(BODY.PEEK[HEADER.FIELDS (MESSAGE-ID)])")
+        headers = [item[1].decode() for item in data if isinstance(item, tuple)]
+        return [header.split(":", 1)[1].strip() for header in headers if ":" in header]
 
     def _wait_until_listening(self) -> None:
         deadline = time.monotonic() + 30

@@ -209,7 +209,7 @@ async def test_with_idle_new_mail_is_taken_in_seconds_not_at_the_next_poll(
         waited = time.monotonic() - started
         assert await _eventually(lambda: _processed(dovecot), 2)  # moved after it is taken
 
-    assert waited < 15, waited  # the next poll was 10 minutes off
+    assert waited < 60, waited  # seconds, on a busy machine tens; the next poll was 10 min off
     assert dovecot.count("acme-desk") == 0
     assert dovecot.count("acme-desk", "Processed") == 2
 

@@ -117,4 +117,9 @@ def test_a_worker_killed_mid_fetch_takes_each_message_exactly_once(
         live_server.stop_group(worker)
 
     assert _tickets(ours, tenant_id) == (MESSAGES, MESSAGES)
-    assert dovecot.count("acme-desk", "Processed") == MESSAGES
+    # Every message moved. A kill inside a MOVE can leave the message copied but not yet
+    # expunged: it is taken again as a repeat (no ticket) and moved again, so the
+    # processed folder may hold a second copy of it.
+    processed = dovecot.message_ids("acme-desk", "Processed")
+    assert set(processed) == {f"<k{n}@c.example>" for n in range(MESSAGES)}
+    assert len(processed) - MESSAGES <= 1

@@ -200,6 +200,10 @@ class ImapPollHandler:
             polled = await self._drain(job.tenant_id, mailbox)
             if polled.more or not (self.settings.email_imap_idle and mailbox.can_idle):
                 return polled
+            # Mail that arrived while this run took the rest may have been announced in
+            # answer to its commands already: IDLE would not hear of it again.
+            if await asyncio.to_thread(mailbox.uids):
+                return Polled(more=True)
             await self._idle(mailbox, account.poll_seconds)
             return Polled(more=False, idled=True)
         except (imaplib.IMAP4.error, OSError, ssl.SSLError) as error:
