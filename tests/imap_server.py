@@ -139,6 +139,13 @@ class ImapServer:
             status, data = client.select(f'"{folder}"', readonly=True)
         return int(data[0] or 0) if status == "OK" else 0
 
+    def unseen(self, user: str, folder: str = "INBOX") -> int:
+        with self.connect(user) as client:
+            status, data = client.status(f'"{folder}"', "(UNSEEN)")
+        if status != "OK":
+            return 0
+        return int(data[0].decode().rsplit("UNSEEN", 1)[1].strip(" )"))
+
     def message_ids(self, user: str, folder: str = "INBOX") -> list[str]:
         """The Message-ID header of every message in `folder`, in its order."""
         with self.connect(user) as client:

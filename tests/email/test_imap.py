@@ -81,6 +81,7 @@ async def test_mail_in_the_mailbox_becomes_tickets_and_moves_to_processed(
     assert {t["requester_email"] for t in listed} == {"ana@customer.example"}
     assert dovecot.count("acme-desk") == 0
     assert dovecot.count("acme-desk", "Processed") == 3
+    assert dovecot.unseen("acme-desk", "Processed") == 0  # marked seen as they were taken
 
 
 async def test_a_run_failing_between_taking_and_moving_takes_nothing_twice(

@@ -1,8 +1,8 @@
 """Polling a tenant's mailbox: the `email.poll` job.
 
 Each run logs in (the standard library's imaplib, in a thread), takes every message in
-the folder through the same path as POST /api/v1/inbound/email, and only then moves
-it to the processed folder (MOVE, or COPY + delete where the server lacks MOVE). A
+the folder through the same path as POST /api/v1/inbound/email, and only then marks it
+seen and moves it to the processed folder (MOVE, or COPY + delete where the server lacks MOVE). A
 worker killed between the two leaves the message in the folder; the next run takes it
 again, finds its Message-ID taken, and moves it: each message becomes a ticket or a
 note once. The run ends by queueing the next one, `poll_seconds` later, in the
@@ -98,13 +98,14 @@ class Mailbox:
         return None  # gone meanwhile (another client moved it)
 
     def file(self, uid: str) -> None:
-        """Move the message out of the folder, into the processed one."""
+        """Mark the message seen and move it out of the folder, into the processed one."""
         target = _quoted(self.account.processed_folder)
+        self._ok(self.client.uid("STORE", uid, "+FLAGS.SILENT", r"(\Seen)"))
         if "MOVE" in self.client.capabilities:
             self._ok(self.client.uid("MOVE", uid, target))
             return
         self._ok(self.client.uid("COPY", uid, target))
-        self._ok(self.client.uid("STORE", uid, "+FLAGS.SILENT", r"(\Seen \Deleted)"))
+        self._ok(self.client.uid("STORE", uid, "+FLAGS.SILENT", r"(\Deleted)"))
         self._ok(self.client.expunge())
 
     @property
