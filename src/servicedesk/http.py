@@ -97,10 +97,16 @@ class JsonResponse(JSONResponse):
         return pydantic_core.to_json(content)
 
 
-def is_multipart_form(content_type: str) -> bool:
+def media_type(content_type: str) -> str:
+    """`type/subtype` of a Content-Type header, lower case, parameters dropped (the
+    standard library's reading: `text/plain` for a value that names none)."""
     message = Message()
     message["content-type"] = content_type
-    return message.get_content_type() == "multipart/form-data"
+    return message.get_content_type()
+
+
+def is_multipart_form(content_type: str) -> bool:
+    return media_type(content_type) == "multipart/form-data"
 
 
 class MultipartFormRoute(APIRoute):
@@ -117,12 +123,8 @@ class MultipartFormRoute(APIRoute):
 
 
 def _is_json(content_type: str) -> bool:
-    message = Message()
-    message["content-type"] = content_type
-    subtype = message.get_content_subtype()
-    return message.get_content_maintype() == "application" and (
-        subtype == "json" or subtype.endswith("+json")
-    )
+    maintype, _, subtype = media_type(content_type).partition("/")
+    return maintype == "application" and (subtype == "json" or subtype.endswith("+json"))
 
 
 async def require_json_body(request: Request) -> None:

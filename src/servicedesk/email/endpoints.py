@@ -24,6 +24,7 @@ from servicedesk.http import (
     JsonResponse,
     Responses,
     SettingsDep,
+    media_type,
     require_json_body,
 )
 from servicedesk.tickets.dependencies import TicketsDep
@@ -94,7 +95,7 @@ async def take_email(request: Request, tickets: TicketsDep, principal: Ingester)
     answers (201, `created: false`); the same Message-ID again is 200 with the first
     answer. A sender who opened too many tickets by mail in the last hour is 429 with
     `Retry-After` (SERVICEDESK_EMAIL_NEW_TICKETS_PER_SENDER_HOUR)."""
-    if request.headers.get("content-type", "").split(";")[0].strip().lower() != MESSAGE_TYPE:
+    if media_type(request.headers.get("content-type", "")) != MESSAGE_TYPE:
         raise MessageTypeRequired()
     taken = await service.take(tickets, principal.tenant_id, await request.body())
     status = 202 if taken.ignored else 200 if taken.again else 201

@@ -147,8 +147,7 @@ class Mailbox:
         ready, _, _ = select.select([sock], [], [], seconds)
         return bool(ready)
 
-    def _until_tagged(self, tag: str | bytes) -> None:
-        tag = tag if isinstance(tag, bytes) else tag.encode()
+    def _until_tagged(self, tag: bytes) -> None:
         while True:
             line = self.client.readline()
             if not line:
