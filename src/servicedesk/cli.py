@@ -486,7 +486,7 @@ def triage_train(
 
     async def train(database: Database) -> dict[str, Any]:
         owner = await database.read(lambda session: auth.require_tenant(session, tenant))
-        record, used, settings = await training.train_and_activate(
+        record, _, settings = await training.train_and_activate(
             database, owner.id, imported=imported, with_starter=starter
         )
         outside = sorted(set(record.labels) - set(settings.categories))
@@ -496,7 +496,6 @@ def triage_train(
             "labels": record.labels,
             "n_train": record.n_train,
             "sources": record.sources,
-            "dropped_rare_labels": used.dropped,
             "labels_outside_category_list": outside,
         }
 

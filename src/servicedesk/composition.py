@@ -34,8 +34,9 @@ from servicedesk.tickets.events import Subscriber
 from servicedesk.tickets.jobs import CustomFieldValueRemoval
 from servicedesk.tickets.service import REMOVE_VALUES_JOB_KIND, TicketService
 from servicedesk.triage import service as triage
-from servicedesk.triage.feedback import learn_from_overrides
+from servicedesk.triage.feedback import RETRAIN_JOB_KIND, learn_from_overrides
 from servicedesk.triage.jobs import TriageJobHandler
+from servicedesk.triage.retraining import RetrainHandler
 from servicedesk.users.service import DIRECTORY
 from servicedesk.webhooks.delivery import WebhookDeliveryHandler
 from servicedesk.webhooks.delivery import new_http_client as new_webhook_client
@@ -108,6 +109,7 @@ async def running_worker(
             providers.UPDATE_JOB_KIND: provider_sync,
             providers.NOTE_JOB_KIND: provider_sync,
             triage.JOB_KIND: TriageJobHandler(database, settings, llm_client, tickets),
+            RETRAIN_JOB_KIND: RetrainHandler(database),
             REMOVE_VALUES_JOB_KIND: CustomFieldValueRemoval(tickets),
             TIMER_JOB_KIND: SlaTimerHandler(tickets),
             EMAIL_JOB_KIND: EmailSendHandler(database, settings, tickets.blobs),

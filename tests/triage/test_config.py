@@ -39,6 +39,8 @@ async def test_put_replaces_the_configuration_and_get_returns_it(
         "auto_routing": True,
         "threshold": 0.85,
         "never_auto_resolve": ["Security", "Billing"],
+        "category_descriptions": {"Billing": "Invoices, refunds and payments."},
+        "retrain_every": 40,
     }
     response = await client.put(URL, json=body, headers=headers)
     assert response.status_code == 200, response.text
@@ -51,6 +53,8 @@ async def test_put_replaces_the_configuration_and_get_returns_it(
     assert again.json()["auto_routing"] is False
     assert again.json()["threshold"] == 0.7
     assert again.json()["never_auto_resolve"] == []
+    assert again.json()["category_descriptions"] == {}
+    assert again.json()["retrain_every"] is None
 
 
 @pytest.mark.parametrize(
@@ -65,6 +69,13 @@ async def test_put_replaces_the_configuration_and_get_returns_it(
         {"categories": ["x" * 101]},
         {"auto_routing": "sometimes"},
         {"unknown": True},
+        {"category_descriptions": {"Billing": "Invoices."}},
+        {"category_descriptions": {"Network": ""}},
+        {"category_descriptions": {"Network": "x" * 2001}},
+        {"category_descriptions": {"Network": "\u0000"}},
+        {"retrain_every": 0},
+        {"retrain_every": 100_001},
+        {"retrain_every": 2.5},
     ],
 )
 async def test_invalid_configurations_are_422_and_change_nothing(

@@ -96,6 +96,23 @@ def test_only_the_tenants_categories_are_assigned() -> None:
     assert best_allowed(starter.category, text, ["Billing"]) == (None, 0.0)
 
 
+def test_categories_the_model_was_never_taught_temper_its_confidence() -> None:
+    """One of four categories known: the ticket may belong to any of the three others,
+    so the known one is claimed with at most a quarter."""
+    starter = starter_models()
+    text = "Cannot connect to the VPN from home"
+    label, alone = best_allowed(starter.category, text, ["Network", "Printing"])
+    assert label == "Network"
+    wider, tempered = best_allowed(
+        starter.category, text, ["Network", "Printing", "Billing", "Shipping"]
+    )
+    assert wider == "Network"
+    assert abs(tempered - alone / 2) < 1e-9
+    only, known_one = best_allowed(starter.category, text, ["Network", "A", "B", "C"])
+    assert only == "Network"
+    assert known_one == 0.25
+
+
 def test_a_tenant_list_the_model_does_not_know_gives_no_category() -> None:
     result = triager([VPN], categories=("Billing", "Shipping")).triage(
         TicketText("VPN down", "VPN will not connect")

@@ -90,6 +90,47 @@ def test_the_fast_path_equals_the_pipeline(trained: model.CategoryModel) -> None
     assert np.allclose(trained.probabilities(texts), expected)
 
 
+def test_a_model_stored_before_the_temperature_still_predicts_fast() -> None:
+    """Models stored with a sigmoid per class (CalibratedClassifierCV) keep loading,
+    and the fast path keeps equal to their pipeline."""
+    from sklearn.calibration import CalibratedClassifierCV
+    from sklearn.pipeline import Pipeline
+    from sklearn.svm import LinearSVC
+
+    texts, labels = _texts_and_labels()
+    classifier = CalibratedClassifierCV(LinearSVC(C=0.3), cv=4, method="sigmoid", ensemble=False)
+    pipeline = Pipeline([("features", model._features(1)), ("classifier", classifier)])
+    pipeline.fit([normalise(text) for text in texts], labels)
+    old = model.CategoryModel.from_bytes(
+        model.CategoryModel(pipeline, "tfidf-word12-char25-linearsvc-sigmoid").to_bytes()
+    )
+    assert old._fast is not None
+    probes = ["printer jammed", "vpn down", "locked out of my account"]
+    expected = pipeline.predict_proba([normalise(text) for text in probes])
+    assert np.allclose(old.probabilities(probes), expected)
+    assert [p.label for p in old.predict(probes)] == ["Printing", "Network", "Access Management"]
+
+
+def test_a_label_with_one_example_is_learned() -> None:
+    texts, labels = _texts_and_labels()
+    trained = model.train([*texts, "parcel never delivered by courier"], [*labels, "Shipping"])
+    assert "Shipping" in trained.labels
+    assert trained.predict(["courier parcel delivered"])[0].label == "Shipping"
+
+
+def test_confidence_stays_modest_when_the_examples_teach_nothing() -> None:
+    """Labels drawn at random: the folds guess badly, the temperature falls, and no
+    ticket is claimed with the confidence of a model that knows (four labels: chance
+    is 0.25)."""
+    rng = np.random.default_rng(3)
+    texts, _ = _texts_and_labels()
+    noise = [str(label) for label in rng.choice(list(EXAMPLES), size=len(texts))]
+    trained = model.train(texts, noise)
+    unseen = ["printer out of paper", "vpn disconnects", "mouse wheel broken", "new password"]
+    confidences = [p.confidence for p in trained.predict(unseen)]
+    assert max(confidences) < 0.5
+
+
 def test_a_stored_model_predicts_the_same(trained: model.CategoryModel) -> None:
     restored = model.CategoryModel.from_bytes(trained.to_bytes())
     texts = ["monitor flickers", "share drive permission"]

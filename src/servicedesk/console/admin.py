@@ -177,6 +177,8 @@ async def _triage_page(
         "never_auto_resolve": list(tenant.never_auto_resolve),
         "engine": tenant.engine,
         "category_groups": {category: str(group) for category, group in tenant.category_groups},
+        "category_descriptions": dict(tenant.category_descriptions),
+        "retrain_every": tenant.retrain_every or "",
     }
     context = {
         "values": shown,
@@ -209,9 +211,17 @@ async def save_triage(request: Request, user: AdminForm) -> Response:
         "category_groups": {
             n: str(form.get(f"group:{n}")) for n in categories if form.get(f"group:{n}")
         },
+        "category_descriptions": {
+            n: str(form.get(f"description:{n}")).strip()
+            for n in categories
+            if str(form.get(f"description:{n}") or "").strip()
+        },
+        "retrain_every": str(form.get("retrain_every") or "").strip(),
     }
     try:
-        data = TriageConfigIn.model_validate({**values, "categories": categories})
+        data = TriageConfigIn.model_validate(
+            {**values, "categories": categories, "retrain_every": values["retrain_every"] or None}
+        )
         settings: Settings = request.app.state.settings
         await triage.put_settings(get_database(request), settings, user.tenant_id, data)
     except ValidationError as error:

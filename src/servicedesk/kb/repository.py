@@ -35,6 +35,15 @@ class ArticleRepository(TenantRepository[KbArticle]):
     def recently_updated(self, limit: int) -> Sequence[KbArticle]:
         return self.all(self.scoped().order_by(KbArticle.updated_at.desc()).limit(limit))
 
+    def filed_under(self, categories: Sequence[str], limit: int) -> Sequence[KbArticle]:
+        """The newest articles filed under any of `categories`."""
+        return self.all(
+            self.scoped()
+            .where(KbArticle.category.in_(categories))
+            .order_by(KbArticle.updated_at.desc())
+            .limit(limit)
+        )
+
 
 def _escaped(word: str) -> str:
     """`word` matched literally by LIKE: its wildcards escaped."""

@@ -5,18 +5,29 @@ reply is kept as feedback, in the change's transaction.
 reads `ticket.updated` events, which only people and integrations publish (triage's own
 results are `ticket.triaged`). A category override is a labelled example for
 `servicedesk triage train`; a reply written by an agent answers similar tickets once the
-ticket is resolved (`servicedesk.triage.service.load_sources`)."""
+ticket is resolved (`servicedesk.triage.service.load_sources`). A tenant that retrains
+automatically (`retrain_every`) gets a `triage.retrain` job once enough overrides are new
+since its last model (`servicedesk.triage.retraining`)."""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from servicedesk.db.base import table_of, utcnow
+from servicedesk.jobs.service import JobSpec, cancel_pending, enqueue_with
 from servicedesk.tickets.events import Publication, TicketEvent, TicketEventType
 from servicedesk.triage.engine import TicketText
-from servicedesk.triage.models import TriageFeedback
+from servicedesk.triage.models import TriageFeedback, TriageModelRecord
+from servicedesk.triage.service import TRIAGE
 
 LEARNED_FIELDS = ("category", "ai_suggested_response")
+RETRAIN_JOB_KIND = "triage.retrain"
+RETRAIN_KEY = "triage:retrain"
 _FEEDBACK = table_of(TriageFeedback)
 
 
@@ -39,4 +50,41 @@ def learn_from_overrides(publication: Publication, events: Sequence[TicketEvent]
         if field in event.changes
     ]
     if rows:
+        _queue_retraining(publication, rows)
         publication.rows.insert(_FEEDBACK, rows)
+
+
+def _queue_retraining(publication: Publication, rows: list[dict[str, Any]]) -> None:
+    """One pending `triage.retrain` job once `retrain_every` overrides are new (a
+    newer one replaces a job still waiting)."""
+    every = publication.config[TRIAGE].retrain_every
+    added = sum(1 for row in rows if row["field"] == "category")
+    if every is None or added == 0:
+        return
+    tenant_id = publication.config[TRIAGE].tenant_id
+    if new_overrides(publication.session, tenant_id) + added < every:
+        return
+    cancel_pending(publication.session, tenant_id, RETRAIN_KEY)
+    enqueue_with(publication.rows, tenant_id, JobSpec(RETRAIN_JOB_KIND, RETRAIN_KEY))
+
+
+def new_overrides(session: Session, tenant_id: uuid.UUID) -> int:
+    """Category overrides recorded after the newest feedback the tenant's latest model
+    was trained through."""
+    through = (
+        select(TriageModelRecord.feedback_through)
+        .where(TriageModelRecord.tenant_id == tenant_id)
+        .order_by(TriageModelRecord.version.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    count = session.scalar(
+        select(func.count())
+        .select_from(TriageFeedback)
+        .where(
+            TriageFeedback.tenant_id == tenant_id,
+            TriageFeedback.field == "category",
+            TriageFeedback.id > func.coalesce(through, 0),
+        )
+    )
+    return int(count or 0)

@@ -2,9 +2,12 @@
 probabilities calibrated on held-out folds so that a confidence means what it says.
 
 Word bigrams catch phrases ("access request", "new laptop"); character n-grams within
-words catch misspellings, inflections and product names. The SVM's margins are turned
-into probabilities by sigmoid calibration over cross-validation folds
-(`CalibratedClassifierCV`), which is what makes "0.9" right about nine times in ten.
+words catch misspellings, inflections and product names. The SVM's margins become
+probabilities through one softmax temperature fitted on out-of-fold margins
+(`calibrated.TemperatureCalibratedSVC`): one number learns from every example of every class, so
+it stays honest on a young tenant's few examples (a label with a single example is
+kept), where a sigmoid per class needs five of each. Models stored before it
+(`CalibratedClassifierCV`, a sigmoid per class) still load and predict.
 
 scikit-learn and SciPy are imported where they are used, not with this module: they take
 over a second to import, and a server answers requests before its first model loads.
@@ -20,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from servicedesk.triage import tfidf
+from servicedesk.triage.softmax import softmax
 from servicedesk.triage.text import normalise
 from servicedesk.triage.tfidf import SparseTfidf
 
@@ -27,9 +31,13 @@ if TYPE_CHECKING:
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.pipeline import Pipeline
 
-MODEL_KIND = "tfidf-word12-char25-linearsvc-sigmoid"
-WORDS_MODEL_KIND = "tfidf-word12-linearsvc-sigmoid"
+MODEL_KIND = "tfidf-word12-char25-linearsvc-temperature"
+WORDS_MODEL_KIND = "tfidf-word12-linearsvc-temperature"
 CALIBRATION_FOLDS = 5
+SVM_C = 0.3
+# Below this many examples a term seen once is kept (a young tenant's vocabulary is all
+# it has); above it, terms need two documents, which keeps large models small and fast.
+MIN_DF_FROM = 5_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,17 +116,26 @@ class _FastLinear:
     """
 
     def __init__(self, vectorizers: list[TfidfVectorizer], classifier: Any) -> None:
-        calibrated = classifier.calibrated_classifiers_[0]
         self.blocks: list[tuple[SparseTfidf, int]] = []
         offset = 0
         for vectorizer in vectorizers:
             self.blocks.append((SparseTfidf.of(vectorizer), offset))
             offset += len(vectorizer.vocabulary_)
-        svm = calibrated.estimator
+        # Either one temperature over a softmax, or (models stored before it) a
+        # sigmoid per class, then normalised.
+        from servicedesk.triage.calibrated import TemperatureCalibratedSVC
+
+        self.temperature: float | None = None
+        if isinstance(classifier, TemperatureCalibratedSVC):
+            svm = classifier.svm_
+            self.temperature = classifier.temperature_
+        else:
+            calibrated = classifier.calibrated_classifiers_[0]
+            svm = calibrated.estimator
+            self.a = np.array([calibrator.a_ for calibrator in calibrated.calibrators])
+            self.b = np.array([calibrator.b_ for calibrator in calibrated.calibrators])
         self.weights = np.ascontiguousarray(svm.coef_.T)
         self.intercept = np.asarray(svm.intercept_, dtype=float)
-        self.a = np.array([calibrator.a_ for calibrator in calibrated.calibrators])
-        self.b = np.array([calibrator.b_ for calibrator in calibrated.calibrators])
 
     @classmethod
     def of(cls, pipeline: Pipeline) -> _FastLinear | None:
@@ -127,6 +144,8 @@ class _FastLinear:
         from sklearn.pipeline import FeatureUnion
         from sklearn.svm import LinearSVC
 
+        from servicedesk.triage.calibrated import TemperatureCalibratedSVC
+
         features = pipeline.named_steps.get("features")
         classifier = pipeline.named_steps.get("classifier")
         vectorizers = (
@@ -134,11 +153,14 @@ class _FastLinear:
             if isinstance(features, FeatureUnion)
             else [features]
         )
-        usable = (
+        sigmoids = (
             isinstance(classifier, CalibratedClassifierCV)
             and len(getattr(classifier, "calibrated_classifiers_", [])) == 1
             and classifier.method == "sigmoid"
             and isinstance(classifier.calibrated_classifiers_[0].estimator, LinearSVC)
+        )
+        usable = (
+            (sigmoids or isinstance(classifier, TemperatureCalibratedSVC))
             and len(classifier.classes_) > 2
             and all(tfidf.supported(vectorizer) for vectorizer in vectorizers)
         )
@@ -153,6 +175,9 @@ class _FastLinear:
             values.append(weights)
         decision = self.intercept.copy()
         decision += np.concatenate(values) @ self.weights[np.concatenate(indices)]
+        if self.temperature is not None:
+            softened: np.ndarray[Any, Any] = softmax(self.temperature * decision[np.newaxis, :])[0]
+            return softened
         probability = 1.0 / (1.0 + np.exp(self.a * decision + self.b))
         total = probability.sum()
         if total == 0:
@@ -161,13 +186,13 @@ class _FastLinear:
         return result
 
 
-def _features() -> Any:
+def _features(min_df: int) -> Any:
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.pipeline import make_union
 
     return make_union(
-        TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, min_df=2),
-        TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True, min_df=2),
+        TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, min_df=min_df),
+        TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True, min_df=min_df),
     )
 
 
@@ -180,23 +205,17 @@ def _word_features() -> Any:
 def train(
     texts: Sequence[str], labels: Sequence[str], *, words_only: bool = False
 ) -> CategoryModel:
-    """Fit the category model; every label needs at least CALIBRATION_FOLDS examples.
+    """Fit the category model on at least two labels (one example each is enough).
 
     `words_only` leaves out the character n-grams, which are most of the cost of a
     prediction: for a secondary head (the suggested priority) where speed matters more."""
-    from sklearn.calibration import CalibratedClassifierCV
     from sklearn.pipeline import Pipeline
-    from sklearn.svm import LinearSVC
 
-    classifier = CalibratedClassifierCV(
-        LinearSVC(C=0.3, class_weight="balanced"),
-        cv=CALIBRATION_FOLDS,
-        method="sigmoid",
-        # One SVM trained on everything, calibrated on out-of-fold scores: a fifth of
-        # the prediction cost of averaging the five fold models.
-        ensemble=False,
-    )
-    features = _word_features() if words_only else _features()
+    from servicedesk.triage.calibrated import TemperatureCalibratedSVC
+
+    min_df = 2 if len(texts) >= MIN_DF_FROM else 1
+    features = _word_features() if words_only else _features(min_df)
+    classifier = TemperatureCalibratedSVC(C=SVM_C, folds=CALIBRATION_FOLDS)
     pipeline = Pipeline([("features", features), ("classifier", classifier)])
     pipeline.fit([normalise(text) for text in texts], list(labels))
     return CategoryModel(pipeline, WORDS_MODEL_KIND if words_only else MODEL_KIND)

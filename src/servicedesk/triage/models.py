@@ -6,6 +6,7 @@ import uuid
 from datetime import datetime
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     Float,
     ForeignKey,
@@ -43,6 +44,10 @@ class TriageSettings(Base):
     category_groups: Mapped[dict[str, str]] = mapped_column(
         JSONDocument, default=dict, server_default=text("'{}'")
     )
+    # {category: what it covers}: examples for categories no ticket has taught yet.
+    category_descriptions: Mapped[dict[str, str] | None] = mapped_column(JSONDocument)
+    # Retrain in the worker after this many new category overrides; null: never.
+    retrain_every: Mapped[int | None] = mapped_column(Integer)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
@@ -60,6 +65,8 @@ class TriageModelRecord(Base):
     n_train: Mapped[int] = mapped_column(Integer)
     sources: Mapped[dict[str, int]] = mapped_column(JSONDocument)
     model: Mapped[bytes] = mapped_column(LargeBinary)
+    # The newest `triage_feedback.id` its training read: overrides after it are new.
+    feedback_through: Mapped[int | None] = mapped_column(BigInteger)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 

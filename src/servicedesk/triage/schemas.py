@@ -10,12 +10,16 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from servicedesk.triage.starter import DEFAULT_CATEGORIES
-from servicedesk.validation import Category
+from servicedesk.validation import Category, Storable
 
 DEFAULT_THRESHOLD = 0.7
 # Categories whose tickets a person always sees, unless the tenant says otherwise.
 DEFAULT_NEVER_AUTO_RESOLVE = ("Security",)
 MAX_CATEGORIES = 100
+DESCRIPTION_MAX = 2_000
+MAX_RETRAIN_EVERY = 100_000
+
+Description = Annotated[str, Field(min_length=1, max_length=DESCRIPTION_MAX), Storable]
 
 
 class TriageEngine(StrEnum):
@@ -40,6 +44,10 @@ class TriageConfigIn(BaseModel):
                     "threshold": 0.8,
                     "never_auto_resolve": ["Security", "Access Management"],
                     "engine": "local",
+                    "category_descriptions": {
+                        "Printing": "Printers, scanners, toner, print queues and drivers."
+                    },
+                    "retrain_every": 50,
                 }
             ]
         },
@@ -75,6 +83,20 @@ class TriageConfigIn(BaseModel):
         description="A category → a group of the tenant (/api/v1/groups): a new ticket "
         "triage puts in that category, and that is in no group yet, is routed there.",
     )
+    category_descriptions: dict[Category, Description] = Field(
+        default_factory=dict,
+        description="A category → what it covers, in a sentence or a few keywords. Each "
+        "is a training example of its category, as are the knowledge-base articles filed "
+        "under it: a category that no ticket has taught yet is still recognised.",
+    )
+    retrain_every: int | None = Field(
+        default=None,
+        ge=1,
+        le=MAX_RETRAIN_EVERY,
+        description="Train the tenant's model again in the background after this many "
+        "new category overrides by agents, and use it from the next ticket on (the "
+        "previous version stays, for a rollback). Null: only `servicedesk triage train`.",
+    )
 
     @model_validator(mode="after")
     def _consistent(self) -> TriageConfigIn:
@@ -90,6 +112,11 @@ class TriageConfigIn(BaseModel):
         unrouted = sorted(set(self.category_groups) - set(self.categories))
         if unrouted:
             raise ValueError(f"category_groups names unknown categories: {', '.join(unrouted)}")
+        undescribed = sorted(set(self.category_descriptions) - set(self.categories))
+        if undescribed:
+            raise ValueError(
+                f"category_descriptions names unknown categories: {', '.join(undescribed)}"
+            )
         return self
 
 
@@ -108,6 +135,8 @@ class TriageConfigOut(BaseModel):
     never_auto_resolve: list[str]
     engine: Engine
     category_groups: dict[str, uuid.UUID]
+    category_descriptions: dict[str, str]
+    retrain_every: int | None
     model: ModelOut
 
 
@@ -119,5 +148,7 @@ def out(config: Any, model: ModelOut) -> TriageConfigOut:
         never_auto_resolve=list(config.never_auto_resolve),
         engine=config.engine,
         category_groups=dict(config.category_groups),
+        category_descriptions=dict(config.category_descriptions),
+        retrain_every=config.retrain_every,
         model=model,
     )

@@ -82,6 +82,9 @@ class TenantTriage:
     active_model_version: int | None = None
     # (category, group id) pairs: where a new ticket of that category is routed.
     category_groups: tuple[tuple[str, uuid.UUID], ...] = ()
+    # (category, description) pairs: training examples of categories.
+    category_descriptions: tuple[tuple[str, str], ...] = ()
+    retrain_every: int | None = None
 
     def group_for(self, category: str | None) -> uuid.UUID | None:
         return dict(self.category_groups).get(category) if category else None
@@ -101,6 +104,8 @@ def _from_row(tenant_id: uuid.UUID, row: TriageSettings | None) -> TenantTriage:
         category_groups=tuple(
             (category, uuid.UUID(group)) for category, group in (row.category_groups or {}).items()
         ),
+        category_descriptions=tuple((row.category_descriptions or {}).items()),
+        retrain_every=row.retrain_every,
     )
 
 
@@ -126,6 +131,8 @@ def _settings_row(session: Session, tenant_id: uuid.UUID) -> TriageSettings:
             "engine": defaults.engine,
             "active_model_version": None,
             "category_groups": {},
+            "category_descriptions": {},
+            "retrain_every": None,
             "updated_at": utcnow(),
         },
     )
@@ -162,6 +169,8 @@ async def put_settings(
         row.threshold = data.threshold
         row.never_auto_resolve = list(data.never_auto_resolve or [])
         row.engine = data.engine
+        row.category_descriptions = dict(data.category_descriptions)
+        row.retrain_every = data.retrain_every
         row.updated_at = utcnow()
         tenant_config.bump(session, tenant_id)
         tenant = _from_row(tenant_id, row)

@@ -80,8 +80,10 @@ from .ticket_update import TicketUpdate
 from .ticket_update_custom_fields_type_0 import TicketUpdateCustomFieldsType0
 from .ticket_update_metadata_type_0 import TicketUpdateMetadataType0
 from .triage_config_in import TriageConfigIn
+from .triage_config_in_category_descriptions import TriageConfigInCategoryDescriptions
 from .triage_config_in_category_groups import TriageConfigInCategoryGroups
 from .triage_config_out import TriageConfigOut
+from .triage_config_out_category_descriptions import TriageConfigOutCategoryDescriptions
 from .triage_config_out_category_groups import TriageConfigOutCategoryGroups
 from .triage_details import TriageDetails
 from .triage_details_source_type_0 import TriageDetailsSourceType0
@@ -184,8 +186,10 @@ __all__ = (
     "TicketUpdateCustomFieldsType0",
     "TicketUpdateMetadataType0",
     "TriageConfigIn",
+    "TriageConfigInCategoryDescriptions",
     "TriageConfigInCategoryGroups",
     "TriageConfigOut",
+    "TriageConfigOutCategoryDescriptions",
     "TriageConfigOutCategoryGroups",
     "TriageDetails",
     "TriageDetailsSourceType0",

@@ -9,6 +9,9 @@ from ..models.triage_engine import TriageEngine
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
+    from ..models.triage_config_in_category_descriptions import (
+        TriageConfigInCategoryDescriptions,
+    )
     from ..models.triage_config_in_category_groups import TriageConfigInCategoryGroups
 
 
@@ -30,6 +33,12 @@ class TriageConfigIn:
             engine (TriageEngine | Unset):
             category_groups (TriageConfigInCategoryGroups | Unset): A category → a group of the tenant (/api/v1/groups): a
                 new ticket triage puts in that category, and that is in no group yet, is routed there.
+            category_descriptions (TriageConfigInCategoryDescriptions | Unset): A category → what it covers, in a sentence
+                or a few keywords. Each is a training example of its category, as are the knowledge-base articles filed under
+                it: a category that no ticket has taught yet is still recognised.
+            retrain_every (int | None | Unset): Train the tenant's model again in the background after this many new
+                category overrides by agents, and use it from the next ticket on (the previous version stays, for a rollback).
+                Null: only `servicedesk triage train`.
     """
 
     categories: list[str] | Unset = UNSET
@@ -38,6 +47,8 @@ class TriageConfigIn:
     never_auto_resolve: list[str] | None | Unset = UNSET
     engine: TriageEngine | Unset = UNSET
     category_groups: TriageConfigInCategoryGroups | Unset = UNSET
+    category_descriptions: TriageConfigInCategoryDescriptions | Unset = UNSET
+    retrain_every: int | None | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
         categories: list[str] | Unset = UNSET
@@ -65,6 +76,16 @@ class TriageConfigIn:
         if not isinstance(self.category_groups, Unset):
             category_groups = self.category_groups.to_dict()
 
+        category_descriptions: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.category_descriptions, Unset):
+            category_descriptions = self.category_descriptions.to_dict()
+
+        retrain_every: int | None | Unset
+        if isinstance(self.retrain_every, Unset):
+            retrain_every = UNSET
+        else:
+            retrain_every = self.retrain_every
+
         field_dict: dict[str, Any] = {}
 
         field_dict.update({})
@@ -80,11 +101,18 @@ class TriageConfigIn:
             field_dict["engine"] = engine
         if category_groups is not UNSET:
             field_dict["category_groups"] = category_groups
+        if category_descriptions is not UNSET:
+            field_dict["category_descriptions"] = category_descriptions
+        if retrain_every is not UNSET:
+            field_dict["retrain_every"] = retrain_every
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.triage_config_in_category_descriptions import (
+            TriageConfigInCategoryDescriptions,  # noqa: PLC0415
+        )
         from ..models.triage_config_in_category_groups import (
             TriageConfigInCategoryGroups,  # noqa: PLC0415
         )
@@ -127,6 +155,24 @@ class TriageConfigIn:
         else:
             category_groups = TriageConfigInCategoryGroups.from_dict(_category_groups)
 
+        _category_descriptions = d.pop("category_descriptions", UNSET)
+        category_descriptions: TriageConfigInCategoryDescriptions | Unset
+        if isinstance(_category_descriptions, Unset):
+            category_descriptions = UNSET
+        else:
+            category_descriptions = TriageConfigInCategoryDescriptions.from_dict(
+                _category_descriptions
+            )
+
+        def _parse_retrain_every(data: object) -> int | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(int | None | Unset, data)
+
+        retrain_every = _parse_retrain_every(d.pop("retrain_every", UNSET))
+
         triage_config_in = cls(
             categories=categories,
             auto_routing=auto_routing,
@@ -134,6 +180,8 @@ class TriageConfigIn:
             never_auto_resolve=never_auto_resolve,
             engine=engine,
             category_groups=category_groups,
+            category_descriptions=category_descriptions,
+            retrain_every=retrain_every,
         )
 
         return triage_config_in

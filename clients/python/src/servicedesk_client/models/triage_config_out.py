@@ -10,6 +10,9 @@ from ..models.triage_engine import TriageEngine
 
 if TYPE_CHECKING:
     from ..models.model_out import ModelOut
+    from ..models.triage_config_out_category_descriptions import (
+        TriageConfigOutCategoryDescriptions,
+    )
     from ..models.triage_config_out_category_groups import TriageConfigOutCategoryGroups
 
 
@@ -26,6 +29,8 @@ class TriageConfigOut:
         never_auto_resolve (list[str]):
         engine (TriageEngine):
         category_groups (TriageConfigOutCategoryGroups):
+        category_descriptions (TriageConfigOutCategoryDescriptions):
+        retrain_every (int | None):
         model (ModelOut):
     """
 
@@ -35,6 +40,8 @@ class TriageConfigOut:
     never_auto_resolve: list[str]
     engine: TriageEngine
     category_groups: TriageConfigOutCategoryGroups
+    category_descriptions: TriageConfigOutCategoryDescriptions
+    retrain_every: int | None
     model: ModelOut
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -51,6 +58,11 @@ class TriageConfigOut:
 
         category_groups = self.category_groups.to_dict()
 
+        category_descriptions = self.category_descriptions.to_dict()
+
+        retrain_every: int | None
+        retrain_every = self.retrain_every
+
         model = self.model.to_dict()
 
         field_dict: dict[str, Any] = {}
@@ -63,6 +75,8 @@ class TriageConfigOut:
                 "never_auto_resolve": never_auto_resolve,
                 "engine": engine,
                 "category_groups": category_groups,
+                "category_descriptions": category_descriptions,
+                "retrain_every": retrain_every,
                 "model": model,
             }
         )
@@ -72,6 +86,9 @@ class TriageConfigOut:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         from ..models.model_out import ModelOut  # noqa: PLC0415
+        from ..models.triage_config_out_category_descriptions import (
+            TriageConfigOutCategoryDescriptions,  # noqa: PLC0415
+        )
         from ..models.triage_config_out_category_groups import (
             TriageConfigOutCategoryGroups,  # noqa: PLC0415
         )
@@ -89,6 +106,17 @@ class TriageConfigOut:
 
         category_groups = TriageConfigOutCategoryGroups.from_dict(d.pop("category_groups"))
 
+        category_descriptions = TriageConfigOutCategoryDescriptions.from_dict(
+            d.pop("category_descriptions")
+        )
+
+        def _parse_retrain_every(data: object) -> int | None:
+            if data is None:
+                return data
+            return cast(int | None, data)
+
+        retrain_every = _parse_retrain_every(d.pop("retrain_every"))
+
         model = ModelOut.from_dict(d.pop("model"))
 
         triage_config_out = cls(
@@ -98,6 +126,8 @@ class TriageConfigOut:
             never_auto_resolve=never_auto_resolve,
             engine=engine,
             category_groups=category_groups,
+            category_descriptions=category_descriptions,
+            retrain_every=retrain_every,
             model=model,
         )
 
