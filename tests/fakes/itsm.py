@@ -15,12 +15,14 @@ import json
 import re
 import threading
 import time
+import uuid
 from collections import Counter
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
+from servicedesk.providers.base import TRACKING_TAG_PREFIX, tracking_tag
 from tests.fakes.server import LoopbackServer
 
 
@@ -35,7 +37,8 @@ class Call:
     def mentions(self, our_id: str) -> bool:
         """Whether the call concerns our ticket `our_id` (its tag, external_id or query)."""
         text = unquote(self.path) + json.dumps(self.body)
-        return our_id in text or our_id.replace("-", "") in text
+        tag = tracking_tag(uuid.UUID(our_id))
+        return our_id in text or our_id.replace("-", "") in text or tag in text
 
 
 @dataclass
@@ -116,9 +119,11 @@ class FakeITSM(LoopbackServer):
             return Counter(self.our_id(t) for t in self.tickets.values())
 
     def our_id(self, ticket: dict[str, Any]) -> str:
+        """Our ticket's id (32 hex digits) from the tracking tag (`sd-` + base32)."""
         for tag in ticket.get("tags", []):
-            if tag.startswith("servicedesk-"):
-                return str(tag.removeprefix("servicedesk-"))
+            if tag.startswith(TRACKING_TAG_PREFIX):
+                encoded = tag.removeprefix(TRACKING_TAG_PREFIX).upper()
+                return base64.b32decode(encoded + "=" * (-len(encoded) % 8)).hex()
         return ""
 
     # --- request handling ------------------------------------------------------------
@@ -318,6 +323,16 @@ class FakeFreshservice(FakeITSM):
 
 def _freshservice_errors(body: dict[str, Any], *, creating: bool) -> list[dict[str, str]]:
     errors = []
+    # Freshworks APIs take tags of at most 32 characters (the limit a reading of its
+    # documentation found, issue 18); the answer has the API's usual validation shape.
+    if any(len(tag) > TAG_MAX for tag in body.get("tags", [])):
+        errors.append(
+            {
+                "field": "tags",
+                "message": f"It should only contain elements that have maximum length of {TAG_MAX}",
+                "code": "invalid_value",
+            }
+        )
     if creating and not (body.get("email") or body.get("requester_id") or body.get("phone")):
         errors.append(
             {
@@ -355,6 +370,7 @@ def _freshservice_errors(body: dict[str, Any], *, creating: bool) -> list[dict[s
 
 
 INVALID_FIELD = "Unexpected/invalid field in request"
+TAG_MAX = 32
 _ZENDESK_STATUSES = {"new", "open", "pending", "hold", "solved", "closed"}
 _ZENDESK_PRIORITIES = {"low", "normal", "high", "urgent"}
 

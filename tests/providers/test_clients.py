@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 
 import httpx
@@ -14,6 +15,7 @@ from servicedesk.providers.base import (
     Rejected,
     Unavailable,
     failure_from_error,
+    tracking_tag,
 )
 
 
@@ -112,3 +114,11 @@ def test_only_errors_after_sending_are_ambiguous() -> None:
 
 def _ticket() -> OutboundTicket:
     return OutboundTicket(uuid.uuid4(), "s", "d", "open", "high", "a@b.test")
+
+
+def test_the_tracking_tag_fits_freshworks_32_characters_and_names_one_ticket() -> None:
+    ids = [uuid.uuid4() for _ in range(1000)] + [uuid.UUID(int=0), uuid.UUID(int=2**128 - 1)]
+    tags = {tracking_tag(ticket_id) for ticket_id in ids}
+    assert len(tags) == len(ids)
+    assert max(len(tag) for tag in tags) == 29
+    assert all(re.fullmatch(r"sd-[a-z2-7]{26}", tag) for tag in tags)

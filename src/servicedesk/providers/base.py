@@ -9,6 +9,7 @@ reached the vendor, so a retried create must first look for what it may have mad
 
 from __future__ import annotations
 
+import base64
 import uuid
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -92,9 +93,15 @@ class Provider(Protocol):
         """The deep link an agent opens."""
 
 
+TRACKING_TAG_PREFIX = "sd-"
+
+
 def tracking_tag(ticket_id: uuid.UUID) -> str:
-    """The tag that marks a provider ticket as the mirror of ours, for reconciliation."""
-    return f"servicedesk-{ticket_id.hex}"
+    """The tag that marks a provider ticket as the mirror of ours, for reconciliation:
+    `sd-` and the id's 16 bytes in lower-case base32, 29 characters. Freshworks caps a
+    tag at 32 characters; `servicedesk-` and 32 hex digits (until 2026-12-03) made 44."""
+    encoded = base64.b32encode(ticket_id.bytes).decode().rstrip("=").lower()
+    return f"{TRACKING_TAG_PREFIX}{encoded}"
 
 
 def failure_from_response(response: httpx.Response, rejection: str | None) -> CallResult:
