@@ -102,6 +102,21 @@ async def test_public_https_url_is_accepted(
         ("https://0.0.0.0/x", "private, loopback"),
         ("https://nowhere.invalid/x", "does not resolve"),
         ("not a url", "Webhook URL must use https://"),
+        # IPv6 forms that carry a private IPv4 address.
+        ("https://[64:ff9b::7f00:1]/x", "private, loopback"),  # NAT64 → 127.0.0.1
+        ("https://[64:ff9b::a9fe:a9fe]/x", "private, loopback"),  # NAT64 → 169.254.169.254
+        ("https://[2002:7f00:1::]/x", "private, loopback"),  # 6to4 → 127.0.0.1
+        ("https://[2002:a00:1::1]/x", "private, loopback"),  # 6to4 → 10.0.0.1
+        ("https://[::127.0.0.1]/x", "private, loopback"),  # IPv4-compatible
+        ("https://[::]/x", "private, loopback"),
+        ("https://[2001:0:4136:e378:8000:63bf:f5ff:fffe]/x", "private, loopback"),  # Teredo
+        ("https://hooks.example.com:0/x", "port must be 1 to 65535"),
+        ("https://hooks.example.com:70000/x", "port must be 1 to 65535"),
+        ("https://xn--/x", "not a valid host name"),
+        ("https://xn--zz-zzzz/x", "not a valid host name"),
+        ("https://a..example.com/x", "not a valid host name"),
+        ("https://" + "a" * 64 + ".example.com/x", "not a valid host name"),
+        ("https://" + "a." * 127 + "com/x", "not a valid host name"),
     ],
 )
 async def test_unsafe_urls_are_400(

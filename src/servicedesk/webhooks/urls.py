@@ -14,6 +14,12 @@ import socket
 import httpx
 
 RESOLVE_TIMEOUT_SECONDS = 5.0
+MAX_PORT = 65_535
+MAX_LABEL_CHARS = 63
+MAX_HOST_CHARS = 253
+# IPv6 prefixes whose last 32 bits are an IPv4 address that a packet reaches: the
+# IPv4-compatible form (RFC 4291, deprecated) and NAT64's well-known prefix (RFC 6052).
+_IPV4_IN_LAST_32_BITS = (ipaddress.ip_network("::/96"), ipaddress.ip_network("64:ff9b::/96"))
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
 
@@ -29,9 +35,30 @@ def parse(url: str, *, allow_private: bool) -> httpx.URL:
     allowed_schemes = {"https", "http"} if allow_private else {"https"}
     if parsed.scheme not in allowed_schemes:
         raise WebhookUrlRejected("Webhook URL must use https://")
-    if not parsed.host:
+    if not parsed.raw_host:
         raise WebhookUrlRejected("Webhook URL must have a host")
+    if parsed.port is not None and not 1 <= parsed.port <= MAX_PORT:
+        raise WebhookUrlRejected(f"Webhook URL port must be 1 to {MAX_PORT}")
+    check_host_name(parsed)
     return parsed
+
+
+def check_host_name(url: httpx.URL) -> None:
+    """A host name DNS could look up: labels of 1 to 63 characters, 253 in all, and
+    valid IDNA (`xn--` labels decode). An address literal is checked as an address."""
+    raw = url.raw_host.decode("ascii", "replace")
+    try:
+        ipaddress.ip_address(raw)
+        return
+    except ValueError:
+        pass
+    labels = raw.removesuffix(".").split(".")
+    if len(raw) > MAX_HOST_CHARS or any(not 1 <= len(label) <= MAX_LABEL_CHARS for label in labels):
+        raise WebhookUrlRejected("Webhook URL host is not a valid host name")
+    try:
+        _ = url.host  # decodes every xn-- label
+    except ValueError:  # idna.IDNAError and UnicodeError are ValueErrors
+        raise WebhookUrlRejected("Webhook URL host is not a valid host name") from None
 
 
 async def resolve(host: str, port: int) -> list[IPAddress]:
@@ -45,7 +72,7 @@ async def resolve(host: str, port: int) -> list[IPAddress]:
         infos = await asyncio.wait_for(
             loop.getaddrinfo(host, port, type=socket.SOCK_STREAM), RESOLVE_TIMEOUT_SECONDS
         )
-    except (OSError, TimeoutError):
+    except (OSError, TimeoutError, UnicodeError):
         raise WebhookUrlRejected(f"Webhook URL host does not resolve: {host}") from None
     addresses = [ipaddress.ip_address(info[4][0]) for info in infos]
     if not addresses:
@@ -54,9 +81,28 @@ async def resolve(host: str, port: int) -> list[IPAddress]:
 
 
 def is_public(address: IPAddress) -> bool:
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
-        address = address.ipv4_mapped
+    """Global unicast; an IPv6 address that carries an IPv4 one (mapped, compatible,
+    NAT64, 6to4, Teredo) is public only if every IPv4 address it carries is."""
+    if isinstance(address, ipaddress.IPv6Address):
+        carried = embedded_ipv4(address)
+        if carried:
+            return all(is_public(inner) for inner in carried)
     return address.is_global and not address.is_multicast
+
+
+def embedded_ipv4(address: ipaddress.IPv6Address) -> list[ipaddress.IPv4Address]:
+    """The IPv4 addresses an IPv6 address carries, by the transition mechanisms that
+    route to them."""
+    carried: list[ipaddress.IPv4Address] = []
+    if address.ipv4_mapped is not None:
+        carried.append(address.ipv4_mapped)
+    if address.sixtofour is not None:
+        carried.append(address.sixtofour)
+    if address.teredo is not None:
+        carried.extend(address.teredo)
+    if any(address in prefix for prefix in _IPV4_IN_LAST_32_BITS):
+        carried.append(ipaddress.IPv4Address(int(address) & 0xFFFFFFFF))
+    return carried
 
 
 async def checked_addresses(url: httpx.URL, *, allow_private: bool) -> list[IPAddress]:

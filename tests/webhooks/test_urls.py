@@ -1,0 +1,34 @@
+"""Which addresses a webhook may reach (`servicedesk.webhooks.urls.is_public`)."""
+
+from __future__ import annotations
+
+import ipaddress
+
+import pytest
+
+from servicedesk.webhooks.urls import is_public
+
+
+@pytest.mark.parametrize(
+    ("address", "public"),
+    [
+        ("8.8.8.8", True),
+        ("2606:4700:4700::1111", True),
+        ("64:ff9b::808:808", True),  # NAT64 of 8.8.8.8
+        ("2002:808:808::1", True),  # 6to4 of 8.8.8.8
+        ("::ffff:8.8.8.8", True),
+        ("64:ff9b::7f00:1", False),
+        ("64:ff9b::c0a8:1", False),  # 192.168.0.1
+        ("2002:c0a8:1::1", False),
+        ("::ffff:127.0.0.1", False),
+        ("::10.0.0.1", False),
+        ("::", False),
+        ("::1", False),
+        ("fe80::1", False),
+        ("ff02::1", False),
+    ],
+)
+def test_an_ipv6_address_is_as_public_as_the_ipv4_address_it_carries(
+    address: str, public: bool
+) -> None:
+    assert is_public(ipaddress.ip_address(address)) is public
