@@ -199,6 +199,20 @@ async def test_inbound_calls_are_verified(
     assert unknown.json() == {"detail": "Ticket not found"}
     empty = await client.post(url, json={"status": "Closed"}, headers=good)
     assert empty.status_code == 400
+    # Ids no ticket can hold are 400, statuses no one can read change nothing: never 500.
+    for raw in (b'{"ticket_id": "4\\ud8002"}', b'{"ticket_id": "' + b"7" * 101 + b'"}'):
+        odd = await client.post(
+            url, content=raw, headers={**good, "Content-Type": "application/json"}
+        )
+        assert odd.status_code == 400, odd.text
+        assert odd.json() == {"detail": "The payload names no ticket: send ticket_id"}
+    for status in ("5" * 5000, "\u00b2", "\u0663", "\ud800"):
+        raw = json.dumps({"ticket_id": ticket["external_ticket_id"], "status": status}).encode()
+        odd = await client.post(
+            url, content=raw, headers={**good, "Content-Type": "application/json"}
+        )
+        assert odd.status_code == 200, odd.text
+        assert odd.json()["changed"] == []
     text_body = await client.post(url, content=b"x", headers={**good, "Content-Type": "text/plain"})
     assert text_body.status_code == 415
 

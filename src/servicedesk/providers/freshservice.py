@@ -26,6 +26,7 @@ from servicedesk.providers.base import (
 )
 
 KIND = "freshservice"
+MAX_CODE_DIGITS = 3
 PORTAL_SOURCE = 2
 
 STATUSES: dict[str, object] = {
@@ -117,7 +118,11 @@ def _code(value: object, names: dict[str, int]) -> int | None:
     if isinstance(value, int):
         return value
     text = str(value).strip().lower()
-    return int(text) if text.isdigit() else names.get(text)
+    # ASCII digits only, and few: str.isdigit() also holds for "²" and "٣", which int()
+    # refuses or reads, and int() refuses over 4,300 digits.
+    if text.isascii() and text.isdigit() and len(text) <= MAX_CODE_DIGITS:
+        return int(text)
+    return names.get(text)
 
 
 def _validation_message(response: httpx.Response) -> str | None:

@@ -21,8 +21,10 @@ from servicedesk.providers.base import InboundChange
 from servicedesk.providers.models import ProviderConfig
 from servicedesk.tickets.models import Ticket
 from servicedesk.tickets.service import TicketService
+from servicedesk.validation import storable_text
 
 INBOUND_TOKEN = re.compile(r"inb_[0-9a-f]{32}")
+EXTERNAL_ID_MAX = 100  # tickets.external_ticket_id
 
 _PARSERS: dict[str, Callable[[dict[str, Any]], InboundChange | None]] = {
     freshservice.KIND: freshservice.parse_inbound,
@@ -55,12 +57,22 @@ async def authorised_config(
     return config
 
 
+def _storable_id(external_id: str) -> bool:
+    """An id a ticket could hold: text a database can compare (no NUL, no lone
+    surrogate) and no longer than the column."""
+    try:
+        storable_text(external_id)
+    except ValueError:
+        return False
+    return len(external_id) <= EXTERNAL_ID_MAX
+
+
 async def apply(
     tickets: TicketService, config: ProviderConfig, payload: dict[str, Any]
 ) -> tuple[uuid.UUID, set[str]]:
     """Apply the reported change; returns our ticket's id and the fields that changed."""
     change = _PARSERS[config.kind](payload)
-    if change is None or "\x00" in change.external_ticket_id:
+    if change is None or not _storable_id(change.external_ticket_id):
         raise InboundPayloadInvalid()
     statuses = _STATUSES[config.kind]
 
