@@ -100,6 +100,7 @@ async def test_definition_round_trip(client: httpx.AsyncClient, headers: dict[st
         ({"name": "x", "label": "x", "type": "number", "default_value": "five"}, 422),
         ({"name": "x", "label": "", "type": "text"}, 422),
         ({"name": "x", "label": "x", "type": "text", "secret": 1}, 422),
+        ({"name": "x", "label": "x", "type": "text", "default_value": "a\u0000"}, 422),
     ],
 )
 async def test_invalid_definitions_are_refused(
@@ -416,3 +417,16 @@ async def _holding(database: Database, name: str) -> int:
         return TicketRepository(session, tenant.id).count_holding_custom_field(name)
 
     return await database.read(count)
+
+
+async def test_a_default_a_database_cannot_store_is_422(
+    client: httpx.AsyncClient, headers: dict[str, str]
+) -> None:
+    """A lone surrogate in `default_value` (it was a 500; JSON can carry it)."""
+    raw = b'{"name": "x", "label": "x", "type": "text", "default_value": "a\\ud800"}'
+    response = await client.post(
+        URL, content=raw, headers={**headers, "Content-Type": "application/json"}
+    )
+    assert response.status_code == 422, response.text
+    assert "default_value" in response.json()["detail"][0]["msg"]
+    assert (await client.get(URL, headers=headers)).json()["custom_fields"] == []

@@ -340,3 +340,27 @@ async def test_nul_characters_are_422_not_a_database_error(
     assert response.status_code == 422
     assert "NUL" in response.json()["detail"][0]["msg"]
     assert await ticket_count(client, headers) == 0
+
+
+@pytest.mark.parametrize(
+    "raw_fields",
+    [
+        pytest.param(b'{"dept": "\\ud800"}', id="value"),
+        pytest.param(b'{"\\udfff": "x"}', id="key"),
+        pytest.param(b'{"dept": ["a", "b\\u0000"]}', id="nul-in-list"),
+        pytest.param(b'{"dept": NaN}', id="nan"),
+    ],
+)
+async def test_custom_field_values_a_database_cannot_store_are_422(
+    client: httpx.AsyncClient, headers: dict[str, str], raw_fields: bytes
+) -> None:
+    """A lone surrogate, a NUL or a NaN in `custom_fields`: 422 at the field (they were
+    a 500), before the tenant's definitions are even read."""
+    body = b'{"subject": "s", "description": "d", "custom_fields": ' + raw_fields + b"}"
+    response = await client.post(
+        "/api/v1/tickets", content=body, headers={**headers, "Content-Type": "application/json"}
+    )
+
+    assert response.status_code == 422, response.text
+    assert response.json()["detail"][0]["loc"][:2] == ["body", "custom_fields"]
+    assert await ticket_count(client, headers) == 0

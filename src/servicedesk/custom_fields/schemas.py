@@ -9,7 +9,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from servicedesk.custom_fields.values import CHOICE_TYPES, CustomFieldError, check_value
-from servicedesk.validation import Storable
+from servicedesk.validation import Storable, storable_json
 
 
 class CustomFieldType(StrEnum):
@@ -44,6 +44,10 @@ class _Rules(BaseModel):
             raise ValueError("choices must not repeat")
         default = getattr(self, "default_value", None)
         if default is not None:
+            try:
+                storable_json(default)
+            except ValueError as error:
+                raise ValueError(f"default_value {error}") from None
             probe = _Probe(name, field_type, choices)
             try:
                 check_value(probe, default)

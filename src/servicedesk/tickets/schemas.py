@@ -80,6 +80,16 @@ def _check_metadata(value: dict[str, Any]) -> dict[str, Any]:
 
 
 Metadata = Annotated[dict[str, Any], AfterValidator(_check_metadata)]
+
+
+def _check_custom_fields(value: dict[str, Any]) -> dict[str, Any]:
+    storable_json(value)
+    return value
+
+
+# The values are checked against the tenant's definitions in the service; here only that
+# a database can store every key and text in them (a lone surrogate is a 422, not a 500).
+CustomFieldValues = Annotated[dict[str, Any], AfterValidator(_check_custom_fields)]
 Subject = Annotated[str, Field(min_length=1, max_length=SUBJECT_MAX), Storable]
 Description = Annotated[str, Field(min_length=1, max_length=DESCRIPTION_MAX), Storable]
 SuggestedResponse = Annotated[str, Field(min_length=1, max_length=SUGGESTED_RESPONSE_MAX), Storable]
@@ -142,7 +152,7 @@ class TicketCreate(BaseModel):
     metadata: Metadata | None = Field(
         default=None, description="Arbitrary key/value data to attach to the ticket"
     )
-    custom_fields: dict[str, Any] | None = Field(
+    custom_fields: CustomFieldValues | None = Field(
         default=None,
         description="Values of the tenant's custom fields, by machine name (see "
         "/api/v1/custom-fields); checked against their definitions, defaults filled in.",
@@ -183,7 +193,7 @@ class TicketUpdate(BaseModel):
     )
     category: Category | None = None
     ai_suggested_response: SuggestedResponse | None = None
-    custom_fields: dict[str, Any] | None = Field(
+    custom_fields: CustomFieldValues | None = Field(
         default=None,
         description="Merged key by key: a name set to null removes its value; null for the "
         "whole object removes every value.",
