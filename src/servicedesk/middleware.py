@@ -80,6 +80,13 @@ class RequestMiddleware:
         state = _Response()
         send_with_id = self._sender(scope, send, request_id, state)
         try:
+            if "\x00" in scope["path"]:
+                # No resource has a NUL in its path, and PostgreSQL cannot even compare
+                # text holding one (an id with %00 was a 500 there): every route's 404.
+                await JSONResponse({"detail": "Not Found"}, status_code=404)(
+                    scope, receive, send_with_id
+                )
+                return
             limit = self._body_limit(scope)
             declared = _content_length(scope)
             if declared is not None and declared > limit:
