@@ -105,6 +105,21 @@ async def test_error_bodies_become_the_providers_message_or_a_retry() -> None:
     assert isinstance(gone, Rejected)
 
 
+async def test_a_zendesk_idempotency_conflict_is_ambiguous_not_a_rejection() -> None:
+    """400 IdempotentRequestError: an earlier create with the same key may have made the
+    ticket, so the sync must look it up rather than mark the ticket failed."""
+    body = (
+        b'{"error": "IdempotentRequestError", '
+        b'"description": "Request parameters do not match the original request"}'
+    )
+    transport = httpx.MockTransport(lambda request: httpx.Response(400, content=body))
+    async with httpx.AsyncClient(transport=transport) as http:
+        client = zendesk.ZendeskClient(http, "https://acme.zendesk.com", "a@b.test", "t")
+        result = await client.create(_ticket())
+    assert isinstance(result, Unavailable)
+    assert result.ambiguous
+
+
 def test_only_errors_after_sending_are_ambiguous() -> None:
     request = httpx.Request("POST", "https://x")
     assert not failure_from_error(httpx.ConnectError("refused", request=request)).ambiguous

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import base64
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
 import httpx
@@ -156,6 +156,11 @@ class TicketApiClient:
         """The vendor's words when it refuses the content; None for other failures."""
         raise NotImplementedError
 
+    def may_have_been_done(self, response: httpx.Response) -> bool:
+        """Whether a refusal says that an earlier request may have done the work (the
+        vendor's idempotency store): then a retry looks before it creates again."""
+        return False
+
     async def _request(
         self, method: str, path: str, **options: Any
     ) -> httpx.Response | Unavailable:
@@ -180,6 +185,8 @@ class TicketApiClient:
             return self._remote_of(response)
         if response.status_code == 404 and (method == "PUT" or about is not None):
             return Rejected(f"{self.vendor} has no such ticket (deleted there?)")
+        if self.may_have_been_done(response):
+            return replace(unavailable(response), ambiguous=True)
         return failure_from_response(response, self.validation_message(response))
 
     async def _first_found(self, path: str, params: dict[str, str]) -> FindResult:

@@ -102,6 +102,20 @@ class ZendeskClient(TicketApiClient):
     def validation_message(self, response: httpx.Response) -> str | None:
         return _validation_message(response)
 
+    def may_have_been_done(self, response: httpx.Response) -> bool:
+        """400 `IdempotentRequestError`: the create's Idempotency-Key (our ticket's id)
+        was used within Zendesk's two hours with another body, so the first request
+        may have made the ticket. Not a content error: the retry looks the ticket up
+        by `external_id` first (it was a rejection until 2026-12-03, and the next PATCH
+        created a second ticket once the key had expired)."""
+        if response.status_code != 400:
+            return False
+        try:
+            body = response.json()
+        except ValueError:
+            return False
+        return isinstance(body, dict) and body.get("error") == "IdempotentRequestError"
+
 
 def _custom_fields(values: dict[str, Any]) -> list[dict[str, Any]]:
     """Zendesk's form: `[{"id": <ticket field id>, "value": ...}]`; null clears a value."""
