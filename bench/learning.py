@@ -50,7 +50,7 @@ from servicedesk.db import migrate
 from servicedesk.db.database import Database
 from servicedesk.triage import datasets, model, training
 from servicedesk.triage import service as triage
-from servicedesk.triage.engine import TicketText
+from servicedesk.triage.engine import TicketText, best_allowed
 from servicedesk.triage.evaluation import calibration_table
 from servicedesk.triage.starter import starter_models
 
@@ -145,21 +145,12 @@ class Tenant:
 def score(
     category_model: model.CategoryModel, categories: Sequence[str], test: Sequence[Ticket]
 ) -> tuple[float, float, float]:
-    """(macro-F1, accuracy, ECE) on `test` of the category create would assign: the
-    model's probabilities renormalised over the tenant's categories
-    (`engine.best_allowed`, for every ticket at once)."""
-    probabilities = category_model.probabilities([ticket.text for ticket in test])
-    labels = category_model.labels
-    columns = [index for index, label in enumerate(labels) if label in set(categories)]
+    """(macro-F1, accuracy, ECE) on `test` of the category and confidence create would
+    give: `engine.best_allowed` itself, one ticket at a time (a few seconds per point)."""
+    answers = [best_allowed(category_model, ticket.text, categories) for ticket in test]
+    predicted = np.array([label or "" for label, _ in answers])
+    confidence = np.array([probability for _, probability in answers])
     truth = np.array([ticket.label for ticket in test])
-    if not columns:
-        predicted = np.full(len(test), "")
-        confidence = np.zeros(len(test))
-    else:
-        kept = probabilities[:, columns]
-        kept = kept / np.clip(kept.sum(axis=1, keepdims=True), 1e-12, None)
-        predicted = np.array([labels[columns[i]] for i in kept.argmax(axis=1)])
-        confidence = kept.max(axis=1) * len(columns) / len(set(categories))
     ece, _ = calibration_table(confidence, predicted == truth)
     macro = f1_score(truth, predicted, average="macro", labels=sorted(set(truth)))
     return float(macro), float(accuracy_score(truth, predicted)), float(ece)

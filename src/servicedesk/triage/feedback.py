@@ -57,15 +57,14 @@ def learn_from_overrides(publication: Publication, events: Sequence[TicketEvent]
 def _queue_retraining(publication: Publication, rows: list[dict[str, Any]]) -> None:
     """One pending `triage.retrain` job once `retrain_every` overrides are new (a
     newer one replaces a job still waiting)."""
-    every = publication.config[TRIAGE].retrain_every
+    tenant = publication.config[TRIAGE]
     added = sum(1 for row in rows if row["field"] == "category")
-    if every is None or added == 0:
+    if tenant.retrain_every is None or added == 0:
         return
-    tenant_id = publication.config[TRIAGE].tenant_id
-    if new_overrides(publication.session, tenant_id) + added < every:
+    if new_overrides(publication.session, tenant.tenant_id) + added < tenant.retrain_every:
         return
-    cancel_pending(publication.session, tenant_id, RETRAIN_KEY)
-    enqueue_with(publication.rows, tenant_id, JobSpec(RETRAIN_JOB_KIND, RETRAIN_KEY))
+    cancel_pending(publication.session, tenant.tenant_id, RETRAIN_KEY)
+    enqueue_with(publication.rows, tenant.tenant_id, JobSpec(RETRAIN_JOB_KIND, RETRAIN_KEY))
 
 
 def new_overrides(session: Session, tenant_id: uuid.UUID) -> int:
