@@ -6,6 +6,7 @@ shown."""
 from __future__ import annotations
 
 import asyncio
+import threading
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -226,3 +227,21 @@ async def _eventually(count: Any, wanted: int, seconds: float = 30) -> bool:
             return True
         await asyncio.sleep(0.1)
     return False
+
+
+def test_mail_delivered_between_the_last_search_and_idle_is_announced(dovecot: ImapServer) -> None:
+    # Dovecot sends the EXISTS in the same packet as IDLE's continuation: a reader that
+    # buffered it would sit out the whole wait (the flaky wake-up of stop 26).
+    account = imap.Account(
+        **mailbox(dovecot), folder="INBOX", processed_folder="Processed", poll_seconds=600
+    )
+    box = imap.Mailbox(account, imap.tls_context())
+    try:
+        assert box.uids() == []
+        dovecot.deliver("acme-desk", mail(subject="Just before", message_id="<race@c.example>"))
+        started = time.monotonic()
+        assert box.idle(30, threading.Event()) is True
+        assert time.monotonic() - started < 10
+        assert len(box.uids()) == 1  # the session is usable after IDLE
+    finally:
+        box.close()

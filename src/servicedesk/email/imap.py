@@ -17,6 +17,7 @@ import contextlib
 import imaplib
 import itertools
 import select
+import socket
 import ssl
 import threading
 import time
@@ -69,6 +70,43 @@ _IDLE_TAGS = itertools.count(1)
 IDLE_CHECK_SECONDS = 1.0  # how often an IDLE wait looks whether it must end
 
 
+class _SocketLines:
+    """The server's lines read from the socket itself, so that every byte not yet read
+    is one `select` can see (TLS: or one the SSL object holds). Used only while IDLE
+    runs, which starts after imaplib has read every answer it asked for."""
+
+    def __init__(self, sock: socket.socket) -> None:
+        self.sock = sock
+        self.buffer = b""
+
+    def next_line(self, seconds: float) -> bytes | None:
+        """The next whole line, or None when none came within `seconds`."""
+        if b"\n" not in self.buffer and self._readable(seconds):
+            self._receive()
+        return self._pop() if b"\n" in self.buffer else None
+
+    def readline(self) -> bytes:
+        while b"\n" not in self.buffer:
+            self._receive()
+        return self._pop()
+
+    def _readable(self, seconds: float) -> bool:
+        if isinstance(self.sock, ssl.SSLSocket) and self.sock.pending():
+            return True
+        ready, _, _ = select.select([self.sock], [], [], seconds)
+        return bool(ready)
+
+    def _receive(self) -> None:
+        data = self.sock.recv(65536)
+        if not data:
+            raise OSError("the server closed the connection during IDLE")
+        self.buffer += data
+
+    def _pop(self) -> bytes:
+        line, _, self.buffer = self.buffer.partition(b"\n")
+        return line + b"\n"
+
+
 class Mailbox:
     """One IMAP session, blocking (run it in a thread)."""
 
@@ -115,43 +153,34 @@ class Mailbox:
     def idle(self, seconds: float, stop: threading.Event) -> bool:
         """Wait in IDLE until the server announces mail (True), `seconds` pass or `stop`
         is set (False); then end the IDLE. imaplib (before Python 3.14) has no IDLE, so
-        the command is written here: tag, continuation, untagged lines, DONE."""
+        the command is written here: tag, continuation, untagged lines, DONE. Its lines
+        are read straight from the socket: mail delivered just before IDLE is announced
+        in the same packet as the continuation, where a buffered reader would hide it
+        from `select` until the wait ended."""
         tag = f"SDI{next(_IDLE_TAGS)}".encode()
+        lines = _SocketLines(self.client.socket())
         self.client.send(tag + b" IDLE\r\n")
-        if not self.client.readline().startswith(b"+"):
+        if not lines.readline().startswith(b"+"):
             raise imaplib.IMAP4.error("IDLE refused")
         arrived = False
         deadline = time.monotonic() + seconds
         try:
             while not stop.is_set() and time.monotonic() < deadline:
-                if not self._readable(IDLE_CHECK_SECONDS):
+                line = lines.next_line(IDLE_CHECK_SECONDS)
+                if line is None:
                     continue
-                line = self.client.readline()
-                if not line:
-                    raise OSError("the server closed the connection during IDLE")
                 if line.startswith(b"*") and (b" EXISTS" in line or b" RECENT" in line):
                     arrived = True
                     break
         finally:
             self.client.send(b"DONE\r\n")
-        self._until_tagged(tag)
+        self._until_tagged(lines, tag)
         return arrived
 
-    def _readable(self, seconds: float) -> bool:
-        """Whether the server sent something within `seconds`. (A line that already sat
-        in imaplib's read buffer is not seen here; its message is taken by the next
-        run's SEARCH, at the latest when the wait ends.)"""
-        sock = self.client.sock
-        if isinstance(sock, ssl.SSLSocket) and sock.pending():
-            return True
-        ready, _, _ = select.select([sock], [], [], seconds)
-        return bool(ready)
-
-    def _until_tagged(self, tag: bytes) -> None:
+    @staticmethod
+    def _until_tagged(lines: _SocketLines, tag: bytes) -> None:
         while True:
-            line = self.client.readline()
-            if not line:
-                raise OSError("the server closed the connection after IDLE")
+            line = lines.readline()
             if line.startswith(tag + b" "):
                 if not line[len(tag) + 1 :].startswith(b"OK"):
                     raise imaplib.IMAP4.error(line.decode(errors="replace")[:300])
