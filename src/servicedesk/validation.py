@@ -4,12 +4,18 @@ e-mail addresses, and the field types several packages share.
 JSON can carry what no column can hold (a NUL character, a lone surrogate); each text a
 caller sends passes `storable_text` before it reaches a model, so such input is a 422
 naming the field, never a 500.
+
+Text is stored in Unicode's composed form (NFC), so that a decomposed "café" (e + a
+combining accent, as macOS and some mail clients write it) is the same text, and finds
+the same tickets, as the composed one. Names that identify something (categories) are
+folded further (NFKC): a full-width "Ｎetwork" is the category "Network".
 """
 
 from __future__ import annotations
 
 import functools
 import math
+import unicodedata
 from typing import Annotated, Any
 
 from email_validator import EmailNotValidError, validate_email
@@ -28,7 +34,20 @@ def storable_text(value: str) -> str:
         value.encode("utf-8")
     except UnicodeEncodeError:
         raise ValueError("must be valid Unicode text (no lone surrogates)") from None
-    return value
+    return composed(value)
+
+
+def composed(value: str) -> str:
+    """NFC; the check alone costs little, so ASCII text is not copied."""
+    return value if unicodedata.is_normalized("NFC", value) else unicodedata.normalize("NFC", value)
+
+
+def identifier_text(value: str) -> str:
+    """A name that identifies something, compatibility-folded (NFKC): look-alike forms
+    (full-width letters, ligatures, superscripts) are the plain name."""
+    if unicodedata.is_normalized("NFKC", value):
+        return value
+    return unicodedata.normalize("NFKC", value)
 
 
 def storable_json(value: Any) -> None:
@@ -67,4 +86,6 @@ Email = Annotated[
     Storable,
     AfterValidator(check_email),
 ]
-Category = Annotated[str, Field(min_length=1, max_length=CATEGORY_MAX), Storable]
+Category = Annotated[
+    str, Field(min_length=1, max_length=CATEGORY_MAX), Storable, AfterValidator(identifier_text)
+]

@@ -207,3 +207,27 @@ async def test_a_search_total_is_exact_below_the_dense_bound(
         assert response.status_code == 200
         assert response.json()["total"] == expected
         assert "Total-Is-Estimate" not in response.headers
+
+
+async def test_composed_and_decomposed_accents_are_the_same_text(
+    client: httpx.AsyncClient, headers: Headers
+) -> None:
+    composed = await create(client, headers, "Caf\u00e9 printer", "Out of toner.")
+    decomposed = await create(client, headers, "Cafe\u0301 wifi", "No signal.")
+    assert set(await ids(client, headers, search="cafe\u0301")) == {composed, decomposed}
+    assert set(await ids(client, headers, search="caf\u00e9")) == {composed, decomposed}
+    got = await client.get(f"/api/v1/tickets/{decomposed}", headers=headers)
+    assert got.json()["subject"] == "Caf\u00e9 wifi"  # stored composed (NFC)
+
+
+async def test_a_look_alike_category_is_the_plain_one(
+    client: httpx.AsyncClient, headers: Headers
+) -> None:
+    ticket = await create(client, headers, "VPN down", "The tunnel drops.")
+    patched = await client.patch(
+        f"/api/v1/tickets/{ticket}", json={"category": "\uff2eetwork"}, headers=headers
+    )
+    assert patched.status_code == 200, patched.text
+    assert patched.json()["category"] == "Network"
+    assert await ids(client, headers, category="Network") == [ticket]
+    assert await ids(client, headers, category="\uff2eetwork") == [ticket]
