@@ -70,7 +70,9 @@ async def test_an_unexpected_error_is_a_bare_500(
     original = TicketService.list_page
     TicketService.list_page = broken  # type: ignore[assignment]
     try:
-        transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+        # The app answers and does not re-raise (the transport would raise it): an
+        # exception that leaves the app makes uvicorn close the keep-alive connection.
+        transport = httpx.ASGITransport(app=app, raise_app_exceptions=True)
         async with httpx.AsyncClient(transport=transport, base_url="http://test") as raw:
             response = await raw.get("/api/v1/tickets", headers=headers)
     finally:

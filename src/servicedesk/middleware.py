@@ -127,6 +127,14 @@ class RequestMiddleware:
                 {"detail": "Request timed out"}, status_code=503, headers={"Retry-After": "1"}
             )
             await response(scope, receive, send)
+        except Exception:
+            if state.started:
+                raise  # half a response is out: only closing the connection ends it
+            # Answered here rather than re-raised: an exception that leaves the app makes
+            # the server close the keep-alive connection (and log it a second time).
+            log.exception("unhandled_error", path=scope["path"], method=scope["method"])
+            response = JSONResponse({"detail": "Internal server error"}, status_code=500)
+            await response(scope, receive, send)
         finally:
             timer.cancel()
 
