@@ -11,6 +11,7 @@ with 429 and `Retry-After`; `fail_after_create` makes a create succeed and then 
 from __future__ import annotations
 
 import base64
+import html
 import json
 import re
 import threading
@@ -263,6 +264,7 @@ class FakeFreshservice(FakeITSM):
                 changes = {k: v for k, v in body.items() if k != "custom_fields"}
                 custom_fields = {**ticket.get("custom_fields", {}), **body.get("custom_fields", {})}
                 ticket.update(changes, custom_fields=custom_fields)
+                ticket.update(_with_text(body, "description"))
             return 200, {"ticket": ticket}, {}
         return 404, {"code": "not_found", "message": "Record not found"}, {}
 
@@ -272,6 +274,7 @@ class FakeFreshservice(FakeITSM):
             return 400, {"description": "Validation failed", "errors": errors}, {}
         ticket_id = self.new_id()
         self.tickets[ticket_id] = {"id": ticket_id, "tags": [], **body}
+        self.tickets[ticket_id].update(_with_text(body, "description"))
         location = f"{self.base_url}/api/v2/tickets/{ticket_id}"
         return 201, {"ticket": self.tickets[ticket_id]}, {"Location": location}
 
@@ -300,6 +303,7 @@ class FakeFreshservice(FakeITSM):
             "private": bool(body.get("private")) if kind == "notes" else False,
             "incoming": False,
             "kind": kind,
+            **_with_text(body, "body"),
         }
         self.tickets[ticket_id].setdefault("conversations", []).append(entry)
         return 201, {"conversation": entry}, {}
@@ -319,6 +323,21 @@ class FakeFreshservice(FakeITSM):
             )
         found = [t for t in self.tickets.values() if match.group(1) in t.get("tags", [])]
         return 200, {"tickets": found, "total": len(found)}, {}
+
+
+def _with_text(body: dict[str, Any], field: str) -> dict[str, str]:
+    """Freshservice reads `description` and a conversation's `body` as HTML and answers
+    each with a plain `<field>_text` beside it (api.freshservice.com: "description_text:
+    Content of the ticket in plain text", "body_text"): line breaks come from `<br>`
+    and block tags, tags vanish, entities are decoded. Plain text sent as is therefore
+    loses its line breaks and anything in angle brackets, as it does there."""
+    if not isinstance(body.get(field), str):
+        return {}
+    markup = re.sub(r"\s*\n\s*", " ", body[field])  # HTML whitespace collapses
+    markup = re.sub(r"<br\s*/?>|</p>|</div>", "\n", markup, flags=re.IGNORECASE)
+    text = html.unescape(re.sub(r"<[^>]*>", "", markup))
+    text = re.sub(r" *\n *", "\n", text)  # a rendered line starts at its first word
+    return {f"{field}_text": text.strip()}
 
 
 def _freshservice_errors(body: dict[str, Any], *, creating: bool) -> list[dict[str, str]]:

@@ -307,7 +307,41 @@ def _conversation(fake: FakeITSM, ticket_id: str) -> list[tuple[str, bool]]:
     remote = fake.ticket_for(ticket_id)
     if isinstance(fake, FakeZendesk):
         return [(c["body"], not c["public"]) for c in remote.get("comments", [])]
-    return [(c["body"], c["private"]) for c in remote.get("conversations", [])]
+    return [(c["body_text"], c["private"]) for c in remote.get("conversations", [])]
+
+
+MARKUP_LIKE = 'Line one\nSee <config> & "retry"\n\nThanks'
+
+
+async def test_text_with_line_breaks_and_angle_brackets_reaches_the_provider_as_written(
+    fake: FakeITSM,
+    connect: Any,
+    create_ticket: Any,
+    client: httpx.AsyncClient,
+    headers: dict[str, str],
+    synced: Any,
+) -> None:
+    await connect()
+    ticket = await create_ticket(description=MARKUP_LIKE)
+    await synced(ticket["id"])
+    remote = fake.ticket_for(ticket["id"])
+    if isinstance(fake, FakeZendesk):
+        assert remote["description"] == MARKUP_LIKE  # a comment's `body` is plain text
+    else:
+        assert remote["description_text"] == MARKUP_LIKE  # what the agent reads there
+        assert "&lt;config&gt;" in remote["description"]
+
+    note = await client.post(
+        f"/api/v1/tickets/{ticket['id']}/notes",
+        json={"body": MARKUP_LIKE, "private": True},
+        headers=headers,
+    )
+    assert note.status_code == 201
+    for _ in range(100):
+        if _conversation(fake, ticket["id"]):
+            break
+        await asyncio.sleep(0.1)
+    assert _conversation(fake, ticket["id"]) == [(MARKUP_LIKE, True)]
 
 
 async def test_notes_reach_the_provider_as_private_notes_and_public_replies(

@@ -10,6 +10,7 @@ id and a retried create first filters by that tag.
 
 from __future__ import annotations
 
+import html
 import uuid
 from typing import Any
 
@@ -45,6 +46,14 @@ _STATUS_NAMES = {"open": 2, "pending": 3, "resolved": 4, "closed": 5}
 _PRIORITY_NAMES = {"low": 1, "medium": 2, "high": 3, "urgent": 4}
 
 
+def as_html(text: str) -> str:
+    """Our plain text as the HTML Freshservice reads `description` and note bodies as
+    ("HTML content of the ticket", api.freshservice.com/#create_ticket): escaped, so
+    `<config>` stays visible text, and each line break a `<br>` (HTML collapses them)."""
+    escaped = html.escape(text, quote=False)
+    return escaped.replace("\r\n", "\n").replace("\r", "\n").replace("\n", "<br>\n")
+
+
 class FreshserviceClient(TicketApiClient):
     kind = KIND
     vendor = "Freshservice"
@@ -55,7 +64,7 @@ class FreshserviceClient(TicketApiClient):
     async def create(self, ticket: OutboundTicket) -> CallResult:
         body: dict[str, Any] = {
             "subject": ticket.subject,
-            "description": ticket.description,
+            "description": as_html(ticket.description),
             "status": STATUSES[ticket.status],
             "priority": PRIORITIES[ticket.priority or "medium"],
             "source": PORTAL_SOURCE,
@@ -70,7 +79,7 @@ class FreshserviceClient(TicketApiClient):
     async def update(self, external_id: str, ticket: OutboundTicket) -> CallResult:
         body: dict[str, Any] = {
             "subject": ticket.subject,
-            "description": ticket.description,
+            "description": as_html(ticket.description),
             "status": STATUSES[ticket.status],
         }
         if ticket.priority:
@@ -80,6 +89,7 @@ class FreshserviceClient(TicketApiClient):
         return await self._send("PUT", f"/api/v2/tickets/{external_id}", json=body)
 
     async def add_note(self, external_id: str, body: str, *, private: bool) -> CallResult:
+        body = as_html(body)
         if private:
             path, payload = f"/api/v2/tickets/{external_id}/notes", {"body": body, "private": True}
         else:
