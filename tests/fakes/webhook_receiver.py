@@ -46,8 +46,11 @@ def verify_standard(secret: str, received: Received) -> dict[str, Any]:
 
 
 def verify_hex(secret: str, received: Received) -> bool:
+    """As the README tells receivers: any of the comma-separated signatures (one per
+    live secret during a rotation) may match."""
     expected = "sha256=" + hmac.new(secret.encode(), received.body, hashlib.sha256).hexdigest()
-    return hmac.compare_digest(expected, received.headers.get("x-servicedesk-signature", ""))
+    given = received.headers.get("x-servicedesk-signature", "").split(",")
+    return any(hmac.compare_digest(expected, signature) for signature in given)
 
 
 @dataclass

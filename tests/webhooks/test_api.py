@@ -54,6 +54,7 @@ async def test_create_returns_the_documented_body_with_a_generated_secret(
         "events",
         "is_active",
         "secret",
+        "standard_webhooks_secret",
         "created_at",
         "updated_at",
         "disabled_reason",
@@ -65,6 +66,7 @@ async def test_create_returns_the_documented_body_with_a_generated_secret(
     assert body["disabled_reason"] is None
     assert body["secret"] != "mine"
     assert len(body["secret"]) == 36
+    assert body["standard_webhooks_secret"] == "whsec_" + body["secret"]
 
 
 async def test_secret_is_shown_only_at_creation(

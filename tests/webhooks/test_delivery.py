@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
+import hmac
 import ipaddress
 import time
 from collections import defaultdict
@@ -391,7 +393,34 @@ async def test_rotation_signs_with_both_secrets_for_a_while(
     verify_standard(new_secret, request)
     verify_standard(old_secret, request)
     assert verify_hex(new_secret, request)
+    assert verify_hex(old_secret, request)  # the seed vendor's scheme overlaps too
     assert len(request.headers["webhook-signature"].split(" ")) == 2
+    assert request.headers["x-servicedesk-signature"].split(",")[0] == _hex(new_secret, request)
+
+
+async def test_the_secret_is_also_shown_in_the_standard_webhooks_form(
+    client: httpx.AsyncClient,
+    headers: dict[str, str],
+    subscribe: Any,
+    receiver: WebhookReceiver,
+    create_ticket: Any,
+) -> None:
+    hook = await subscribe(receiver)
+    assert hook["standard_webhooks_secret"] == "whsec_" + hook["secret"]
+    await create_ticket()
+    (request,) = await receiver.wait_for(1)
+    # The form a hand-written Standard Webhooks verifier expects, and the libraries take.
+    verify_standard(hook["standard_webhooks_secret"], request)
+    assert request.headers["x-servicedesk-signature"] == _hex(hook["secret"], request)
+    rotated = await client.post(f"/api/v1/webhooks/{hook['id']}/rotate-secret", headers=headers)
+    assert rotated.json()["standard_webhooks_secret"] == "whsec_" + rotated.json()["secret"]
+    listed = await client.get(f"/api/v1/webhooks/{hook['id']}", headers=headers)
+    assert "secret" not in listed.json()
+    assert "standard_webhooks_secret" not in listed.json()
+
+
+def _hex(secret: str, request: Any) -> str:
+    return "sha256=" + hmac.new(secret.encode(), request.body, hashlib.sha256).hexdigest()
 
 
 async def test_test_event_and_manual_retry(

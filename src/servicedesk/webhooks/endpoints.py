@@ -24,7 +24,7 @@ from servicedesk.http import (
     SettingsDep,
     require_json_body,
 )
-from servicedesk.webhooks import service
+from servicedesk.webhooks import service, signing
 from servicedesk.webhooks.models import Webhook
 from servicedesk.webhooks.schemas import (
     AttemptOut,
@@ -56,7 +56,11 @@ _INVALID: Responses = {
 
 
 def _with_secret(webhook: Webhook, secret: str) -> WebhookWithSecret:
-    return WebhookWithSecret(**WebhookOut.model_validate(webhook).model_dump(), secret=secret)
+    return WebhookWithSecret(
+        **WebhookOut.model_validate(webhook).model_dump(),
+        secret=secret,
+        standard_webhooks_secret=signing.standard_form(secret),
+    )
 
 
 def _delivery_out(found: service.DeliveryWithAttempts) -> DeliveryOut:
@@ -139,8 +143,9 @@ async def delete_webhook(webhook_id: str, database: DatabaseDep, principal: Mana
 async def rotate_webhook_secret(
     webhook_id: str, database: DatabaseDep, principal: Manager, settings: SettingsDep
 ) -> Any:
-    """Returns the new secret, once. For 24 h, `webhook-signature` carries a signature
-    with the old secret beside the new one, so receivers can switch without a gap."""
+    """Returns the new secret, once. For 24 h, `webhook-signature` and
+    `X-Servicedesk-Signature` carry a signature with the old secret beside the new one,
+    so receivers can switch without a gap."""
     webhook, secret = await service.rotate_secret(
         database, settings, principal.tenant_id, webhook_id
     )

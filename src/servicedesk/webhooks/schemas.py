@@ -71,7 +71,14 @@ class WebhookOut(BaseModel):
 
 
 class WebhookWithSecret(WebhookOut):
-    secret: str = Field(description="Shown only in this response: store it now.")
+    secret: str = Field(
+        description="Shown only in this response: store it now. Keys "
+        "`X-Servicedesk-Signature` (HMAC-SHA256 with these UTF-8 bytes)."
+    )
+    standard_webhooks_secret: str = Field(
+        description="The same secret as Standard Webhooks libraries take it, `whsec_` + "
+        "`secret`: verifies `webhook-signature`."
+    )
 
 
 class WebhookList(BaseModel):

@@ -4,7 +4,12 @@
   secret's UTF-8 bytes (the seed vendor's scheme).
 - Standard Webhooks: `webhook-signature: v1,<base64>` over "{id}.{timestamp}.{body}",
   keyed with the base64-decoded secret, so `standardwebhooks.Webhook(secret)` verifies it.
-  During a rotation it holds one signature per live secret, space-separated.
+
+The secret is shown as the seed vendor shows it (no prefix) and also in the Standard
+Webhooks form, `whsec_<secret>`; a verifier given either form strips the prefix. During
+a rotation both headers carry one signature per live secret, newest first:
+space-separated in `webhook-signature` (the standard's rule), comma-separated in
+`X-Servicedesk-Signature`.
 """
 
 from __future__ import annotations
@@ -15,10 +20,22 @@ import hmac
 import secrets
 
 SECRET_BYTES = 27  # 36 base64 characters, no padding
+STANDARD_PREFIX = "whsec_"
 
 
 def generate_secret() -> str:
     return base64.b64encode(secrets.token_bytes(SECRET_BYTES)).decode()
+
+
+def standard_form(secret: str) -> str:
+    """The secret as Standard Webhooks libraries and their users expect to see it."""
+    return STANDARD_PREFIX + secret
+
+
+def without_prefix(secret: str) -> str:
+    """A secret in either form, as stored and as keyed (the official libraries strip the
+    prefix the same way)."""
+    return secret.removeprefix(STANDARD_PREFIX)
 
 
 def hex_signature(secret: str, body: bytes) -> str:
@@ -27,7 +44,7 @@ def hex_signature(secret: str, body: bytes) -> str:
 
 
 def standard_signature(secret: str, message_id: str, timestamp: int, body: bytes) -> str:
-    key = base64.b64decode(secret)
+    key = base64.b64decode(without_prefix(secret))
     signed = f"{message_id}.{timestamp}.".encode() + body
     digest = hmac.new(key, signed, hashlib.sha256).digest()
     return f"v1,{base64.b64encode(digest).decode()}"
@@ -44,5 +61,5 @@ def signature_headers(
         "webhook-signature": " ".join(
             standard_signature(secret, message_id, timestamp, body) for secret in live
         ),
-        "X-Servicedesk-Signature": hex_signature(current_secret, body),
+        "X-Servicedesk-Signature": ",".join(hex_signature(secret, body) for secret in live),
     }

@@ -23,7 +23,10 @@ class WebhookWithSecret:
         disabled_reason (None | str): Why the endpoint was deactivated, when the service did it.
         created_at (datetime.datetime):
         updated_at (datetime.datetime):
-        secret (str): Shown only in this response: store it now.
+        secret (str): Shown only in this response: store it now. Keys `X-Servicedesk-Signature` (HMAC-SHA256 with these
+            UTF-8 bytes).
+        standard_webhooks_secret (str): The same secret as Standard Webhooks libraries take it, `whsec_` + `secret`:
+            verifies `webhook-signature`.
     """
 
     id: str
@@ -34,6 +37,7 @@ class WebhookWithSecret:
     created_at: datetime.datetime
     updated_at: datetime.datetime
     secret: str
+    standard_webhooks_secret: str
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -57,6 +61,8 @@ class WebhookWithSecret:
 
         secret = self.secret
 
+        standard_webhooks_secret = self.standard_webhooks_secret
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -69,6 +75,7 @@ class WebhookWithSecret:
                 "created_at": created_at,
                 "updated_at": updated_at,
                 "secret": secret,
+                "standard_webhooks_secret": standard_webhooks_secret,
             }
         )
 
@@ -103,6 +110,8 @@ class WebhookWithSecret:
 
         secret = d.pop("secret")
 
+        standard_webhooks_secret = d.pop("standard_webhooks_secret")
+
         webhook_with_secret = cls(
             id=id,
             url=url,
@@ -112,6 +121,7 @@ class WebhookWithSecret:
             created_at=created_at,
             updated_at=updated_at,
             secret=secret,
+            standard_webhooks_secret=standard_webhooks_secret,
         )
 
         webhook_with_secret.additional_properties = d

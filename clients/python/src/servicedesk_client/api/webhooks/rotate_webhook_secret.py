@@ -89,8 +89,9 @@ def sync_detailed(
 ) -> Response[AuthErrorBody | DetailBody | ValidationErrorBody | WebhookWithSecret]:
     """Rotate a webhook's secret
 
-     Returns the new secret, once. For 24 h, `webhook-signature` carries a signature
-    with the old secret beside the new one, so receivers can switch without a gap.
+     Returns the new secret, once. For 24 h, `webhook-signature` and
+    `X-Servicedesk-Signature` carry a signature with the old secret beside the new one,
+    so receivers can switch without a gap.
 
     Args:
         webhook_id (str):
@@ -121,8 +122,9 @@ def sync(
 ) -> AuthErrorBody | DetailBody | ValidationErrorBody | WebhookWithSecret | None:
     """Rotate a webhook's secret
 
-     Returns the new secret, once. For 24 h, `webhook-signature` carries a signature
-    with the old secret beside the new one, so receivers can switch without a gap.
+     Returns the new secret, once. For 24 h, `webhook-signature` and
+    `X-Servicedesk-Signature` carry a signature with the old secret beside the new one,
+    so receivers can switch without a gap.
 
     Args:
         webhook_id (str):
@@ -148,8 +150,9 @@ async def asyncio_detailed(
 ) -> Response[AuthErrorBody | DetailBody | ValidationErrorBody | WebhookWithSecret]:
     """Rotate a webhook's secret
 
-     Returns the new secret, once. For 24 h, `webhook-signature` carries a signature
-    with the old secret beside the new one, so receivers can switch without a gap.
+     Returns the new secret, once. For 24 h, `webhook-signature` and
+    `X-Servicedesk-Signature` carry a signature with the old secret beside the new one,
+    so receivers can switch without a gap.
 
     Args:
         webhook_id (str):
@@ -178,8 +181,9 @@ async def asyncio(
 ) -> AuthErrorBody | DetailBody | ValidationErrorBody | WebhookWithSecret | None:
     """Rotate a webhook's secret
 
-     Returns the new secret, once. For 24 h, `webhook-signature` carries a signature
-    with the old secret beside the new one, so receivers can switch without a gap.
+     Returns the new secret, once. For 24 h, `webhook-signature` and
+    `X-Servicedesk-Signature` carry a signature with the old secret beside the new one,
+    so receivers can switch without a gap.
 
     Args:
         webhook_id (str):
