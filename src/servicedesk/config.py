@@ -88,6 +88,11 @@ class Settings(BaseSettings):
     rate_limit_per_tenant: str = Field(
         default="30000/minute", description="Requests per tenant, over all its keys."
     )
+    rate_limit_inbound: str = Field(
+        default="600/minute",
+        description="Calls to one tenant's inbound provider URL (its token), counted "
+        "before the secret is checked.",
+    )
     redis_url: str | None = Field(
         default=None, description="Redis for rate-limit counters shared by all processes."
     )
@@ -226,7 +231,9 @@ class Settings(BaseSettings):
             else value.lower()
         )
 
-    @field_validator("rate_limit_per_key", "rate_limit_per_tenant", "console_sign_in_limit")
+    @field_validator(
+        "rate_limit_per_key", "rate_limit_per_tenant", "rate_limit_inbound", "console_sign_in_limit"
+    )
     @classmethod
     def _parseable_limit(cls, value: str) -> str:
         from limits import parse

@@ -13,7 +13,7 @@ from sqlalchemy import text
 
 from servicedesk.auth.scopes import Scope
 from servicedesk.db.database import Database
-from tests.conftest import SEED_CREATE, Drain
+from tests.conftest import SEED_CREATE, ClientFactory, Drain
 from tests.fakes.itsm import FakeITSM
 from tests.providers.conftest import provider_body
 
@@ -172,6 +172,29 @@ async def test_an_inbound_status_the_provider_shows_for_ours_changes_nothing(
     assert response.json()["changed"] == []
     got = (await client.get(f"/api/v1/tickets/{ticket['id']}", headers=headers)).json()
     assert got["status"] == "pending_agent"
+
+
+async def test_calls_to_one_inbound_url_are_limited_before_the_secret_is_checked(
+    fake: FakeITSM, client_with: ClientFactory, headers: dict[str, str]
+) -> None:
+    async with client_with(rate_limit_inbound="3/minute") as client:
+        config, ticket = await _mirrored_ticket(client, headers, fake)
+        url = config["inbound_url"]
+        payload = {"ticket_id": ticket["external_ticket_id"], "status": "Closed"}
+        good = {"Authorization": f"Bearer {config['inbound_secret']}"}
+        guesses = [
+            await client.post(url, json=payload, headers={"Authorization": f"Bearer guess{n}"})
+            for n in range(3)
+        ]
+        refused = await client.post(url, json=payload, headers=good)
+        elsewhere = await client.post(url[:-4] + "0000", json=payload, headers=good)
+
+    assert [guess.status_code for guess in guesses] == [401, 401, 401]
+    assert guesses[0].headers["RateLimit-Limit"] == "3"
+    assert refused.status_code == 429
+    assert refused.json()["detail"].startswith("Rate limit exceeded: 3 per 1 minute.")
+    assert 1 <= int(refused.headers["Retry-After"]) <= 60
+    assert elsewhere.status_code == 401  # another URL has its own budget
 
 
 async def test_inbound_calls_are_verified(

@@ -14,7 +14,7 @@ from servicedesk.auth.scopes import Scope
 from servicedesk.auth.service import Principal, presented_key_hash, principal_for_hash
 from servicedesk.db.session import get_database
 from servicedesk.errors import Forbidden, RateLimited, Unauthorized
-from servicedesk.ratelimit.service import RateLimiter
+from servicedesk.ratelimit.service import Decision, RateLimiter
 
 api_key_header = APIKeyHeader(
     name="X-API-Key",
@@ -72,9 +72,18 @@ async def _authenticate(request: Request, api_key: str | None) -> Principal | No
 
 async def _enforce_rate_limit(request: Request, principal: Principal) -> None:
     limiter: RateLimiter | None = request.app.state.rate_limiter
-    if limiter is None:
-        return
-    decision = await limiter.check(principal)
+    if limiter is not None:
+        _enforce(request, await limiter.check(principal))
+
+
+async def enforce_inbound_rate_limit(request: Request, token: str) -> None:
+    """The inbound provider URL's budget, by its token (there is no key to count)."""
+    limiter: RateLimiter | None = request.app.state.rate_limiter
+    if limiter is not None:
+        _enforce(request, await limiter.check_inbound(token[:200]))
+
+
+def _enforce(request: Request, decision: Decision) -> None:
     if decision.budget is not None:
         # Added to the response, whatever it is, by servicedesk.middleware.
         request.state.rate_limit_headers = decision.budget.headers()

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Depends, Response, Security
+from fastapi import APIRouter, Body, Depends, Request, Response, Security
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from servicedesk.auth.dependencies import require_scope
+from servicedesk.auth.dependencies import enforce_inbound_rate_limit, require_scope
 from servicedesk.auth.scopes import Scope
 from servicedesk.auth.service import Principal
 from servicedesk.db.session import DatabaseDep
@@ -17,6 +17,7 @@ from servicedesk.errors import (
     InboundNotAuthorized,
     InvalidProviderConfig,
     ProviderNotConfigured,
+    RateLimited,
     TicketNotFound,
 )
 from servicedesk.http import (
@@ -113,10 +114,12 @@ async def rotate_inbound_secret(database: DatabaseDep, principal: Writer) -> Inb
         400: InboundPayloadInvalid.openapi_response(),
         401: InboundNotAuthorized.openapi_response(),
         404: TicketNotFound.openapi_response(),
+        429: RateLimited.openapi_response(),
         **_JSON_BODY,
     },
 )
 async def provider_event(
+    request: Request,
     provider: ProviderKind,
     token: str,
     payload: Annotated[dict[str, Any], Body()],
@@ -127,7 +130,9 @@ async def provider_event(
     """Called by the provider's automation (Freshservice Workflow Automator "Trigger
     webhook", Zendesk trigger → webhook) with `Authorization: Bearer <inbound_secret>`
     and `{"ticket_id": ..., "status": ..., "priority": ...}`. Updates our ticket and
-    sends nothing back to the provider."""
+    sends nothing back to the provider. Calls to one URL are limited
+    (`SERVICEDESK_RATE_LIMIT_INBOUND`, 600 a minute) before the secret is checked."""
+    await enforce_inbound_rate_limit(request, token)
     presented = credentials.credentials if credentials else ""
     config = await inbound.authorised_config(database, provider, token, presented)
     ticket_id, changed = await inbound.apply(tickets, config, payload)

@@ -56,26 +56,33 @@ class Decision:
 
 
 class RateLimiter:
-    """Two budgets per request: the API key's and its tenant's."""
+    """Two budgets per API request, the key's and its tenant's; one per inbound
+    provider URL, by its token."""
 
     def __init__(self, settings: Settings) -> None:
         self.per_key = parse(settings.rate_limit_per_key)
         self.per_tenant = parse(settings.rate_limit_per_tenant)
+        self.per_inbound = parse(settings.rate_limit_inbound)
         self.storage = shared_storage(settings.redis_url, "servicedesk-ratelimit")
         self.strategy = SlidingWindowCounterRateLimiter(self.storage)
 
     async def check(self, principal: Principal) -> Decision:
+        return await self._check_safely(
+            (self.per_key, ("key", principal.key_id)),
+            (self.per_tenant, ("tenant", str(principal.tenant_id))),
+        )
+
+    async def check_inbound(self, token: str) -> Decision:
+        return await self._check_safely((self.per_inbound, ("inbound", token)))
+
+    async def _check_safely(self, *limits: tuple[RateLimitItem, tuple[str, ...]]) -> Decision:
         try:
-            return await self._check(principal)
+            return await self._check(limits)
         except Exception as error:
             log.warning("rate_limiter_unavailable", error=type(error).__name__)
             return Decision(allowed=True, budget=None)
 
-    async def _check(self, principal: Principal) -> Decision:
-        limits = (
-            (self.per_key, ("key", principal.key_id)),
-            (self.per_tenant, ("tenant", str(principal.tenant_id))),
-        )
+    async def _check(self, limits: tuple[tuple[RateLimitItem, tuple[str, ...]], ...]) -> Decision:
         tightest: Budget | None = None
         for item, identifiers in limits:
             allowed = await self.strategy.hit(item, *identifiers)

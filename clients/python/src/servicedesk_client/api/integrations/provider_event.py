@@ -76,6 +76,11 @@ def _parse_response(
 
         return response_422
 
+    if response.status_code == 429:
+        response_429 = DetailBody.from_dict(response.json())
+
+        return response_429
+
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
     else:
@@ -105,7 +110,8 @@ def sync_detailed(
      Called by the provider's automation (Freshservice Workflow Automator "Trigger
     webhook", Zendesk trigger → webhook) with `Authorization: Bearer <inbound_secret>`
     and `{"ticket_id": ..., "status": ..., "priority": ...}`. Updates our ticket and
-    sends nothing back to the provider.
+    sends nothing back to the provider. Calls to one URL are limited
+    (`SERVICEDESK_RATE_LIMIT_INBOUND`, 600 a minute) before the secret is checked.
 
     Args:
         provider (ProviderKind):
@@ -145,7 +151,8 @@ def sync(
      Called by the provider's automation (Freshservice Workflow Automator "Trigger
     webhook", Zendesk trigger → webhook) with `Authorization: Bearer <inbound_secret>`
     and `{"ticket_id": ..., "status": ..., "priority": ...}`. Updates our ticket and
-    sends nothing back to the provider.
+    sends nothing back to the provider. Calls to one URL are limited
+    (`SERVICEDESK_RATE_LIMIT_INBOUND`, 600 a minute) before the secret is checked.
 
     Args:
         provider (ProviderKind):
@@ -180,7 +187,8 @@ async def asyncio_detailed(
      Called by the provider's automation (Freshservice Workflow Automator "Trigger
     webhook", Zendesk trigger → webhook) with `Authorization: Bearer <inbound_secret>`
     and `{"ticket_id": ..., "status": ..., "priority": ...}`. Updates our ticket and
-    sends nothing back to the provider.
+    sends nothing back to the provider. Calls to one URL are limited
+    (`SERVICEDESK_RATE_LIMIT_INBOUND`, 600 a minute) before the secret is checked.
 
     Args:
         provider (ProviderKind):
@@ -218,7 +226,8 @@ async def asyncio(
      Called by the provider's automation (Freshservice Workflow Automator "Trigger
     webhook", Zendesk trigger → webhook) with `Authorization: Bearer <inbound_secret>`
     and `{"ticket_id": ..., "status": ..., "priority": ...}`. Updates our ticket and
-    sends nothing back to the provider.
+    sends nothing back to the provider. Calls to one URL are limited
+    (`SERVICEDESK_RATE_LIMIT_INBOUND`, 600 a minute) before the secret is checked.
 
     Args:
         provider (ProviderKind):
