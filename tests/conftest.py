@@ -165,6 +165,9 @@ def settings(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> Se
         "environment": "test",
         "log_format": "console",
         "write_queue_timeout_seconds": TEST_WRITE_QUEUE_TIMEOUT_SECONDS,
+        # A test's app or server that stops with a job still running (a slow fake) should
+        # not wait the product's 10 s for it; the grace itself is tested in tests/jobs.
+        "worker_stop_grace_seconds": 2.0,
     }
     if backend == "sqlite":
         template: Path = request.getfixturevalue("sqlite_template")

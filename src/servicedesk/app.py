@@ -11,7 +11,7 @@ from fastapi import FastAPI
 from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
 
-from servicedesk import __version__
+from servicedesk import __version__, supervision
 from servicedesk.apidocs import document_headers, install_api_docs
 from servicedesk.auth.cache import PrincipalCache
 from servicedesk.composition import running_worker, ticket_service
@@ -78,6 +78,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.rate_limiter = RateLimiter(settings) if settings.rate_limit_enabled else None
         app.state.warm_up = asyncio.create_task(_load_starter_model(settings))
         background = [app.state.warm_up, asyncio.create_task(_purge_idempotency_records(database))]
+        supervisor = supervision.supervisor_pid()
+        if supervisor is not None:
+            background.append(asyncio.create_task(supervision.stop_when_orphaned(supervisor)))
         async with contextlib.AsyncExitStack() as stack:
             provider_http = await stack.enter_async_context(
                 new_provider_client(settings.provider_create_timeout_seconds)

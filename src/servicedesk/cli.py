@@ -18,6 +18,7 @@ import uvicorn
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
+from servicedesk import supervision
 from servicedesk.auth import repository as auth_repository
 from servicedesk.auth import service as auth
 from servicedesk.auth.scopes import Scope
@@ -95,6 +96,8 @@ def serve(
     settings: Settings = get_settings()
     if settings.auto_migrate:
         migrate.upgrade(settings)
+    if workers > 1:
+        supervision.mark_supervisor()
     uvicorn.run(
         "servicedesk.app:create_app",
         factory=True,
@@ -134,11 +137,13 @@ async def _run_worker(settings: Settings) -> None:
     from servicedesk.composition import assembled, running_worker
     from servicedesk.triage.starter import starter_models
 
-    await asyncio.to_thread(starter_models, settings.cache_dir)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(signum, stop.set)
+    await asyncio.to_thread(starter_models, settings.cache_dir)
+    if stop.is_set():
+        return  # stopped while it was starting
     async with (
         assembled(settings) as (database, tickets),
         running_worker(database, settings, tickets) as job_worker,

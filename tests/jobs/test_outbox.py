@@ -193,3 +193,87 @@ async def test_a_job_slower_than_its_lease_keeps_it_and_runs_once(
     await asyncio.gather(running, second_keeps_trying())
     assert len(slow.runs) == 1  # the lease was renewed while the call ran
     assert await _remaining(database) == []
+
+
+class Sleeper:
+    """A handler whose jobs take `seconds`; `waits` marks IDLE-like jobs."""
+
+    backoff = Backoff(5, 3600)
+
+    def __init__(self, seconds: float, *, waits: bool = False) -> None:
+        self.seconds = seconds
+        self.waits = waits
+        self.started = asyncio.Event()
+        self.finished = False
+
+    async def perform(self, job: ClaimedJob) -> Any:
+        self.started.set()
+        await asyncio.sleep(self.seconds)
+        self.finished = True
+        return Done()
+
+    def record(self, session: Session, job: ClaimedJob, result: Any) -> Outcome:
+        outcome: Outcome = result
+        return outcome
+
+
+async def _run_then_stop(worker: Worker, handler: Sleeper) -> float:
+    stop = asyncio.Event()
+    running = asyncio.create_task(worker.run(stop))
+    await asyncio.wait_for(handler.started.wait(), 10)
+    stopped_at = time.monotonic()
+    stop.set()
+    await asyncio.wait_for(running, 30)
+    return time.monotonic() - stopped_at
+
+
+async def test_a_stopping_worker_lets_a_running_job_finish_within_the_grace(
+    database: Database, settings: Settings
+) -> None:
+    tenant_id = await _tenant(database)
+    await _enqueue(database, tenant_id, ["a"])
+    handler = Sleeper(0.5)
+    worker = Worker(database, _fast(settings, worker_stop_grace_seconds=10), {"test": handler})
+
+    await _run_then_stop(worker, handler)
+
+    assert handler.finished
+    assert await _remaining(database) == []  # done jobs leave the outbox
+
+
+async def test_a_job_still_running_after_the_grace_is_handed_back_at_once(
+    database: Database, settings: Settings
+) -> None:
+    tenant_id = await _tenant(database)
+    await _enqueue(database, tenant_id, ["a"])
+    handler = Sleeper(3600)
+    worker = Worker(database, _fast(settings, worker_stop_grace_seconds=0.5), {"test": handler})
+
+    took = await _run_then_stop(worker, handler)
+
+    assert took < 10
+    [job] = await _remaining(database)
+    assert (job.state, job.locked_by, job.locked_until, job.attempts) == (
+        jobs.JobState.PENDING,
+        None,
+        None,
+        0,
+    )
+    # Another worker takes it now, not after the 60 s lease.
+    claimed = await database.write(_claim("next-worker", 60))
+    assert [c.id for c in claimed] == [job.id]
+
+
+async def test_a_waiting_job_is_stopped_at_once_without_the_grace(
+    database: Database, settings: Settings
+) -> None:
+    tenant_id = await _tenant(database)
+    await _enqueue(database, tenant_id, ["a"])
+    handler = Sleeper(3600, waits=True)
+    worker = Worker(database, _fast(settings, worker_stop_grace_seconds=60), {"test": handler})
+
+    took = await _run_then_stop(worker, handler)
+
+    assert took < 10
+    [job] = await _remaining(database)
+    assert (job.state, job.locked_by) == (jobs.JobState.PENDING, None)

@@ -212,6 +212,7 @@ class ImapPollHandler:
     """`email.poll`: take what is in the tenant's mailbox, then queue the next poll."""
 
     backoff = Backoff(base=30.0, cap=600.0)
+    waits = True  # in IDLE: a stopping worker ends it at once
 
     def __init__(self, tickets: TicketService, settings: Settings) -> None:
         self.tickets = tickets

@@ -193,6 +193,21 @@ def extend_lease(session: Session, job_id: int, worker_id: str, lease_seconds: f
     return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
+def release(session: Session, *, job_ids: Sequence[int], worker_id: str) -> None:
+    """Hand back jobs a stopping worker did not finish: due again at once, and the
+    interrupted run not counted as an attempt."""
+    session.execute(
+        update(OutboxJob)
+        .where(
+            OutboxJob.id.in_(job_ids),
+            OutboxJob.locked_by == worker_id,
+            OutboxJob.state == JobState.PENDING,
+        )
+        .values(locked_by=None, locked_until=None, attempts=OutboxJob.attempts - 1)
+        .execution_options(synchronize_session=False)
+    )
+
+
 def still_owned(session: Session, job_id: int, worker_id: str) -> bool:
     """Lock the job for finishing; False if its lease went to another worker meanwhile."""
     statement = (

@@ -32,6 +32,8 @@ class JobHandler(Protocol):
 
     # How long to wait before the next try when `perform` raised.
     backoff: Backoff
+    # Optional `waits = True`: its jobs wait rather than work (IMAP IDLE), and a
+    # stopping worker stops them at once instead of granting them the grace.
 
     async def perform(self, job: ClaimedJob) -> Any:
         """Do the job's outside work; must not raise for expected failures."""
@@ -59,7 +61,7 @@ class Worker:
         job of its key) and otherwise every `worker_poll_seconds`.
         """
         stop = stop or asyncio.Event()
-        running: set[asyncio.Task[None]] = set()
+        running: dict[asyncio.Task[None], ClaimedJob] = {}
         log.info("worker_started", worker_id=self.worker_id)
         try:
             while not stop.is_set():
@@ -67,18 +69,44 @@ class Worker:
                 claimed = await self._claim_safely(free) if free > 0 else []
                 for job in claimed:
                     task = asyncio.create_task(self._run_job(job))
-                    running.add(task)
-                    task.add_done_callback(running.discard)
+                    running[task] = job
+                    task.add_done_callback(lambda done: running.pop(done, None))
                 if claimed and len(claimed) == free:
                     continue  # more may be due
                 self.database.jobs_enqueued.clear()
                 await _wait_for_any(
-                    [self.database.jobs_enqueued, stop], running, self.settings.worker_poll_seconds
+                    [self.database.jobs_enqueued, stop],
+                    set(running),
+                    self.settings.worker_poll_seconds,
                 )
         finally:
-            for task in running:
-                task.cancel()  # their leases run out; other workers take the jobs over
-            await asyncio.gather(*running, return_exceptions=True)
+            await self._stop_running(dict(running))
+            log.info("worker_stopped", worker_id=self.worker_id)
+
+    async def _stop_running(self, running: dict[asyncio.Task[None], ClaimedJob]) -> None:
+        """Let running jobs finish within the grace, then stop the rest and hand their
+        jobs back (lease released, the attempt not counted) so that another worker takes
+        them at once instead of after the lease."""
+        working = {task for task, job in running.items() if not self._waits(job)}
+        if working:
+            await asyncio.wait(working, timeout=self.settings.worker_stop_grace_seconds)
+        unfinished = {task: job for task, job in running.items() if not task.done()}
+        for task in unfinished:
+            task.cancel()
+        await asyncio.gather(*unfinished, return_exceptions=True)
+        if not unfinished:
+            return
+        ids = [job.id for job in unfinished.values()]
+        try:
+            await self.database.write(partial(jobs.release, job_ids=ids, worker_id=self.worker_id))
+        except Exception:
+            log.exception("job_release_failed", job_ids=ids)  # their leases run out instead
+        else:
+            log.info("jobs_released", worker_id=self.worker_id, job_ids=ids)
+
+    def _waits(self, job: ClaimedJob) -> bool:
+        handler = self.handlers.get(job.kind)
+        return bool(getattr(handler, "waits", False))
 
     async def _claim_safely(self, limit: int) -> list[ClaimedJob]:
         try:
