@@ -25,6 +25,7 @@ from servicedesk.http import tls_context
 from servicedesk.jobs.worker import JobHandler, Worker
 from servicedesk.providers import service as providers
 from servicedesk.providers.sync import ProviderSyncHandler
+from servicedesk.retention import service as retention
 from servicedesk.routing.round_robin import RoundRobinStep
 from servicedesk.sla.clock import TIMER_JOB_KIND
 from servicedesk.sla.jobs import SlaTimerHandler
@@ -96,11 +97,12 @@ async def running_worker(
     database: Database, settings: Settings, tickets: TicketService
 ) -> AsyncIterator[Worker]:
     """A Worker wired to every job kind's handler; their HTTP clients close when the
-    block ends."""
+    block ends. Retention purges run beside it."""
     async with (
         new_webhook_client(settings) as webhook_client,
         providers.new_http_client(settings.provider_timeout_seconds) as provider_client,
         httpx.AsyncClient(verify=tls_context()) as llm_client,
+        retention.purging(database, settings),
     ):
         provider_sync = ProviderSyncHandler(database, settings, provider_client, tickets)
         handlers: dict[str, JobHandler] = {

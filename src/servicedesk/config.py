@@ -125,6 +125,38 @@ class Settings(BaseSettings):
     worker_lease_seconds: float = Field(
         default=60.0, gt=0, description="A claimed job whose worker died is retried after this."
     )
+    worker_stop_grace_seconds: float = Field(
+        default=10.0,
+        ge=0,
+        le=300,
+        description="On SIGTERM, how long running jobs may take to finish; those still "
+        "running then are stopped and handed back at once for another worker.",
+    )
+
+    retention_webhook_deliveries_days: float = Field(
+        default=30,
+        ge=0,
+        description="Finished webhook deliveries (and their attempts) "
+        "are kept this long after their last attempt; 0 keeps them for ever.",
+    )
+    retention_failed_jobs_days: float = Field(
+        default=30, ge=0, description="Outbox jobs that failed for good are kept this long."
+    )
+    retention_triage_feedback_days: float = Field(
+        default=730,
+        ge=0,
+        description="Agents' overrides of triage are kept this long "
+        "(the tickets themselves keep teaching the model).",
+    )
+    retention_triage_models_kept: int = Field(
+        default=2,
+        ge=0,
+        description="Triage model versions kept per tenant, newest first, "
+        "besides the active one; 0 keeps all.",
+    )
+    retention_interval_seconds: float = Field(
+        default=3600, gt=0, description="How often each worker purges."
+    )
 
     webhook_allow_private_urls: bool = Field(
         default=False,
