@@ -14,6 +14,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 
 import httpx
 from sqlalchemy.orm import Session
@@ -145,15 +146,17 @@ def start(env: dict[str, str], *, workers: int = 1, port: int | None = None) -> 
     return server
 
 
-def start_worker(env: dict[str, str]) -> subprocess.Popen[bytes]:
-    """A `servicedesk worker` in a process group of its own (end it with stop_group)."""
-    return subprocess.Popen(
-        [sys.executable, "-m", "servicedesk", "worker"],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
+def start_worker(env: dict[str, str], log: Path | None = None) -> subprocess.Popen[bytes]:
+    """A `servicedesk worker` in a process group of its own (end it with stop_group);
+    its output goes to `log` when given."""
+    with open(log or os.devnull, "wb") as output:
+        return subprocess.Popen(
+            [sys.executable, "-m", "servicedesk", "worker"],
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
 
 
 def stop_group(process: subprocess.Popen[bytes], *, kill: bool = False) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import signal
+import subprocess
 import time
 from pathlib import Path
 
@@ -63,14 +64,24 @@ def test_workers_end_when_the_serving_parent_is_killed(
         live_server.stop(server, kill=True)
 
 
+def _wait_for_line(log: Path, text: str, process: subprocess.Popen[bytes]) -> None:
+    deadline = time.monotonic() + 90  # a busy CI machine loads scikit-learn slowly
+    while text not in log.read_text(errors="replace"):
+        assert process.poll() is None, log.read_text(errors="replace")
+        assert time.monotonic() < deadline, f"no {text!r} in the worker's output"
+        time.sleep(0.2)
+
+
 def test_the_worker_command_stops_promptly_on_sigterm(
-    settings: Settings, database: Database
+    settings: Settings, database: Database, tmp_path: Path
 ) -> None:
     env = live_server.server_env(settings)
-    process = live_server.start_worker(env)
+    log = tmp_path / "worker.log"
+    process = live_server.start_worker(env, log)
     try:
-        time.sleep(3)  # it has started (or is starting) its loop
-        assert process.poll() is None
+        # Its signal handlers are in place once its loop runs; before that, SIGTERM
+        # ends Python the default way (status -15), which is not what is tested here.
+        _wait_for_line(log, "worker_started", process)
         started = time.monotonic()
         process.send_signal(signal.SIGTERM)
         assert process.wait(timeout=30) == 0
