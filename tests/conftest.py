@@ -37,6 +37,7 @@ from servicedesk.jobs.worker import Worker
 from servicedesk.providers.service import new_http_client as new_provider_client
 from servicedesk.triage.starter import starter_models
 from servicedesk.users import service as users
+from tests.fakes.webhook_receiver import WebhookReceiver
 
 POSTGRES_URL = os.environ.get("SERVICEDESK_TEST_POSTGRES_URL")
 REDIS_URL = os.environ.get("SERVICEDESK_TEST_REDIS_URL")
@@ -318,6 +319,16 @@ def create_ticket(client: httpx.AsyncClient, headers: dict[str, str]) -> Any:
         return result
 
     return create
+
+
+@pytest.fixture
+def receiver() -> Iterator[WebhookReceiver]:
+    """A webhook receiver on loopback (the app needs webhook_allow_private_urls)."""
+    server = WebhookReceiver().start()
+    try:
+        yield server
+    finally:
+        server.stop()
 
 
 USER_PASSWORD = "correct horse battery"

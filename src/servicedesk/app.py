@@ -35,6 +35,8 @@ from servicedesk.http import KEYED_ERRORS, JsonResponse
 from servicedesk.idempotency.service import purge_expired
 from servicedesk.kb.endpoints import router as kb_router
 from servicedesk.logs import configure_logging, get_logger
+from servicedesk.metrics import instruments
+from servicedesk.metrics.endpoints import router as metrics_router
 from servicedesk.middleware import RequestMiddleware
 from servicedesk.providers.endpoints import inbound_router as provider_inbound_router
 from servicedesk.providers.endpoints import router as provider_config_router
@@ -118,11 +120,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         max_body_bytes=settings.max_body_bytes,
         max_upload_bytes=settings.max_upload_bytes,
         timeout_seconds=settings.request_timeout_seconds,
+        measured=settings.metrics_enabled,
     )
     install_error_handlers(app)
     install_api_docs(app, "servicedesk")
     document_headers(app)
     app.include_router(health_router)
+    if settings.metrics_enabled:
+        instruments.enable()
+        app.include_router(metrics_router)
     app.include_router(tickets_router, responses=KEYED_ERRORS)
     app.include_router(attachments_router, responses=KEYED_ERRORS)
     app.include_router(history_router, responses=KEYED_ERRORS)

@@ -28,6 +28,7 @@ from servicedesk.db import migrate
 from servicedesk.db.database import Database
 from servicedesk.errors import ApiError
 from servicedesk.logs import configure_logging
+from servicedesk.metrics import instruments, multiprocess
 from servicedesk.providers.schemas import ProviderConfigIn
 from servicedesk.users import service as users
 from servicedesk.users.repository import UserRepository
@@ -98,6 +99,7 @@ def serve(
         migrate.upgrade(settings)
     if workers > 1:
         supervision.mark_supervisor()
+    multiprocess.prepare(settings, forget_dead=True)
     uvicorn.run(
         "servicedesk.app:create_app",
         factory=True,
@@ -118,6 +120,10 @@ def worker() -> None:
     configure_logging(settings.log_level, settings.log_format)
     if settings.auto_migrate:
         migrate.upgrade(settings)
+    if settings.metrics_enabled:
+        # Counted into this host's shared directory: the API's /metrics shows them.
+        multiprocess.prepare(settings, forget_dead=False)
+        instruments.enable()
     asyncio.run(_run_worker(settings))
 
 
@@ -164,6 +170,35 @@ def db_downgrade(revision: Annotated[str, typer.Argument()]) -> None:
     """Migrate the database back to REVISION ("base" empties it)."""
     migrate.downgrade(get_settings(), revision)
     typer.echo(f"database at {revision}")
+
+
+@db_app.command("copy")
+def db_copy(
+    to: Annotated[
+        str, typer.Option("--to", help="The empty target database's URL (postgresql://...).")
+    ],
+) -> None:
+    """Copy the whole installation (every tenant, key, ticket and setting) into another,
+    empty database, migrated first. Stop the service first: writes made meanwhile are
+    not copied. Then point SERVICEDESK_DATABASE_URL at the target."""
+    from servicedesk.db import copy
+
+    source = get_settings()
+    target = source.model_copy(update={"database_url": to})
+    if target.sqlalchemy_url == source.sqlalchemy_url:
+        raise _fail("the target is the database the installation already uses")
+    migrate.upgrade(source)
+    migrate.upgrade(target)
+
+    def report(table: copy.TableCopied) -> None:
+        typer.echo(f"{table.table}: {table.rows} rows")
+
+    try:
+        copied = asyncio.run(copy.copy_installation(source, target, report))
+    except copy.TargetNotEmpty as empty_needed:
+        raise _fail(f"{empty_needed}; copy into an empty database") from None
+    total = sum(table.rows for table in copied)
+    typer.echo(f"copied {total} rows in {len(copied)} tables; now set SERVICEDESK_DATABASE_URL")
 
 
 @tenants_app.command("create")

@@ -158,6 +158,19 @@ class Settings(BaseSettings):
         default=3600, gt=0, description="How often each worker purges."
     )
 
+    metrics_enabled: bool = Field(
+        default=False, description="Serve Prometheus metrics at /metrics (docs/operations.md)."
+    )
+    metrics_token: SecretStr | None = Field(
+        default=None,
+        description="When set, /metrics asks for `Authorization: Bearer <token>`.",
+    )
+    metrics_dir: Path | None = Field(
+        default=None,
+        description="Where this host's processes keep their metrics files; "
+        "empty means data_dir/metrics.",
+    )
+
     webhook_allow_private_urls: bool = Field(
         default=False,
         description="Allow http:// and private or loopback webhook hosts (development only).",

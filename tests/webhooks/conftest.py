@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import httpx
@@ -29,15 +28,6 @@ FAST_DELIVERY = {
 @pytest.fixture
 def settings(settings: Settings) -> Settings:
     return settings.model_copy(update=FAST_DELIVERY)
-
-
-@pytest.fixture
-def receiver() -> Iterator[WebhookReceiver]:
-    server = WebhookReceiver().start()
-    try:
-        yield server
-    finally:
-        server.stop()
 
 
 async def register_webhook(

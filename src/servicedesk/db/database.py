@@ -19,6 +19,7 @@ A unit never commits: `write` commits it, and a unit that raises writes nothing.
 from __future__ import annotations
 
 import asyncio
+import time
 import uuid
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -40,6 +41,7 @@ from servicedesk.db.engine import (
 )
 from servicedesk.db.fair import FairGate
 from servicedesk.db.sqlite_writer import SqliteWriter
+from servicedesk.metrics import instruments
 
 T = TypeVar("T")
 
@@ -118,13 +120,17 @@ class _Postgres:
     lookup = read
 
     async def write(self, work: Unit[T], key: Any, one_statement: bool) -> tuple[T, dict[str, Any]]:
-        if one_statement:
-            async with self._gate.turn(key), self._read_sessions() as session:
-                return await session.run_sync(work), dict(session.info)
-        async with self._gate.turn(key), self._write_sessions() as session:
-            async with session.begin():
-                result = await session.run_sync(work)
-            return result, dict(session.info)
+        queued = time.perf_counter()
+        async with self._gate.turn(key):
+            # The gate admits as many writers as the pool has connections.
+            instruments.observe_write_wait("postgresql", time.perf_counter() - queued)
+            if one_statement:
+                async with self._read_sessions() as session:
+                    return await session.run_sync(work), dict(session.info)
+            async with self._write_sessions() as session:
+                async with session.begin():
+                    result = await session.run_sync(work)
+                return result, dict(session.info)
 
     async def dispose(self) -> None:
         await self.engine.dispose()

@@ -27,7 +27,7 @@ def _json_text(value: Any) -> str:
 
 # JSON columns (events' payloads, metadata) encoded by pydantic-core: the same text as
 # the standard library's, several times faster.
-_JSON_CODEC: dict[str, Any] = {
+JSON_CODEC: dict[str, Any] = {
     "json_serializer": _json_text,
     "json_deserializer": pydantic_core.from_json,
 }
@@ -36,7 +36,7 @@ _JSON_CODEC: dict[str, Any] = {
 def create_postgres_engine(settings: Settings) -> AsyncEngine:
     return create_async_engine(
         settings.sqlalchemy_url,
-        **_JSON_CODEC,
+        **JSON_CODEC,
         pool_size=settings.db_pool_size,
         # Connections past the pool are closed when returned: a pool smaller than a
         # process's usual concurrency opens and closes one per request (bench: p99 of
@@ -70,7 +70,7 @@ def create_sqlite_engine(settings: Settings) -> Engine:
         settings.data_dir.mkdir(parents=True, exist_ok=True)
     engine = create_sync_engine(
         settings.sqlalchemy_url,
-        **_JSON_CODEC,
+        **JSON_CODEC,
         pool_size=settings.db_pool_size,
         max_overflow=settings.db_pool_size,
         connect_args={"check_same_thread": False},

@@ -10,6 +10,7 @@ from servicedesk.idempotency.models import IdempotencyRecord
 from servicedesk.jobs.models import OutboxJob
 from servicedesk.kb.models import KbArticle
 from servicedesk.providers.models import ProviderConfig
+from servicedesk.sla.models import SlaPolicy
 from servicedesk.tickets.models import Ticket, TicketNote
 from servicedesk.triage.models import TriageFeedback, TriageModelRecord, TriageSettings
 from servicedesk.users.models import Group, GroupMember, User
@@ -30,6 +31,7 @@ __all__ = [
     "KbArticle",
     "OutboxJob",
     "ProviderConfig",
+    "SlaPolicy",
     "Tenant",
     "Ticket",
     "TicketNote",

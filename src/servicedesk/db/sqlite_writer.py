@@ -35,6 +35,7 @@ from sqlalchemy.orm import Session
 
 from servicedesk.db.fair import FairQueue, QueueTimeout
 from servicedesk.logs import get_logger
+from servicedesk.metrics import instruments
 
 log = get_logger(__name__)
 
@@ -144,6 +145,7 @@ class SqliteWriter:
                 unit.settle(None, {}, QueueTimeout(f"waited {waited:.1f} s to write"))
                 continue
             unit.state = RUNNING
+            instruments.observe_write_wait("sqlite", waited)
             return unit
         return None
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, exists, insert, or_, select, update
+from sqlalchemy import delete, exists, func, insert, or_, select, update
 from sqlalchemy.orm import Session, aliased
 
 from servicedesk.db.base import table_of, utcnow
@@ -180,6 +180,32 @@ def claim(
     )
     jobs = [ClaimedJob(*row) for row in session.execute(statement).all()]
     return sorted(jobs, key=lambda job: job.id)
+
+
+@dataclass(frozen=True, slots=True)
+class Backlog:
+    """The outbox as an operator watches it: jobs by kind and state, and since when
+    the longest-waiting due job has been waiting."""
+
+    jobs: list[tuple[str, str, int]]
+    oldest_due: datetime | None
+
+
+def backlog(session: Session) -> Backlog:
+    """Cheap at any size: only pending and failed jobs are rows (finished ones are
+    deleted, failed ones purged by retention), and the oldest due one comes from the
+    partial `ix_outbox_jobs_due` index."""
+    counts = session.execute(
+        select(OutboxJob.kind, OutboxJob.state, func.count()).group_by(
+            OutboxJob.kind, OutboxJob.state
+        )
+    ).all()
+    oldest_due = session.scalar(
+        select(func.min(OutboxJob.run_after)).where(
+            OutboxJob.state == JobState.PENDING, OutboxJob.run_after <= utcnow()
+        )
+    )
+    return Backlog([(kind, state, count) for kind, state, count in counts], oldest_due)
 
 
 def extend_lease(session: Session, job_id: int, worker_id: str, lease_seconds: float) -> bool:

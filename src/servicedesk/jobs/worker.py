@@ -12,6 +12,7 @@ import asyncio
 import os
 import secrets
 import socket
+import time
 from collections.abc import Mapping
 from functools import partial
 from typing import Any, Protocol
@@ -23,6 +24,7 @@ from servicedesk.db.database import Database
 from servicedesk.jobs import service as jobs
 from servicedesk.jobs.service import Backoff, ClaimedJob, Done, Fail, Outcome, Retry
 from servicedesk.logs import get_logger
+from servicedesk.metrics import instruments
 
 log = get_logger(__name__)
 
@@ -143,6 +145,7 @@ class Worker:
         return ran
 
     async def _run_job(self, job: ClaimedJob) -> None:
+        started = time.perf_counter()
         handler = self.handlers.get(job.kind)
         result: Any
         if handler is None:
@@ -159,7 +162,7 @@ class Worker:
             finally:
                 keeper.cancel()
         try:
-            await self._finish(job, handler, result)
+            await self._finish(job, handler, result, started)
         except Exception:
             # The lease runs out and the job is claimed again: nothing is lost.
             log.exception("job_finish_failed", job_id=job.id, kind=job.kind)
@@ -185,7 +188,9 @@ class Worker:
             if not renewed:
                 return
 
-    async def _finish(self, job: ClaimedJob, handler: JobHandler | None, result: Any) -> None:
+    async def _finish(
+        self, job: ClaimedJob, handler: JobHandler | None, result: Any, started: float
+    ) -> None:
         def finish(session: Session) -> Outcome | None:
             if not jobs.still_owned(session, job.id, self.worker_id):
                 return None
@@ -198,6 +203,9 @@ class Worker:
             return outcome
 
         outcome = await self.database.write(finish, tenant_id=job.tenant_id)
+        if outcome is not None:
+            seconds = time.perf_counter() - started
+            instruments.observe_job(job.kind, _OUTCOME_NAMES[type(outcome)], seconds)
         if outcome is None:
             log.warning("job_lease_lost", job_id=job.id, kind=job.kind)
         elif isinstance(outcome, Retry | Fail):
@@ -209,6 +217,9 @@ class Worker:
                 outcome=type(outcome).__name__.lower(),
                 error=outcome.error,
             )
+
+
+_OUTCOME_NAMES = {Done: "done", Retry: "retry", Fail: "failed"}
 
 
 async def _wait_for_any(

@@ -31,6 +31,7 @@ from servicedesk.errors import InvalidTriageConfig, ValidationFailed
 from servicedesk.jobs.service import JobSpec
 from servicedesk.kb.repository import ArticleRepository
 from servicedesk.logs import get_logger
+from servicedesk.metrics import instruments
 from servicedesk.tenant_config import ConfigPart, TenantConfig
 from servicedesk.tickets.events import TicketEventType
 from servicedesk.tickets.models import Ticket
@@ -548,11 +549,15 @@ class TriageStep:
         prepared = await self.prepared(config)
         text = TicketText(draft.fields["subject"], draft.fields["description"])
         budget = self.settings.triage_inline_timeout_seconds
+        started = time.perf_counter()
         triaged = await triage_inline(
             prepared, text, budget, loop_max_chars=self.settings.triage_loop_max_chars
         )
-        if triaged is not None:
+        if triaged is None:
+            instruments.observe_triage("deferred", None)
+        else:
             status = routed_status(tenant, triaged) if draft.route else None
+            instruments.observe_triage(status or "not_routed", time.perf_counter() - started)
             group = routed_group(tenant, config[DIRECTORY], triaged, draft.state().get("group_id"))
             draft = draft.followed_by(follow_up(triaged, status, group))
         if triaged is None or tenant.engine == LLM_ENGINE:

@@ -1,0 +1,90 @@
+"""GET /metrics: the Prometheus text of every process on this host, and the outbox.
+
+Registered only when metrics are enabled (404 otherwise, like any unknown path). With
+`SERVICEDESK_METRICS_TOKEN` set, a scrape must send `Authorization: Bearer <token>`
+(Prometheus's `authorization` block); without it the endpoint is open, for a scraper on
+a private network.
+"""
+
+from __future__ import annotations
+
+import hmac
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse, Response
+
+from servicedesk.db.base import utcnow
+from servicedesk.db.session import DatabaseDep
+from servicedesk.jobs import service as jobs
+from servicedesk.metrics import multiprocess
+
+if TYPE_CHECKING:
+    from prometheus_client.metrics_core import Metric
+
+router = APIRouter(tags=["metrics"])
+
+
+@router.get("/metrics", include_in_schema=False)
+async def metrics(request: Request, database: DatabaseDep) -> Response:
+    if not _authorized(request):
+        return JSONResponse(
+            {"error": "unauthorized", "message": "Missing or invalid metrics token"},
+            status_code=401,
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+    backlog = await database.read(jobs.backlog)
+    from prometheus_client import CONTENT_TYPE_LATEST
+
+    return Response(_exposition(backlog, utcnow()), media_type=CONTENT_TYPE_LATEST)
+
+
+def _authorized(request: Request) -> bool:
+    token = request.app.state.settings.metrics_token
+    if token is None:
+        return True
+    given = request.headers.get("authorization", "")
+    expected = f"Bearer {token.get_secret_value()}"
+    return hmac.compare_digest(given.encode(), expected.encode())
+
+
+def _exposition(backlog: jobs.Backlog, now: datetime) -> bytes:
+    from prometheus_client import REGISTRY, CollectorRegistry, generate_latest
+    from prometheus_client.multiprocess import MultiProcessCollector
+
+    if multiprocess.is_shared():
+        processes = CollectorRegistry()
+        MultiProcessCollector(processes)  # type: ignore[no-untyped-call]
+    else:
+        processes = REGISTRY
+    database = CollectorRegistry()
+    database.register(_BacklogCollector(backlog, now))
+    return generate_latest(processes) + generate_latest(database)
+
+
+class _BacklogCollector:
+    """The outbox as read at this scrape (a collector of one use)."""
+
+    def __init__(self, backlog: jobs.Backlog, now: datetime) -> None:
+        self.backlog = backlog
+        self.now = now
+
+    def collect(self) -> list[Metric]:
+        from prometheus_client.core import GaugeMetricFamily
+
+        jobs_now = GaugeMetricFamily(
+            "servicedesk_outbox_jobs",
+            "Outbox jobs now, by kind and state (pending: waiting or running; failed: "
+            "given up, kept for inspection until retention purges them).",
+            labels=["kind", "state"],
+        )
+        for kind, state, count in self.backlog.jobs:
+            jobs_now.add_metric([kind, state], count)
+        oldest = self.backlog.oldest_due
+        age = GaugeMetricFamily(
+            "servicedesk_outbox_oldest_due_job_age_seconds",
+            "How long the longest-waiting due job has been due (0: none is due).",
+            value=max(0.0, (self.now - oldest).total_seconds()) if oldest else 0.0,
+        )
+        return [jobs_now, age]
