@@ -23,11 +23,11 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Integer, LargeBinary, Table, event, func, insert, select, text
+from sqlalchemy import Integer, LargeBinary, Table, func, insert, select, text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
 from servicedesk.config import Settings
-from servicedesk.db.engine import JSON_CODEC, create_postgres_engine
+from servicedesk.db.engine import JSON_CODEC, configure_sqlite, create_postgres_engine
 from servicedesk.db.models import Base
 
 BATCH_ROWS = 1000
@@ -103,20 +103,9 @@ async def _engine(settings: Settings) -> AsyncIterator[AsyncEngine]:
 def _sqlite_engine(settings: Settings) -> AsyncEngine:
     url = settings.sqlalchemy_url.replace("sqlite+pysqlite://", "sqlite+aiosqlite://", 1)
     engine = create_async_engine(url, **JSON_CODEC)
-
-    @event.listens_for(engine.sync_engine, "connect")
-    def _configure(dbapi_connection: Any, _: Any) -> None:
-        # Transactions as SQLAlchemy says (an explicit BEGIN holds the read snapshot),
-        # and the target's foreign keys checked as the product's own engine does.
-        dbapi_connection.isolation_level = None
-        cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA foreign_keys = ON")
-        cursor.close()
-
-    @event.listens_for(engine.sync_engine, "begin")
-    def _begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN")
-
+    # An explicit BEGIN holds the source's read snapshot; the target's foreign keys are
+    # checked as the product's own engine checks them.
+    configure_sqlite(engine.sync_engine, settings.sqlite_busy_timeout_ms)
     return engine
 
 

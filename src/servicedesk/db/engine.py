@@ -75,7 +75,14 @@ def create_sqlite_engine(settings: Settings) -> Engine:
         max_overflow=settings.db_pool_size,
         connect_args={"check_same_thread": False},
     )
-    busy_timeout = settings.sqlite_busy_timeout_ms
+    configure_sqlite(engine, settings.sqlite_busy_timeout_ms)
+    return engine
+
+
+def configure_sqlite(engine: Engine, busy_timeout: int) -> None:
+    """How every connection to the SQLite file behaves (also `db copy`'s aiosqlite
+    engine, through its `sync_engine`): SQLAlchemy's transactions, WAL, FULL sync,
+    foreign keys."""
 
     @event.listens_for(engine, "connect")
     def _configure_connection(dbapi_connection: Any, _: Any) -> None:
@@ -95,5 +102,3 @@ def create_sqlite_engine(settings: Settings) -> Engine:
         mode = connection.get_execution_options().get(SQLITE_BEGIN_OPTION, "DEFERRED")
         if mode != AUTOCOMMIT:
             connection.exec_driver_sql(f"BEGIN {mode}")
-
-    return engine

@@ -78,10 +78,6 @@ def enable() -> None:
         _instruments = _Instruments()
 
 
-def enabled() -> bool:
-    return _instruments is not None
-
-
 def observe_request(route: str, method: str, status: int, seconds: float) -> None:
     if _instruments is None:
         return
