@@ -148,6 +148,18 @@ async def _database_statement(base_url: str, suffix: str, verb: str) -> str:
     return base.set(database=name).render_as_string(hide_password=False)
 
 
+@pytest.fixture
+def empty_postgres() -> Iterator[str]:
+    """The URL of a new, empty PostgreSQL database, dropped after the test."""
+    base_url = _postgres_or_skip()
+    suffix = f"empty_{uuid.uuid4().hex[:8]}"
+    url = asyncio.run(_database_statement(base_url, suffix, "CREATE"))
+    try:
+        yield url
+    finally:
+        asyncio.run(_database_statement(base_url, suffix, "DROP"))
+
+
 @pytest.fixture(params=["sqlite", "postgres"])
 def backend(request: pytest.FixtureRequest) -> str:
     return str(request.param)

@@ -201,6 +201,50 @@ def db_copy(
     typer.echo(f"copied {total} rows in {len(copied)} tables; now set SERVICEDESK_DATABASE_URL")
 
 
+@app.command("export")
+def export(
+    tenant: Annotated[str, typer.Option(help="The tenant to export.")],
+    output: Annotated[
+        Path, typer.Option(help="The file to write (JSON Lines; gzip if it ends in .gz).")
+    ],
+) -> None:
+    """Write everything of one tenant to a file: tickets, notes, events, settings, users,
+    keys (as hashes), secrets (encrypted) and attachments. Safe while the service runs."""
+    from servicedesk.backup import export as exporting
+
+    if not output.parent.is_dir() or output.is_dir():
+        raise _fail(f"cannot write {output}: name a file in an existing directory")
+    settings = get_settings()
+    migrate.upgrade(settings)
+    try:
+        tally = asyncio.run(exporting.export_tenant(settings, tenant, output, typer.echo))
+    except exporting.UnknownTenant as unknown:
+        raise _fail(str(unknown)) from None
+    typer.echo(f"exported {sum(tally.rows.values())} rows of {tenant!r} to {output}")
+
+
+@app.command("import")
+def import_(
+    input_: Annotated[Path, typer.Option("--input", help="A file `servicedesk export` wrote.")],
+    tenant: Annotated[
+        str | None, typer.Option(help="Name the tenant this, not as it was exported.")
+    ] = None,
+) -> None:
+    """Read one tenant's export into this installation, whole or not at all. It needs the
+    exporting installation's SERVICEDESK_SECRET_KEY to keep its encrypted secrets."""
+    from servicedesk.backup import archive, restore
+
+    if not input_.is_file():
+        raise _fail(f"no file {input_}")
+    settings = get_settings()
+    migrate.upgrade(settings)
+    try:
+        tally = asyncio.run(restore.import_tenant(settings, input_, tenant, typer.echo))
+    except (restore.ImportRefused, archive.ArchiveError) as refused:
+        raise _fail(f"{refused}; nothing was imported") from None
+    typer.echo(f"imported {sum(tally.rows.values())} rows")
+
+
 @tenants_app.command("create")
 def tenants_create(
     name: str,

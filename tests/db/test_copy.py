@@ -7,20 +7,17 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import sqlite3
-import uuid
-from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 import httpx
 import pytest
 from typer.testing import CliRunner
 
-from servicedesk.app import create_app
 from servicedesk.cli import app as cli
 from servicedesk.config import Settings
 from servicedesk.db import copy
-from tests.conftest import _database_statement, _postgres_or_skip
 from tests.fakes.webhook_receiver import WebhookReceiver
+from tests.filled import client_on, fill
 
 runner = CliRunner()
 
@@ -36,69 +33,11 @@ def settings(settings: Settings) -> Settings:
     return settings.model_copy(update={"webhook_allow_private_urls": True})
 
 
-@pytest.fixture
-def empty_postgres() -> Iterator[str]:
-    base_url = _postgres_or_skip()
-    suffix = f"copy_{uuid.uuid4().hex[:8]}"
-    url = asyncio.run(_database_statement(base_url, suffix, "CREATE"))
-    try:
-        yield url
-    finally:
-        asyncio.run(_database_statement(base_url, suffix, "DROP"))
-
-
 async def _copy(settings: Settings, target_url: str) -> Any:
     environment = {"SERVICEDESK_DATA_DIR": str(settings.data_dir)}
     return await asyncio.to_thread(
         runner.invoke, cli, ["db", "copy", "--to", target_url], env=environment
     )
-
-
-@contextlib.asynccontextmanager
-async def _client_on(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
-    application = create_app(settings)
-    async with application.router.lifespan_context(application):
-        transport = httpx.ASGITransport(app=application)
-        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
-            yield client
-
-
-async def _fill(
-    client: httpx.AsyncClient, headers: dict[str, str], receiver: WebhookReceiver
-) -> dict[str, Any]:
-    field = await client.post(
-        "/api/v1/custom-fields",
-        json={"name": "department", "label": "Department", "type": "text"},
-        headers=headers,
-    )
-    assert field.status_code == 201, field.text
-    hook = await client.post(
-        "/api/v1/webhooks",
-        json={"url": receiver.url, "events": ["ticket.created"]},
-        headers=headers,
-    )
-    assert hook.status_code == 201, hook.text
-    tickets = []
-    for subject in ("Printer jammed on floor 3", "VPN tunnel drops", "Café wifi slow"):
-        created = await client.post(
-            "/api/v1/tickets",
-            json={
-                "subject": subject,
-                "description": f"{subject}, since this morning.",
-                "requester_email": "alex@example.com",
-                "custom_fields": {"department": "Finance"},
-            },
-            headers=headers,
-        )
-        assert created.status_code == 201, created.text
-        tickets.append(created.json())
-    note = await client.post(
-        f"/api/v1/tickets/{tickets[1]['id']}/notes",
-        json={"body": "Rebooted the concentrator."},
-        headers=headers,
-    )
-    assert note.status_code == 201, note.text
-    return {"tickets": tickets, "webhook": hook.json()}
 
 
 async def test_an_installation_moves_to_postgres_and_carries_on_there(
@@ -109,7 +48,7 @@ async def test_an_installation_moves_to_postgres_and_carries_on_there(
     make_user: Any,
     receiver: WebhookReceiver,
 ) -> None:
-    filled = await _fill(client, headers, receiver)
+    filled = await fill(client, headers, receiver)
     await make_user(email="agent@example.com")
     before = [
         (await client.get(f"/api/v1/tickets/{ticket['id']}", headers=headers)).json()
@@ -122,7 +61,7 @@ async def test_an_installation_moves_to_postgres_and_carries_on_there(
     assert "tickets: 3 rows" in result.output
     target = settings.model_copy(update={"database_url": empty_postgres})
     assert await copy.row_counts(target) == await copy.row_counts(settings)
-    async with _client_on(target) as moved:
+    async with client_on(target) as moved:
         after = [
             (await moved.get(f"/api/v1/tickets/{ticket['id']}", headers=headers)).json()
             for ticket in filled["tickets"]
@@ -166,7 +105,7 @@ async def test_a_target_that_has_rows_is_refused_and_left_as_it_was(
     empty_postgres: str,
     receiver: WebhookReceiver,
 ) -> None:
-    await _fill(client, headers, receiver)
+    await fill(client, headers, receiver)
     assert (await _copy(settings, empty_postgres)).exit_code == 0
     target = settings.model_copy(update={"database_url": empty_postgres})
     counts = await copy.row_counts(target)

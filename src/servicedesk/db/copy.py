@@ -18,17 +18,20 @@ Attachments' files stay where they are (`DATA_DIR/attachments`); only their rows
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
-from sqlalchemy import Integer, LargeBinary, Table, func, insert, select, text
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
+from sqlalchemy import LargeBinary, Table, func, insert, select, text
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from servicedesk.config import Settings
-from servicedesk.db.engine import JSON_CODEC, configure_sqlite, create_postgres_engine
-from servicedesk.db.models import Base
+from servicedesk.db.streaming import (
+    begin_snapshot,
+    numbered_by_database,
+    refresh_statistics,
+    streaming_engine,
+    tables,
+)
 
 BATCH_ROWS = 1000
 # A triage model is tens of megabytes: those rows move one at a time.
@@ -48,72 +51,33 @@ class TableCopied:
 Progress = Callable[[TableCopied], None]
 
 
-def tables() -> list[Table]:
-    """Every table of the models, each after the tables it refers to."""
-    return list(Base.metadata.sorted_tables)
-
-
 async def copy_installation(
     source: Settings, target: Settings, progress: Progress | None = None
 ) -> list[TableCopied]:
     """Copy every row of `source`'s database into `target`'s, which must be migrated
     and empty; returns the rows copied per table."""
-    async with (
-        _engine(source) as reading,
-        _engine(target) as writing,
-        reading.connect() as source_connection,
-        writing.begin() as target_connection,
-    ):
-        await _begin_snapshot(source_connection)
-        await _refuse_unless_empty(target_connection)
-        copied = []
-        for table in tables():
-            rows = await _copy_table(table, source_connection, target_connection)
-            copied.append(TableCopied(table.name, rows))
-            if progress is not None:
-                progress(copied[-1])
-        await _advance_sequences(target_connection)
+    async with streaming_engine(source) as reading, streaming_engine(target) as writing:
+        async with reading.connect() as source_connection, writing.begin() as target_connection:
+            await begin_snapshot(source_connection)
+            await _refuse_unless_empty(target_connection)
+            copied = []
+            for table in tables():
+                rows = await _copy_table(table, source_connection, target_connection)
+                copied.append(TableCopied(table.name, rows))
+                if progress is not None:
+                    progress(copied[-1])
+            await _advance_sequences(target_connection)
+        await refresh_statistics(writing, tables())
     return copied
 
 
 async def row_counts(settings: Settings) -> dict[str, int]:
     """Rows per table of the models: what a copy is checked against."""
-    async with _engine(settings) as engine, engine.connect() as connection:
+    async with streaming_engine(settings) as engine, engine.connect() as connection:
         return {
             table.name: int(await connection.scalar(select(func.count()).select_from(table)) or 0)
             for table in tables()
         }
-
-
-@asynccontextmanager
-async def _engine(settings: Settings) -> AsyncIterator[AsyncEngine]:
-    if settings.is_sqlite:
-        engine = _sqlite_engine(settings)
-    else:
-        # A copy's statements are as long as the data: no statement timeout.
-        engine = create_postgres_engine(
-            settings.model_copy(update={"postgres_statement_timeout_ms": 0})
-        )
-    try:
-        yield engine
-    finally:
-        await engine.dispose()
-
-
-def _sqlite_engine(settings: Settings) -> AsyncEngine:
-    url = settings.sqlalchemy_url.replace("sqlite+pysqlite://", "sqlite+aiosqlite://", 1)
-    engine = create_async_engine(url, **JSON_CODEC)
-    # An explicit BEGIN holds the source's read snapshot; the target's foreign keys are
-    # checked as the product's own engine checks them.
-    configure_sqlite(engine.sync_engine, settings.sqlite_busy_timeout_ms)
-    return engine
-
-
-async def _begin_snapshot(connection: AsyncConnection) -> None:
-    """One consistent view of the source for the whole copy."""
-    if connection.dialect.name == "postgresql":
-        await connection.execution_options(isolation_level="REPEATABLE READ")
-    await connection.begin()
 
 
 async def _refuse_unless_empty(connection: AsyncConnection) -> None:
@@ -150,7 +114,7 @@ async def _advance_sequences(connection: AsyncConnection) -> None:
     quote = connection.dialect.identifier_preparer.quote
     for table in tables():
         for column in table.primary_key.columns:
-            if column.autoincrement is True or _is_generated_integer(column):
+            if numbered_by_database(column):
                 # No sequence (a key the application assigns): setval(NULL, ...) is NULL.
                 sequence = func.pg_get_serial_sequence(quote(table.name), column.name)
                 highest = func.max(column)
@@ -159,12 +123,3 @@ async def _advance_sequences(connection: AsyncConnection) -> None:
                         func.setval(sequence, func.coalesce(highest, 1), highest.is_not(None))
                     ).select_from(table)
                 )
-
-
-def _is_generated_integer(column: Any) -> bool:
-    return (
-        column.autoincrement == "auto"
-        and isinstance(column.type, Integer)
-        and len(column.table.primary_key.columns) == 1
-        and not column.foreign_keys
-    )
