@@ -6,6 +6,7 @@ both processes add up (prometheus-client's multiprocess mode)."""
 from __future__ import annotations
 
 import os
+import uuid
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -15,6 +16,7 @@ import pytest
 from prometheus_client.multiprocess import MultiProcessCollector
 from prometheus_client.parser import text_string_to_metric_families
 from pydantic import SecretStr
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from servicedesk.auth import service as auth
@@ -22,10 +24,20 @@ from servicedesk.config import Settings
 from servicedesk.db.base import utcnow
 from servicedesk.db.database import Database
 from servicedesk.jobs import service as jobs
+from servicedesk.tickets.models import Ticket
 from tests import live_server
 from tests.conftest import ClientFactory, Drain
+from tests.fakes.webhook_receiver import WebhookReceiver
 
 TICKET_ROUTE = "/api/v1/tickets/{ticket_id}"
+
+
+@pytest.fixture
+def settings(settings: Settings) -> Settings:
+    """Webhooks to the loopback receiver, and a delivery that fails once fails for good."""
+    return settings.model_copy(
+        update={"webhook_allow_private_urls": True, "webhook_retry_window_seconds": 0}
+    )
 
 
 def samples(text: str) -> Iterator[tuple[str, dict[str, str], float]]:
@@ -142,6 +154,69 @@ async def test_the_outbox_is_shown_by_kind_and_state_with_the_oldest_due_jobs_ag
     assert value(done, "servicedesk_outbox_oldest_due_job_age_seconds") < 300
     # The test's worker ran in this process, so its count is in this process's registry.
     assert value(done, "servicedesk_jobs_total", kind=kind, outcome="failed") == before_run + 1
+
+
+async def test_webhook_attempts_are_counted_by_result_and_deliveries_by_outcome(
+    client_with: ClientFactory,
+    headers: dict[str, str],
+    receiver: WebhookReceiver,
+    drained: Drain,
+) -> None:
+    async with client_with(metrics_enabled=True) as client:
+        hook = await client.post(
+            "/api/v1/webhooks",
+            json={"url": receiver.url, "events": ["ticket.created"]},
+            headers=headers,
+        )
+        assert hook.status_code == 201, hook.text
+        before = await scrape(client)
+        await client.post(
+            "/api/v1/tickets", json={"subject": "A", "description": "Fine."}, headers=headers
+        )
+        await drained()
+        receiver.status = 503  # no retries left in a window of 0 s: failed for good
+        await client.post(
+            "/api/v1/tickets", json={"subject": "B", "description": "Down."}, headers=headers
+        )
+        await drained()
+        after = await scrape(client)
+
+    def counted(name: str, **labels: str) -> float:
+        return value(after, name, **labels) - value(before, name, **labels)
+
+    assert counted("servicedesk_webhook_attempts_total", result="2xx") == 1
+    assert counted("servicedesk_webhook_attempts_total", result="5xx") == 1
+    assert counted("servicedesk_webhook_deliveries_total", outcome="delivered") == 1
+    assert counted("servicedesk_webhook_deliveries_total", outcome="failed") == 1
+
+
+async def test_tickets_whose_mirror_is_pending_or_failed_are_gauged(
+    client_with: ClientFactory,
+    database: Database,
+    headers: dict[str, str],
+) -> None:
+    async with client_with(metrics_enabled=True) as client:
+        quiet = await scrape(client)
+        assert value(quiet, "servicedesk_provider_sync_tickets", state="failed") == 0
+        ids = []
+        for subject in ("A", "B", "C"):
+            created = await client.post(
+                "/api/v1/tickets", json={"subject": subject, "description": "x"}, headers=headers
+            )
+            ids.append(created.json()["id"])
+
+        def mirror(session: Session) -> None:
+            for ticket_id, state in zip(ids, ("pending", "failed", "synced"), strict=True):
+                session.execute(
+                    update(Ticket)
+                    .where(Ticket.id == uuid.UUID(ticket_id))
+                    .values(external_sync_status=state)
+                )
+
+        await database.write(mirror)
+        shown = await scrape(client)
+    assert value(shown, "servicedesk_provider_sync_tickets", state="pending") == 1
+    assert value(shown, "servicedesk_provider_sync_tickets", state="failed") == 1
 
 
 @pytest.mark.e2e

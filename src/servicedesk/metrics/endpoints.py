@@ -1,4 +1,5 @@
-"""GET /metrics: the Prometheus text of every process on this host, and the outbox.
+"""GET /metrics: the Prometheus text of every process on this host, the outbox and the
+mirrors' sync states.
 
 Registered only when metrics are enabled (404 otherwise, like any unknown path). With
 `SERVICEDESK_METRICS_TOKEN` set, a scrape must send `Authorization: Bearer <token>`
@@ -9,16 +10,19 @@ a private network.
 from __future__ import annotations
 
 import hmac
+from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
+from sqlalchemy.orm import Session
 
 from servicedesk.db.base import utcnow
 from servicedesk.db.session import DatabaseDep
 from servicedesk.jobs import service as jobs
 from servicedesk.metrics import multiprocess
+from servicedesk.tickets import repository as tickets
 
 if TYPE_CHECKING:
     from prometheus_client.metrics_core import Metric
@@ -34,10 +38,10 @@ async def metrics(request: Request, database: DatabaseDep) -> Response:
             status_code=401,
             headers={"WWW-Authenticate": "Bearer"},
         )
-    backlog = await database.read(jobs.backlog)
+    readings = await database.read(_read_database)
     from prometheus_client import CONTENT_TYPE_LATEST
 
-    return Response(_exposition(backlog, utcnow()), media_type=CONTENT_TYPE_LATEST)
+    return Response(_exposition(readings, utcnow()), media_type=CONTENT_TYPE_LATEST)
 
 
 def _authorized(request: Request) -> bool:
@@ -49,7 +53,17 @@ def _authorized(request: Request) -> bool:
     return hmac.compare_digest(given.encode(), expected.encode())
 
 
-def _exposition(backlog: jobs.Backlog, now: datetime) -> bytes:
+@dataclass(frozen=True, slots=True)
+class _Readings:
+    backlog: jobs.Backlog
+    unsettled_syncs: list[tuple[str, int]]
+
+
+def _read_database(session: Session) -> _Readings:
+    return _Readings(jobs.backlog(session), tickets.unsettled_sync_counts(session))
+
+
+def _exposition(readings: _Readings, now: datetime) -> bytes:
     from prometheus_client import REGISTRY, CollectorRegistry, generate_latest
     from prometheus_client.multiprocess import MultiProcessCollector
 
@@ -59,15 +73,16 @@ def _exposition(backlog: jobs.Backlog, now: datetime) -> bytes:
     else:
         processes = REGISTRY
     database = CollectorRegistry()
-    database.register(_BacklogCollector(backlog, now))
+    database.register(_DatabaseCollector(readings, now))
     return generate_latest(processes) + generate_latest(database)
 
 
-class _BacklogCollector:
-    """The outbox as read at this scrape (a collector of one use)."""
+class _DatabaseCollector:
+    """The outbox and the mirrors as read at this scrape (a collector of one use)."""
 
-    def __init__(self, backlog: jobs.Backlog, now: datetime) -> None:
-        self.backlog = backlog
+    def __init__(self, readings: _Readings, now: datetime) -> None:
+        self.backlog = readings.backlog
+        self.unsettled_syncs = dict(readings.unsettled_syncs)
         self.now = now
 
     def collect(self) -> list[Metric]:
@@ -87,4 +102,12 @@ class _BacklogCollector:
             "How long the longest-waiting due job has been due (0: none is due).",
             value=max(0.0, (self.now - oldest).total_seconds()) if oldest else 0.0,
         )
-        return [jobs_now, age]
+        syncs = GaugeMetricFamily(
+            "servicedesk_provider_sync_tickets",
+            "Tickets whose mirror in Freshservice or Zendesk is pending (being synced or "
+            "waiting for a retry) or failed (rejected; an edit retries it), every tenant.",
+            labels=["state"],
+        )
+        for state in ("pending", "failed"):
+            syncs.add_metric([state], self.unsettled_syncs.get(state, 0))
+        return [jobs_now, age, syncs]

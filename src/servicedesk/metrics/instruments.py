@@ -60,6 +60,18 @@ class _Instruments:
             "Time the inline triage of a new ticket took.",
             buckets=WORK_BUCKETS,
         )
+        self.webhook_attempts: Counter = Counter(
+            "servicedesk_webhook_attempts",
+            "Webhook POSTs made, by result: the answer's status class (2xx, 3xx, 4xx, "
+            "5xx), timeout, connection_failed, or url_refused (the address is not allowed).",
+            ["result"],
+        )
+        self.webhook_deliveries: Counter = Counter(
+            "servicedesk_webhook_deliveries",
+            "Webhook deliveries finished, by outcome: delivered, or failed (retries "
+            "exhausted, the endpoint disabled or gone).",
+            ["outcome"],
+        )
         self.write_wait_seconds: Histogram = Histogram(
             "servicedesk_db_write_wait_seconds",
             "Time a write waited for its turn: the SQLite writer's queue, or a "
@@ -98,6 +110,18 @@ def observe_triage(outcome: str, seconds: float | None) -> None:
     _instruments.triage.labels(outcome).inc()
     if seconds is not None:
         _instruments.triage_seconds.observe(seconds)
+
+
+def observe_webhook_attempt(result: str) -> None:
+    if _instruments is None:
+        return
+    _instruments.webhook_attempts.labels(result).inc()
+
+
+def observe_webhook_delivery(outcome: str) -> None:
+    if _instruments is None:
+        return
+    _instruments.webhook_deliveries.labels(outcome).inc()
 
 
 def observe_write_wait(database: str, seconds: float) -> None:

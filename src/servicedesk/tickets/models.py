@@ -11,6 +11,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from servicedesk.db.base import Base, JSONDocument, UTCDateTime
 
+UNSETTLED_SYNC = "external_sync_status IN ('pending', 'failed')"
+
 
 class Ticket(Base):
     __tablename__ = "tickets"
@@ -29,6 +31,16 @@ class Ticket(Base):
         Index("ix_tickets_tenant_group_created", "tenant_id", "group_id", "created_at"),
         # The SLA filters and the nearest-due order (servicedesk.sla).
         Index("ix_tickets_tenant_sla_due", "tenant_id", "sla_due_at"),
+        # Mirrors pending or failed, a few rows of many: the sync gauge and the console's
+        # unsynced list read only these.
+        Index(
+            "ix_tickets_sync_unsettled",
+            "external_sync_status",
+            "tenant_id",
+            "updated_at",
+            postgresql_where=text(UNSETTLED_SYNC),
+            sqlite_where=text(UNSETTLED_SYNC),
+        ),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)

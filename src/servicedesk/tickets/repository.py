@@ -1,4 +1,5 @@
-"""Every query on the tickets table (and its notes); each one is scoped to a tenant."""
+"""Every query on the tickets table (and its notes); each one is scoped to a tenant, but
+for the installation-wide count /metrics reads (`unsettled_sync_counts`)."""
 
 from __future__ import annotations
 
@@ -33,7 +34,7 @@ from sqlalchemy.orm import Session
 
 from servicedesk.db.base import table_of, utcnow
 from servicedesk.db.repository import TenantRepository
-from servicedesk.tickets.models import Ticket, TicketAttachment, TicketNote
+from servicedesk.tickets.models import UNSETTLED_SYNC, Ticket, TicketAttachment, TicketNote
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,10 +184,7 @@ class TicketRepository(TenantRepository[Ticket]):
         """The newest tickets whose mirror failed or is pending."""
         statement = (
             select(*_PUBLIC)
-            .where(
-                Ticket.tenant_id == self.tenant_id,
-                Ticket.external_sync_status.in_(("failed", "pending")),
-            )
+            .where(Ticket.tenant_id == self.tenant_id, text(UNSETTLED_SYNC))
             .order_by(Ticket.updated_at.desc())
             .limit(limit)
         )
@@ -594,3 +592,16 @@ class AttachmentRepository(TenantRepository[TicketAttachment]):
             assert row.note_id is not None
             found.setdefault(row.note_id, []).append(row)
         return found
+
+
+def unsettled_sync_counts(session: Session) -> list[tuple[str, int]]:
+    """Tickets whose mirror is pending or failed, per state, across every tenant: read
+    from the partial `ix_tickets_sync_unsettled` index, so cheap at any size. (The
+    condition is the index's own text: SQLite uses a partial index only for a query
+    that repeats its condition literally.)"""
+    statement = (
+        select(Ticket.external_sync_status, func.count())
+        .where(text(UNSETTLED_SYNC))
+        .group_by(Ticket.external_sync_status)
+    )
+    return [(str(state), int(count)) for state, count in session.execute(statement)]

@@ -26,6 +26,7 @@ from servicedesk.db.database import Database
 from servicedesk.events.models import Event
 from servicedesk.http import retry_after_seconds, tls_context
 from servicedesk.jobs.service import Backoff, ClaimedJob, Done, Fail, Outcome, Retry
+from servicedesk.metrics import instruments
 from servicedesk.webhooks import urls
 from servicedesk.webhooks.dispatch import DeliveryStatus
 from servicedesk.webhooks.models import Webhook, WebhookAttempt, WebhookDelivery
@@ -46,10 +47,19 @@ class Attempt:
     latency_ms: float
     error: str | None
     retry_after: float | None
+    # Why there is no status code: timeout, connection_failed or url_refused.
+    no_answer: str | None = None
 
     @property
     def succeeded(self) -> bool:
         return self.status_code is not None and 200 <= self.status_code < 300
+
+    @property
+    def result(self) -> str:
+        """The attempt's class, as the metrics count it."""
+        if self.status_code is not None:
+            return f"{self.status_code // 100}xx"
+        return self.no_answer or "connection_failed"
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,6 +163,7 @@ class WebhookDeliveryHandler:
                 error=result.error,
             )
         )
+        instruments.observe_webhook_attempt(result.result)
         delivery.attempt_count += 1
         delivery.last_status_code = result.status_code
         delivery.last_error = result.error
@@ -200,6 +211,9 @@ class WebhookDeliveryHandler:
 
 
 def _finish_delivery(delivery: WebhookDelivery, status: DeliveryStatus, error: str | None) -> None:
+    instruments.observe_webhook_delivery(
+        "delivered" if status is DeliveryStatus.SUCCEEDED else "failed"
+    )
     delivery.status = status
     delivery.next_retry_at = None
     if error is not None:
@@ -228,15 +242,20 @@ async def post_pinned(
     attempted_at = utcnow()
     started = time.perf_counter()
 
-    def attempt(status: int | None, error: str | None, retry_after: float | None = None) -> Attempt:
+    def attempt(
+        status: int | None,
+        error: str | None,
+        retry_after: float | None = None,
+        no_answer: str | None = None,
+    ) -> Attempt:
         latency = (time.perf_counter() - started) * 1000
-        return Attempt(attempted_at, status, round(latency, 2), error, retry_after)
+        return Attempt(attempted_at, status, round(latency, 2), error, retry_after, no_answer)
 
     try:
         parsed = urls.parse(url, allow_private=allow_private)
         address = (await urls.checked_addresses(parsed, allow_private=allow_private))[0]
     except urls.WebhookUrlRejected as rejected:
-        return attempt(None, str(rejected))
+        return attempt(None, str(rejected), no_answer="url_refused")
     target = parsed.copy_with(host=str(address))
     extensions = {"sni_hostname": parsed.host} if parsed.scheme == "https" else {}
     request_headers = {**headers, "Host": parsed.netloc.decode("ascii")}
@@ -246,9 +265,11 @@ async def post_pinned(
         ) as response:
             snippet = await _read_capped(response)
     except httpx.TimeoutException:
-        return attempt(None, "Timed out")
+        return attempt(None, "Timed out", no_answer="timeout")
     except httpx.HTTPError as error:
-        return attempt(None, f"Connection failed: {type(error).__name__}")
+        return attempt(
+            None, f"Connection failed: {type(error).__name__}", no_answer="connection_failed"
+        )
     if 200 <= response.status_code < 300:
         return attempt(response.status_code, None)
     text = snippet.decode("utf-8", "replace")[:ERROR_SNIPPET_CHARS]
