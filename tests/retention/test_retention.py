@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from itertools import count
 from typing import Any
 
+import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -168,6 +169,32 @@ async def test_tables_stay_bounded_while_far_more_rows_arrive_than_are_kept(
         }
 
 
+async def test_a_backlog_larger_than_a_round_clears_batch_by_batch_over_rounds(
+    database: Database, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Scaled down: batches of 50 and 4 a round stand for 1,000 and 1,000, so a backlog
+    # of 12 rounds' worth (a million rows, in the product) is 2,400 here.
+    monkeypatch.setattr(retention, "BATCH", 50)
+    monkeypatch.setattr(retention, "MAX_BATCHES_PER_ROUND", 4)
+    settings = _retaining(settings)
+    world = await _world(database)
+    await _add_rows(database, world, 2400, age=timedelta(days=2))
+    await _add_rows(database, world, 30, age=timedelta(hours=1))
+
+    rounds = []
+    while (purged := await retention.purge_once(database, settings))["webhook_deliveries"]:
+        rounds.append(purged["webhook_deliveries"])
+        assert len(rounds) <= 12
+
+    assert rounds == [200] * 12  # never more than a round's batches at once
+    assert await _counts(database) == {
+        "webhook_deliveries": 30,
+        "webhook_attempts": 60,
+        "outbox_jobs": 30,
+        "triage_feedback": 30,
+    }
+
+
 async def test_pending_deliveries_and_jobs_stay_however_old(
     database: Database, settings: Settings
 ) -> None:
@@ -264,11 +291,14 @@ async def test_a_limit_of_zero_keeps_everything(database: Database, settings: Se
 async def test_the_worker_purges_in_the_background(database: Database, settings: Settings) -> None:
     world = await _world(database)
     await _add_rows(database, world, 30, age=timedelta(days=2))
-    async with retention.purging(database, _retaining(settings, retention_interval_seconds=0.05)):
-        for _ in range(200):
-            if (await _counts(database))["webhook_deliveries"] == 0:
-                break
-            await asyncio.sleep(0.05)
-    assert await _counts(database) == dict.fromkeys(
+    emptied = dict.fromkeys(
         ("webhook_deliveries", "webhook_attempts", "outbox_jobs", "triage_feedback"), 0
     )
+    async with retention.purging(database, _retaining(settings, retention_interval_seconds=0.05)):
+        # A round purges the tables one after another: wait for all of them (deliveries
+        # gone while the round is still on feedback failed this on a busy machine).
+        for _ in range(600):
+            if await _counts(database) == emptied:
+                break
+            await asyncio.sleep(0.05)
+    assert await _counts(database) == emptied
