@@ -164,6 +164,12 @@ class FakeITSM(LoopbackServer):
     def _answer(
         self, handler: BaseHTTPRequestHandler, method: str, body: dict[str, Any] | None
     ) -> tuple[int, Any, dict[str, str]]:
+        status, answer, headers = self._answer_within_limits(handler, method, body)
+        return status, answer, {**self.account_budget_headers(), **headers}
+
+    def _answer_within_limits(
+        self, handler: BaseHTTPRequestHandler, method: str, body: dict[str, Any] | None
+    ) -> tuple[int, Any, dict[str, str]]:
         if self.rate_limit is not None:
             now = time.monotonic()
             self._window = [t for t in self._window if now - t < self.rate_window]
@@ -208,8 +214,21 @@ class FakeITSM(LoopbackServer):
     def rate_limited_body(self) -> Any:
         return {"error": "rate limited"}
 
+    def account_budget(self) -> tuple[int, int]:
+        """The account's requests a window and how many are left in this one."""
+        if self.rate_limit is None:
+            return ACCOUNT_LIMIT, ACCOUNT_LIMIT - 1
+        return self.rate_limit, max(0, self.rate_limit - len(self._window))
+
+    def account_budget_headers(self) -> dict[str, str]:
+        return {}
+
     def status_of(self, our_id: str) -> object:
         return self.ticket_for(our_id)["status"]
+
+
+# A plan's requests a minute when the fake is not told to limit (Zendesk Enterprise).
+ACCOUNT_LIMIT = 700
 
 
 def _basic(header: str) -> str:
@@ -236,6 +255,12 @@ class FakeFreshservice(FakeITSM):
 
     def rate_limited_body(self) -> Any:
         return {"message": "You have exceeded the limit of requests per minute"}
+
+    def account_budget_headers(self) -> dict[str, str]:
+        # https://api.freshservice.com/#ratelimit: every answer carries the account's
+        # budget for the minute.
+        total, remaining = self.account_budget()
+        return {"X-Ratelimit-Total": str(total), "X-Ratelimit-Remaining": str(remaining)}
 
     def route(
         self,
@@ -404,9 +429,43 @@ class FakeZendesk(FakeITSM):
     agent_email: str = "bot@acme.example"
     api_token: str = "zd-test-api-token"
     idempotency: dict[str, tuple[str, int]] = field(default_factory=dict)
+    # Updates allowed to one ticket a window (Zendesk: 30 per 10 minutes per user and
+    # ticket, https://developer.zendesk.com/api-reference/introduction/rate-limits/,
+    # "Endpoint rate limits"); None: not limited. Over it: 429 with Retry-After while
+    # the account's own budget headers still show requests left.
+    ticket_update_limit: int | None = None
+    ticket_update_window: float = 600.0
+    _ticket_updates: dict[int, list[float]] = field(default_factory=dict)
 
     def authorized(self, header: str) -> bool:
         return _basic(header) == f"{self.agent_email}/token:{self.api_token}"
+
+    def account_budget_headers(self) -> dict[str, str]:
+        # Every Ticketing API answer carries the account-wide budget (same page,
+        # "Monitoring your request activity"; the best-practices page lists both forms).
+        total, remaining = self.account_budget()
+        return {
+            "X-Rate-Limit": str(total),
+            "X-Rate-Limit-Remaining": str(remaining),
+            "ratelimit-limit": str(total),
+            "ratelimit-remaining": str(remaining),
+        }
+
+    def _ticket_update_wait(self, ticket_id: int) -> int | None:
+        """Seconds until the ticket may be updated again; None if it may be now."""
+        if self.ticket_update_limit is None:
+            return None
+        now = time.monotonic()
+        recent = [
+            t
+            for t in self._ticket_updates.get(ticket_id, [])
+            if now - t < self.ticket_update_window
+        ]
+        self._ticket_updates[ticket_id] = recent
+        if len(recent) >= self.ticket_update_limit:
+            return max(1, int(self.ticket_update_window - (now - recent[0]) + 0.999))
+        recent.append(now)
+        return None
 
     def unauthorized_body(self) -> Any:
         return {"error": "Couldn't authenticate you"}
@@ -439,6 +498,13 @@ class FakeZendesk(FakeITSM):
         if match and int(match.group(1)) in self.tickets:
             ticket = self.tickets[int(match.group(1))]
             if method == "PUT":
+                wait = self._ticket_update_wait(ticket["id"])
+                if wait is not None:
+                    limited = {
+                        "error": "APIRateLimitExceeded",
+                        "description": "Number of allowed updates to this ticket exceeded",
+                    }
+                    return 429, limited, {"Retry-After": str(wait)}
                 if ticket["status"] == "closed":
                     return (
                         422,

@@ -11,8 +11,10 @@ from typing import Any
 
 import httpx
 import pytest
+from sqlalchemy import select
 
 from servicedesk.providers import freshservice, zendesk
+from servicedesk.providers.models import ProviderConfig
 from tests.conftest import SEED_CREATE, Drain, ticket_count
 from tests.fakes.itsm import FakeITSM, FakeZendesk
 from tests.providers.conftest import provider_body
@@ -485,3 +487,58 @@ async def test_other_bodies_under_a_held_key_are_refused_without_calling_the_pro
     assert sorted(response.status_code for response in responses) == [201] + [409] * 19
     assert sum(fake.create_calls_per_ticket().values()) == 1
     assert await ticket_count(client, headers) == 1
+
+
+async def test_one_tickets_update_limit_delays_that_ticket_and_not_the_tenants_others(
+    fake: FakeITSM, client_with: Any, headers: dict[str, str], database: Any
+) -> None:
+    if not isinstance(fake, FakeZendesk):
+        pytest.skip("the per-ticket update limit is Zendesk's")
+    async with client_with(provider_retry_max_seconds=10) as client:
+        put = await client.put(
+            "/api/v1/configuration/provider", json=provider_body(fake), headers=headers
+        )
+        assert put.status_code == 200
+        ids = []
+        for subject in ("Limited ticket", "Other ticket"):
+            created = await client.post(
+                "/api/v1/tickets", json={**SEED_CREATE, "subject": subject}, headers=headers
+            )
+            assert created.json()["external_sync_status"] == "synced"
+            ids.append(created.json()["id"])
+        limited, other = ids
+        fake.ticket_update_limit, fake.ticket_update_window = 1, 8.0
+
+        async def patch(ticket_id: str, priority: str) -> None:
+            response = await client.patch(
+                f"/api/v1/tickets/{ticket_id}", json={"priority": priority}, headers=headers
+            )
+            assert response.status_code == 200
+
+        async def pushed(ticket_id: str, priority: str) -> bool:
+            return fake.ticket_for(ticket_id)["priority"] == priority
+
+        await patch(limited, "low")
+        await eventually(lambda: pushed(limited, "low"), what="the first update")
+        await patch(limited, "urgent")  # over the ticket's limit: 429, Retry-After ~8 s
+        await eventually(lambda: _answered_429(fake, limited), what="the limited ticket's 429")
+        started = time.monotonic()
+        await patch(other, "low")
+        await eventually(lambda: pushed(other, "low"), within=10, what="the other update")
+        other_took = time.monotonic() - started
+        await eventually(lambda: pushed(limited, "urgent"), within=20, what="the retried update")
+
+    # The other ticket did not wait out the limited one's Retry-After: the tenant was
+    # never paused.
+    assert other_took < 5.0
+    configs = await database.read(
+        lambda session: session.scalar(
+            select(ProviderConfig.paused_until).where(ProviderConfig.paused_until.is_not(None))
+        )
+    )
+    assert configs is None
+
+
+async def _answered_429(fake: FakeITSM, ticket_id: str) -> bool:
+    external = str(fake.ticket_for(ticket_id)["id"])
+    return any(call.status == 429 and f"/{external}.json" in call.path for call in fake.calls)

@@ -59,6 +59,9 @@ class Unavailable:
     message: str
     retry_after: float | None = None
     ambiguous: bool = False
+    # A 429 while the account still had requests left: a narrower limit (one ticket's
+    # updates, one endpoint's) that delays this call, not the tenant's others.
+    narrow: bool = False
 
 
 CallResult = RemoteTicket | Rejected | Unavailable
@@ -118,7 +121,26 @@ def unavailable(response: httpx.Response) -> Unavailable:
         message,
         retry_after=retry_after_seconds(response),
         ambiguous=response.status_code >= 500,
+        narrow=response.status_code == 429 and account_budget_left(response),
     )
+
+
+# The account-wide budget every answer carries: Zendesk's `X-Rate-Limit-Remaining` and
+# `ratelimit-remaining`, Freshservice's `X-RateLimit-Remaining`.
+ACCOUNT_REMAINING_HEADERS = (
+    "x-rate-limit-remaining",
+    "ratelimit-remaining",
+    "x-ratelimit-remaining",
+)
+
+
+def account_budget_left(response: httpx.Response) -> bool:
+    """Whether the answer says the account may still make requests this window."""
+    for name in ACCOUNT_REMAINING_HEADERS:
+        value = response.headers.get(name, "").strip()
+        if value.isascii() and value.isdigit() and int(value) > 0:
+            return True
+    return False
 
 
 def failure_from_error(error: httpx.HTTPError) -> Unavailable:

@@ -7,9 +7,11 @@ worker killed between the provider's answer and our commit never makes a second 
 An update pushes the ticket as it is when the job runs, and is skipped when a later
 update of the same ticket is queued behind it: a burst of PATCHes costs one call.
 Transient failures retry forever with capped exponential backoff, honouring
-`Retry-After`, per tenant (a circuit breaker: see `_pause_tenant`); a rejection fails the
-job and is written on the ticket. A ticket mirrored in an account the tenant has since
-left is not sent to the new one; its `external_sync_error` says why.
+`Retry-After`, per tenant (a circuit breaker: see `_pause_tenant`), except a 429 that
+came while the account still had requests left (a limit on one ticket's updates): that
+call alone waits. A rejection fails the job and is written on the ticket. A ticket
+mirrored in an account the tenant has since left is not sent to the new one; its
+`external_sync_error` says why.
 """
 
 from __future__ import annotations
@@ -146,6 +148,9 @@ class ProviderSyncHandler:
             return Done()
         result, actor = attempted.result, f"provider:{attempted.kind}"
         if isinstance(result, Unavailable):
+            if result.narrow:
+                # One ticket's (or one endpoint's) limit: this call waits, the others go.
+                return Retry(self._delay(job.attempt, result), result.message)
             return self._pause_tenant(session, job, result)
         service.close_circuit(session, job.tenant_id)
         if isinstance(result, Rejected):
