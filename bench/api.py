@@ -262,10 +262,31 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--only", default=None, help="run only scenarios containing this")
+    parser.add_argument(
+        "--fresh-copy",
+        action="store_true",
+        help="SQLite: serve a copy of --data-dir made for this run, so that the tickets a "
+        "run creates do not make the next run's database larger",
+    )
     args = parser.parse_args()
     if not shutil.which("wrk"):
         raise SystemExit("wrk not found: apt-get install wrk")
+    with tempfile.TemporaryDirectory(prefix="bench-api-") as scratch:
+        if args.fresh_copy:
+            args.data_dir = fresh_copy(args, Path(scratch))
+        run(args)
 
+
+def fresh_copy(args: argparse.Namespace, scratch: Path) -> Path:
+    if args.database_url:
+        raise SystemExit("--fresh-copy is for the embedded SQLite (--data-dir)")
+    copied = scratch / "data"
+    # The -wal file too: a seeded database may not have been checkpointed.
+    shutil.copytree(args.data_dir, copied, ignore=shutil.ignore_patterns("metrics"))
+    return copied
+
+
+def run(args: argparse.Namespace) -> None:
     process, base_url = start_server(args)
     try:
         chosen = [

@@ -489,11 +489,10 @@ async def test_other_bodies_under_a_held_key_are_refused_without_calling_the_pro
     assert await ticket_count(client, headers) == 1
 
 
+@pytest.mark.parametrize("fake", ["zendesk"], indirect=True)  # the limit is Zendesk's
 async def test_one_tickets_update_limit_delays_that_ticket_and_not_the_tenants_others(
-    fake: FakeITSM, client_with: Any, headers: dict[str, str], database: Any
+    fake: FakeZendesk, client_with: Any, headers: dict[str, str], database: Any
 ) -> None:
-    if not isinstance(fake, FakeZendesk):
-        pytest.skip("the per-ticket update limit is Zendesk's")
     async with client_with(provider_retry_max_seconds=10) as client:
         put = await client.put(
             "/api/v1/configuration/provider", json=provider_body(fake), headers=headers
