@@ -178,6 +178,10 @@ def settings(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> Se
         "environment": "test",
         "log_format": "console",
         "write_queue_timeout_seconds": TEST_WRITE_QUEUE_TIMEOUT_SECONDS,
+        # Likewise PostgreSQL's guard of 10 s: a checkpoint syncing tens of thousands of
+        # files on a loaded CI machine once held a key INSERT and a connection's first
+        # `show` past it. No test tests the guard itself.
+        "postgres_statement_timeout_ms": 60_000,
         # A test's app or server that stops with a job still running (a slow fake) should
         # not wait the product's 10 s for it; the grace itself is tested in tests/jobs.
         "worker_stop_grace_seconds": 2.0,

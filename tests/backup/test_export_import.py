@@ -47,20 +47,32 @@ async def _run(settings: Settings, *arguments: str) -> Any:
     return await asyncio.to_thread(runner.invoke, cli, list(arguments), env=_environment(settings))
 
 
-@pytest.fixture
-def elsewhere(settings: Settings, tmp_path: Path, request: pytest.FixtureRequest) -> Settings:
-    """Another installation, on the other kind of database, with its own data directory
-    and the source's secret key (as docs/operations.md tells operators to set)."""
+def _another_installation(settings: Settings, tmp_path: Path, database_url: str | None) -> Settings:
+    """Its own data directory and database, with the source's secret key (as
+    docs/operations.md tells operators to set)."""
     secret_box(settings)  # the source's key file, made as the service makes it
     key = (settings.data_dir / KEY_FILE_NAME).read_text().strip()
     data_dir = tmp_path / "elsewhere"
     data_dir.mkdir()
-    other: dict[str, Any] = {"data_dir": data_dir, "secret_key": SecretStr(key)}
-    if settings.is_sqlite:
-        other["database_url"] = request.getfixturevalue("empty_postgres")
-    else:
-        other["database_url"] = None
-    return settings.model_copy(update=other)
+    return settings.model_copy(
+        update={"data_dir": data_dir, "secret_key": SecretStr(key), "database_url": database_url}
+    )
+
+
+@pytest.fixture
+def elsewhere(settings: Settings, tmp_path: Path, request: pytest.FixtureRequest) -> Settings:
+    """Another installation on the other kind of database: a new PostgreSQL database
+    when the source is SQLite."""
+    url = request.getfixturevalue("empty_postgres") if settings.is_sqlite else None
+    return _another_installation(settings, tmp_path, url)
+
+
+@pytest.fixture
+def elsewhere_on_sqlite(settings: Settings, tmp_path: Path) -> Settings:
+    """Another installation on the embedded SQLite. The refusals are decided before or
+    apart from the database; making a PostgreSQL database for each of them cost a forced
+    checkpoint per drop, which stalled a loaded CI machine's server past 10 s."""
+    return _another_installation(settings, tmp_path, None)
 
 
 async def _filled_tenant(
@@ -164,17 +176,19 @@ async def test_the_file_holds_only_the_tenants_rows_and_secrets_as_stored(
 
 
 async def test_a_tenant_name_taken_here_is_refused_unless_renamed(
-    acme_export: Path, elsewhere: Settings
+    acme_export: Path, elsewhere_on_sqlite: Settings
 ) -> None:
-    assert (await _run(elsewhere, "tenants", "create", "acme")).exit_code == 0
+    assert (await _run(elsewhere_on_sqlite, "tenants", "create", "acme")).exit_code == 0
 
-    refused = await _run(elsewhere, "import", "--input", str(acme_export))
-    renamed = await _run(elsewhere, "import", "--input", str(acme_export), "--tenant", "acme-2")
+    refused = await _run(elsewhere_on_sqlite, "import", "--input", str(acme_export))
+    renamed = await _run(
+        elsewhere_on_sqlite, "import", "--input", str(acme_export), "--tenant", "acme-2"
+    )
 
     assert refused.exit_code == 1
     assert "--tenant" in refused.output
     assert renamed.exit_code == 0, renamed.output
-    listed = await _run(elsewhere, "tenants", "list")
+    listed = await _run(elsewhere_on_sqlite, "tenants", "list")
     assert "acme-2" in listed.output
 
 
@@ -222,25 +236,41 @@ def _with_other_attachment_bytes(lines: list[dict[str, Any]]) -> list[dict[str, 
     ids=["no-last-line", "half", "a-row-missing", "foreign-row", "no-header", "blob"],
 )
 async def test_a_damaged_file_is_refused_and_nothing_is_written(
-    acme_export: Path, elsewhere: Settings, tmp_path: Path, damage: Any, told: str
+    acme_export: Path, elsewhere_on_sqlite: Settings, tmp_path: Path, damage: Any, told: str
 ) -> None:
     damaged = tmp_path / "damaged.jsonl"
     _rewrite(acme_export, damaged, damage)
-    counts = await _counts_after_upgrade(elsewhere)
+    counts = await _counts_after_upgrade(elsewhere_on_sqlite)
 
-    refused = await _run(elsewhere, "import", "--input", str(damaged))
+    refused = await _run(elsewhere_on_sqlite, "import", "--input", str(damaged))
 
     assert refused.exit_code == 1
     assert told in refused.output
     assert "nothing was imported" in refused.output
-    assert await copy.row_counts(elsewhere) == counts
+    assert await copy.row_counts(elsewhere_on_sqlite) == counts
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)  # into PostgreSQL
+async def test_a_refused_import_leaves_postgres_as_it_was(
+    acme_export: Path, settings: Settings, tmp_path: Path, empty_postgres: str
+) -> None:
+    target = _another_installation(settings, tmp_path, empty_postgres)
+    damaged = tmp_path / "damaged.jsonl"
+    _rewrite(acme_export, damaged, lambda lines: lines[:-1])  # every row, no last line
+    counts = await _counts_after_upgrade(target)
+
+    refused = await _run(target, "import", "--input", str(damaged))
+
+    assert refused.exit_code == 1
+    assert "cut short" in refused.output
+    assert await copy.row_counts(target) == counts
 
 
 async def test_a_gzip_file_cut_short_is_refused(
     client: httpx.AsyncClient,
     headers: dict[str, str],
     settings: Settings,
-    elsewhere: Settings,
+    elsewhere_on_sqlite: Settings,
     make_key: Any,
     receiver: WebhookReceiver,
     tmp_path: Path,
@@ -250,19 +280,19 @@ async def test_a_gzip_file_cut_short_is_refused(
     assert whole[:2] == b"\x1f\x8b"
     cut = tmp_path / "cut.gz"
     cut.write_bytes(whole[: len(whole) * 2 // 3])
-    counts = await _counts_after_upgrade(elsewhere)
+    counts = await _counts_after_upgrade(elsewhere_on_sqlite)
 
-    refused = await _run(elsewhere, "import", "--input", str(cut))
+    refused = await _run(elsewhere_on_sqlite, "import", "--input", str(cut))
 
     assert refused.exit_code == 1
     assert "cannot be read" in refused.output
-    assert await copy.row_counts(elsewhere) == counts
+    assert await copy.row_counts(elsewhere_on_sqlite) == counts
 
 
 async def test_a_file_sealed_with_another_secret_key_is_refused(
-    acme_export: Path, elsewhere: Settings
+    acme_export: Path, elsewhere_on_sqlite: Settings
 ) -> None:
-    other_key = elsewhere.model_copy(
+    other_key = elsewhere_on_sqlite.model_copy(
         update={"secret_key": SecretStr("a different installation's key")}
     )
 
