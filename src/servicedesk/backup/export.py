@@ -16,19 +16,18 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO
 
-from sqlalchemy import LargeBinary, Table, select
+from sqlalchemy import Table, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from servicedesk.auth.models import Tenant
 from servicedesk.backup import archive
 from servicedesk.backup.tables import owned_by, tenant_tables
 from servicedesk.config import Settings
 from servicedesk.crypto import secret_box
 from servicedesk.db import migrate
-from servicedesk.db.streaming import begin_snapshot, streaming_engine
+from servicedesk.db.streaming import batch_rows, begin_snapshot, streaming_engine
 from servicedesk.storage.blobs import LocalBlobStore
 from servicedesk.tickets.models import TicketAttachment
-
-BATCH_ROWS = 1000
 
 # Told a table's name and its rows once the table is written; or a warning.
 Progress = Callable[[str], None]
@@ -65,10 +64,7 @@ async def export_tenant(
 
 
 async def _header(connection: AsyncConnection, settings: Settings, name: str) -> archive.Header:
-    tenant_table = next(table for table in tenant_tables() if table.name == "tenants")
-    tenant_id = await connection.scalar(
-        select(tenant_table.c.id).where(tenant_table.c.name == name)
-    )
+    tenant_id = await connection.scalar(select(Tenant.id).where(Tenant.name == name))
     if tenant_id is None:
         raise UnknownTenant(f"no tenant named {name!r}")
     return archive.Header(
@@ -92,7 +88,7 @@ async def _write_table(
     tenant_id: uuid.UUID,
     tally: archive.Tally,
 ) -> None:
-    batch = 1 if any(isinstance(c.type, LargeBinary) for c in table.columns) else BATCH_ROWS
+    batch = batch_rows(table)
     rows = (
         select(table)
         .where(owned_by(table, tenant_id))

@@ -18,23 +18,22 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from sqlalchemy import LargeBinary, Table, func, insert, select
+from sqlalchemy import Table, func, insert, select
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from servicedesk.backup import archive
-from servicedesk.backup.tables import owning_parent, tenant_tables
+from servicedesk.backup.tables import owning_parent, tenant_table
 from servicedesk.config import Settings
 from servicedesk.crypto import SecretDecryptionError, secret_box
 from servicedesk.db import migrate
 from servicedesk.db.streaming import (
+    batch_rows,
     numbered_by_database,
     refresh_statistics,
     streaming_engine,
 )
 from servicedesk.storage.blobs import LocalBlobStore
-
-BATCH_ROWS = 1000
 
 Progress = Callable[[str], None]
 
@@ -153,6 +152,9 @@ class _Loader:
     tally: archive.Tally = field(default_factory=archive.Tally)
     table: Table | None = None
     rows: list[dict[str, Any]] = field(default_factory=list)
+    # Of the current table, worked out once when its rows begin.
+    batch: int = 0
+    numbered: tuple[str, ...] = ()
 
     async def add(self, line: dict[str, Any]) -> None:
         table = _table(line["table"])
@@ -160,19 +162,22 @@ class _Loader:
             await self.flush()
             self.finish_table()
             self.table = table
+            self.batch = batch_rows(table)
+            self.numbered = tuple(
+                column.name for column in table.primary_key.columns if numbered_by_database(column)
+            )
             self.tally.rows.setdefault(table.name, 0)
         if not isinstance(line.get("row"), dict):
             raise archive.ArchiveError(f"a {table.name} line has no row")
         self.rows.append(self._row(table, line["row"]))
         self.tally.count_row(table.name)
-        if len(self.rows) >= _batch_rows(table):
+        if len(self.rows) >= self.batch:
             await self.flush()
 
     def _row(self, table: Table, values: dict[str, Any]) -> dict[str, Any]:
         row = archive.decode_row(table, values)
-        for column in table.primary_key.columns:
-            if numbered_by_database(column):
-                row.pop(column.name, None)
+        for name in self.numbered:
+            row.pop(name, None)
         owner = row.get("id") if table.name == "tenants" else row.get("tenant_id", self.tenant_id)
         if owner != self.tenant_id:
             raise archive.ArchiveError(f"a {table.name} row belongs to another tenant")
@@ -243,11 +248,9 @@ class _BlobAssembly:
 
 
 def _table(name: object) -> Table:
-    for table in tenant_tables():
-        if table.name == name:
-            return table
-    raise archive.ArchiveError(f"the file has rows of a table this version does not know: {name}")
-
-
-def _batch_rows(table: Table) -> int:
-    return 1 if any(isinstance(c.type, LargeBinary) for c in table.columns) else BATCH_ROWS
+    table = tenant_table(name)
+    if table is None:
+        raise archive.ArchiveError(
+            f"the file has rows of a table this version does not know: {name}"
+        )
+    return table

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from functools import cache
 
 from sqlalchemy import Column, ColumnElement, Table, select
 
@@ -13,9 +14,21 @@ from servicedesk.db.streaming import tables
 LEFT_OUT = frozenset({"console_sessions"})
 
 
-def tenant_tables() -> list[Table]:
+@cache
+def tenant_tables() -> tuple[Table, ...]:
     """The tables an export holds, parents before the rows that refer to them."""
-    return [table for table in tables() if table.name not in LEFT_OUT]
+    return tuple(table for table in tables() if table.name not in LEFT_OUT)
+
+
+@cache
+def _by_name() -> dict[str, Table]:
+    return {table.name: table for table in tenant_tables()}
+
+
+def tenant_table(name: object) -> Table | None:
+    """The exported table called `name`; None if an export holds no such table. (Asked
+    once per row of an import: a lookup, not a sort of the metadata.)"""
+    return _by_name().get(name) if isinstance(name, str) else None
 
 
 def owned_by(table: Table, tenant_id: uuid.UUID) -> ColumnElement[bool]:

@@ -21,21 +21,18 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy import LargeBinary, Table, func, insert, select, text
+from sqlalchemy import Table, func, insert, select, text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from servicedesk.config import Settings
 from servicedesk.db.streaming import (
+    batch_rows,
     begin_snapshot,
     numbered_by_database,
     refresh_statistics,
     streaming_engine,
     tables,
 )
-
-BATCH_ROWS = 1000
-# A triage model is tens of megabytes: those rows move one at a time.
-BATCH_ROWS_WITH_BLOBS = 1
 
 
 class TargetNotEmpty(Exception):
@@ -89,7 +86,7 @@ async def _refuse_unless_empty(connection: AsyncConnection) -> None:
 async def _copy_table(table: Table, source: AsyncConnection, target: AsyncConnection) -> int:
     """Stream `table` in primary-key order and insert it batch by batch: memory holds
     one batch, whatever the table's size."""
-    batch = _batch_rows(table)
+    batch = batch_rows(table)
     ordered = select(table).order_by(*table.primary_key.columns)
     result = await source.stream(ordered.execution_options(yield_per=batch))
     copied = 0
@@ -98,12 +95,6 @@ async def _copy_table(table: Table, source: AsyncConnection, target: AsyncConnec
         await target.execute(statement, [dict(row._mapping) for row in partition])
         copied += len(partition)
     return copied
-
-
-def _batch_rows(table: Table) -> int:
-    if any(isinstance(column.type, LargeBinary) for column in table.columns):
-        return BATCH_ROWS_WITH_BLOBS
-    return BATCH_ROWS
 
 
 async def _advance_sequences(connection: AsyncConnection) -> None:

@@ -10,17 +10,28 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from sqlalchemy import Column, Integer, Table, text
+from sqlalchemy import Column, Integer, LargeBinary, Table, text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
 from servicedesk.config import Settings
 from servicedesk.db.engine import JSON_CODEC, configure_sqlite, create_postgres_engine
 from servicedesk.db.models import Base
 
+BATCH_ROWS = 1000
+# A triage model is tens of megabytes: rows that hold one move one at a time.
+BATCH_ROWS_WITH_BLOBS = 1
+
 
 def tables() -> list[Table]:
     """Every table of the models, each after the tables it refers to."""
     return list(Base.metadata.sorted_tables)
+
+
+def batch_rows(table: Table) -> int:
+    """How many of `table`'s rows to read or insert at once: memory holds one batch."""
+    if any(isinstance(column.type, LargeBinary) for column in table.columns):
+        return BATCH_ROWS_WITH_BLOBS
+    return BATCH_ROWS
 
 
 @asynccontextmanager

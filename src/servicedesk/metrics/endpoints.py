@@ -56,7 +56,7 @@ def _authorized(request: Request) -> bool:
 @dataclass(frozen=True, slots=True)
 class _Readings:
     backlog: jobs.Backlog
-    unsettled_syncs: list[tuple[str, int]]
+    unsettled_syncs: dict[str, int]
 
 
 def _read_database(session: Session) -> _Readings:
@@ -82,7 +82,7 @@ class _DatabaseCollector:
 
     def __init__(self, readings: _Readings, now: datetime) -> None:
         self.backlog = readings.backlog
-        self.unsettled_syncs = dict(readings.unsettled_syncs)
+        self.unsettled_syncs = readings.unsettled_syncs
         self.now = now
 
     def collect(self) -> list[Metric]:

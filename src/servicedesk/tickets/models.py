@@ -31,8 +31,8 @@ class Ticket(Base):
         Index("ix_tickets_tenant_group_created", "tenant_id", "group_id", "created_at"),
         # The SLA filters and the nearest-due order (servicedesk.sla).
         Index("ix_tickets_tenant_sla_due", "tenant_id", "sla_due_at"),
-        # Mirrors pending or failed, a few rows of many: the sync gauge and the console's
-        # unsynced list read only these.
+        # Mirrors pending or failed, a few rows of many: the sync gauge of /metrics
+        # counts them from this index alone.
         Index(
             "ix_tickets_sync_unsettled",
             "external_sync_status",

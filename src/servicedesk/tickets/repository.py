@@ -594,7 +594,7 @@ class AttachmentRepository(TenantRepository[TicketAttachment]):
         return found
 
 
-def unsettled_sync_counts(session: Session) -> list[tuple[str, int]]:
+def unsettled_sync_counts(session: Session) -> dict[str, int]:
     """Tickets whose mirror is pending or failed, per state, across every tenant: read
     from the partial `ix_tickets_sync_unsettled` index, so cheap at any size. (The
     condition is the index's own text: SQLite uses a partial index only for a query
@@ -604,4 +604,4 @@ def unsettled_sync_counts(session: Session) -> list[tuple[str, int]]:
         .where(text(UNSETTLED_SYNC))
         .group_by(Ticket.external_sync_status)
     )
-    return [(str(state), int(count)) for state, count in session.execute(statement)]
+    return {str(state): int(count) for state, count in session.execute(statement)}

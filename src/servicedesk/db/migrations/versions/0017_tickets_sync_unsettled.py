@@ -1,5 +1,5 @@
 """Tickets whose mirror is pending or failed, indexed apart: the sync-state gauge of
-/metrics and the console's list of unsynced tickets read only those rows.
+/metrics counts them from this index alone.
 
 Revision ID: 0017
 Revises: 0016
