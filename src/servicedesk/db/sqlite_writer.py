@@ -14,16 +14,13 @@ The units run on the event loop itself: they are short (a ticket and its rows, w
 under a millisecond), and handing each to a thread cost more than running it (the GIL
 passed back and forth: about a fifth of a create's CPU). What waits runs in a thread,
 once per batch: the commit's fsync, and a turn held by another process. Writers of
-several processes (`serve --workers N`, `servicedesk worker`, the CLI) take turns
-through an advisory lock on a file beside the database, which wakes the next one the
-moment it is free instead of at its next sleep.
+several processes take turns (`servicedesk.db.turns`).
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import fcntl
 import time
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
@@ -34,6 +31,7 @@ from sqlalchemy.engine import Connection, Engine, RootTransaction
 from sqlalchemy.orm import Session
 
 from servicedesk.db.fair import FairQueue, QueueTimeout
+from servicedesk.db.turns import ProcessTurns
 from servicedesk.logs import get_logger
 from servicedesk.metrics import instruments
 
@@ -95,7 +93,7 @@ class SqliteWriter:
         self._queue_timeout = queue_timeout
         self._queue: FairQueue[_Unit[Any]] = FairQueue()
         self._connection: Connection | None = None
-        self._lock = open(lock_path, "a+b") if lock_path is not None else None  # noqa: SIM115
+        self._turns = ProcessTurns(lock_path) if lock_path is not None else None
         self._drain: asyncio.Task[None] | None = None
         self._closed = False
 
@@ -127,8 +125,8 @@ class SqliteWriter:
             await self._drain
         if self._connection is not None:
             self._connection.close()
-        if self._lock is not None:
-            self._lock.close()
+        if self._turns is not None:
+            self._turns.close()
 
     async def _drain_queue(self) -> None:
         while len(self._queue):
@@ -219,18 +217,12 @@ class SqliteWriter:
         return self._connection
 
     async def _take_turn(self) -> None:
-        """This process's turn to write, among all the processes that use the file; a
-        thread waits for it only when another process holds it."""
-        if self._lock is None:
-            return
-        try:
-            fcntl.flock(self._lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            await asyncio.to_thread(fcntl.flock, self._lock, fcntl.LOCK_EX)
+        if self._turns is not None:
+            await self._turns.take()
 
     def _give_turn(self) -> None:
-        if self._lock is not None:
-            fcntl.flock(self._lock, fcntl.LOCK_UN)
+        if self._turns is not None:
+            self._turns.give()
 
 
 def _run_unit(
