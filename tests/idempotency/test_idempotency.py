@@ -6,9 +6,11 @@ import asyncio
 import json
 import uuid
 from datetime import timedelta
+from typing import Any
 
 import httpx
 import pytest
+from fastapi import FastAPI
 from sqlalchemy import update
 
 from servicedesk.auth.service import require_tenant
@@ -40,6 +42,34 @@ async def test_same_key_same_body_replays_the_original_response(
     assert second.json() == first.json()
     assert second.headers["Idempotent-Replayed"] == "true"
     assert "Idempotent-Replayed" not in first.headers
+    assert await ticket_count(client, headers) == 1
+
+
+async def test_a_new_key_without_a_provider_is_stored_by_the_create_itself(
+    app: FastAPI,
+    client: httpx.AsyncClient,
+    headers: dict[str, str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Nothing leaves the installation before the write, so the key needs no claim of
+    its own: one write makes the ticket and stores its answer (two before). A retry is
+    still a replay."""
+    database = app.state.database
+    writes = 0
+    write = database.write
+
+    async def counted(*args: Any, **kwargs: Any) -> Any:
+        nonlocal writes
+        writes += "tenant_id" in kwargs  # not the retention purges running beside
+        return await write(*args, **kwargs)
+
+    monkeypatch.setattr(database, "write", counted)
+
+    first = await create(client, headers, "one_write")
+    assert (first.status_code, writes) == (201, 1)
+    again = await create(client, headers, "one_write")
+    assert again.headers["Idempotent-Replayed"] == "true"
+    assert again.json() == first.json()
     assert await ticket_count(client, headers) == 1
 
 

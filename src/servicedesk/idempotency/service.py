@@ -10,7 +10,14 @@ requests with the key see it:
 - a request with another body gets 409 at once.
 
 The holder stores its response on the record in the same transaction as what it made,
-so a response exists exactly when the ticket does. A holder that fails with an error
+so a response exists exactly when the ticket does.
+
+A create that reaches nothing outside this installation before it writes needs no claim
+beforehand: its own transaction inserts the record with the response (`record_answer`),
+and the database's key lets one such insert commit. A request that finds the key taken
+undoes its create (`KeyInUse`) and takes the claiming path above, which replays, refuses
+or waits. That saves a create with a new key a transaction of its own, and a turn at the
+SQLite writer. A holder that fails with an error
 answer releases the key (its retry may succeed); one that dies leaves a claim whose lease
 runs out, and the next request takes it over with the same resource id, so what the dead
 one may already have made (a provider's ticket) is found, not made twice.
@@ -65,6 +72,10 @@ class Claim:
     token: str
     resource_id: str
     resumed: bool = False
+
+
+class KeyInUse(Exception):
+    """The key already has a record: what was written with `record_answer` is undone."""
 
 
 class ClaimLost(Exception):
@@ -186,7 +197,35 @@ def _try_claim(
     return Claim(tenant_id, request.key, token, record.resource_id or resource_id, resumed=True)
 
 
-def complete(session: Session, held: Claim, response: StoredResponse) -> None:
+def record_answer(
+    session: Session,
+    response: StoredResponse,
+    *,
+    tenant_id: uuid.UUID,
+    request: IdempotencyRequest,
+    resource_id: str,
+    ttl: timedelta,
+) -> None:
+    """The key's answer, in the transaction of what the request made, when the key is
+    new; raises KeyInUse (which must roll that transaction back) when it is not."""
+    now = utcnow()
+    answered = {
+        "tenant_id": tenant_id,
+        "key": request.key,
+        "request_fingerprint": request.fingerprint,
+        "status_code": response.status_code,
+        "response_body": response.body,
+        "claim_token": None,
+        "locked_until": None,
+        "resource_id": resource_id,
+        "created_at": now,
+        "expires_at": now + ttl,
+    }
+    if not insert_or_ignore(session, IdempotencyRecord, answered):
+        raise KeyInUse(request.key)
+
+
+def complete(session: Session, response: StoredResponse, *, held: Claim) -> None:
     """Store the response on the claimed record, in the transaction of what it made."""
     result = session.execute(
         update(IdempotencyRecord)

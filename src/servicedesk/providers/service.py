@@ -326,6 +326,9 @@ class MirrorStep:
         self.settings = settings
         self.http = http
 
+    def reaches_out(self, config: TenantConfig) -> bool:
+        return config[PROVIDER] is not None
+
     async def __call__(self, config: TenantConfig, draft: NewTicket) -> NewTicket:
         account = config[PROVIDER]
         if account is None:

@@ -34,6 +34,9 @@ class RoundRobinStep:
     def __init__(self, database: Database) -> None:
         self.database = database
 
+    def reaches_out(self, config: TenantConfig) -> bool:
+        return False
+
     async def __call__(self, config: TenantConfig, draft: NewTicket) -> NewTicket:
         state = draft.state()
         group_id = state.get("group_id")

@@ -24,12 +24,12 @@ import binascii
 import contextlib
 import json
 import uuid
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.orm import Session
@@ -49,7 +49,7 @@ from servicedesk.errors import (
     ValidationFailed,
 )
 from servicedesk.idempotency import service as idempotency
-from servicedesk.idempotency.service import Claim, IdempotencyRequest, StoredResponse
+from servicedesk.idempotency.service import IdempotencyRequest, StoredResponse
 from servicedesk.jobs import service as jobs
 from servicedesk.jobs.service import JobSpec
 from servicedesk.storage.blobs import BlobStore, BlobTooLarge, LocalBlobStore
@@ -209,8 +209,20 @@ def _as_columns(fields: Mapping[str, Any]) -> dict[str, Any]:
     return {COLUMN_OF.get(name, name): value for name, value in fields.items()}
 
 
-# A step of the create between validation and the write: triage, the provider.
-CreateStep = Callable[[TenantConfig, NewTicket], Awaitable[NewTicket]]
+class CreateStep(Protocol):
+    """A step of the create between validation and the write: triage, the provider."""
+
+    async def __call__(self, config: TenantConfig, draft: NewTicket) -> NewTicket: ...
+
+    def reaches_out(self, config: TenantConfig) -> bool:
+        """Whether the step may make something outside this installation for this
+        tenant (a ticket at its provider): then an Idempotency-Key is claimed before
+        the steps run, so that it is made at most once."""
+        ...
+
+
+# Stores an Idempotency-Key's answer in the transaction of the ticket it answers with.
+Answer = Callable[[Session, StoredResponse], None]
 
 
 def ticket_columns(ticket: Ticket) -> dict[str, Any]:
@@ -287,6 +299,17 @@ class TicketService:
         draft = new_ticket(config, data)
         if idempotency_key is None:
             return await self._create(config, draft, actor, None, record)
+        if not any(step.reaches_out(config) for step in self.create_steps):
+            # Nothing leaves the installation before the write: the write claims the key.
+            answer = partial(
+                idempotency.record_answer,
+                tenant_id=tenant_id,
+                request=idempotency_key,
+                resource_id=str(draft.id),
+                ttl=timedelta(seconds=self.settings.idempotency_ttl_seconds),
+            )
+            with contextlib.suppress(idempotency.KeyInUse):
+                return await self._create(config, draft, actor, answer, record)
         held = await idempotency.claim(
             self.database,
             tenant_id,
@@ -300,7 +323,9 @@ class TicketService:
             return held
         draft = replace(draft, id=uuid.UUID(held.resource_id), resumed=held.resumed)
         try:
-            return await self._create(config, draft, actor, held, record)
+            return await self._create(
+                config, draft, actor, partial(idempotency.complete, held=held), record
+            )
         except idempotency.ClaimLost:
             # Too slow: another request took the key over; its answer is the answer.
             return await self.create(
@@ -324,15 +349,16 @@ class TicketService:
         config: TenantConfig,
         draft: NewTicket,
         actor: str,
-        held: Claim | None,
+        answer: Answer | None,
         record: Recorder | None,
     ) -> StoredResponse:
         for step in self.create_steps:
             draft = await step(config, draft)
-        store = partial(self._store_new, config, draft, actor, held, record)
-        # Without a claim to complete, the create is one statement (PendingRows).
+        store = partial(self._store_new, config, draft, actor, answer, record)
+        # Without an Idempotency-Key's answer to store, the create is one statement
+        # (PendingRows).
         return await self.database.write(
-            store, tenant_id=draft.tenant_id, one_statement=held is None
+            store, tenant_id=draft.tenant_id, one_statement=answer is None
         )
 
     def _store_new(
@@ -340,7 +366,7 @@ class TicketService:
         config: TenantConfig,
         draft: NewTicket,
         actor: str,
-        held: Claim | None,
+        answer: Answer | None,
         record: Recorder | None,
         session: Session,
     ) -> StoredResponse:
@@ -389,8 +415,8 @@ class TicketService:
             record(session, rows, stored)
         rows.write(session)
         response = StoredResponse(201, stored)
-        if held is not None:
-            idempotency.complete(session, held, response)
+        if answer is not None:
+            answer(session, response)
         return response
 
     # -- read --------------------------------------------------------------------------

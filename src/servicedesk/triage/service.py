@@ -544,6 +544,9 @@ class TriageStep:
         self.database = database
         self.settings = settings
 
+    def reaches_out(self, config: TenantConfig) -> bool:
+        return False  # the local engine inline; an LLM only in the worker's job
+
     async def __call__(self, config: TenantConfig, draft: NewTicket) -> NewTicket:
         tenant = config[TRIAGE]
         prepared = await self.prepared(config)
