@@ -9,10 +9,9 @@ instead of SQLite's sleeping retries.
 within microseconds, before the kernel has run the other process's woken thread, and
 gets it back: under 32 connections (bench/api.py) one process's writer waited 528 ms
 inside `flock` while the other took turn after turn, and creates had a p99 of 190 to
-480 ms. So a process waiting in line says so,
-by holding a shared lock on a second file (`.queue`) while it waits; a process that sees
-someone in line waits until they have had the turn, then gets in line itself. Two
-processes with endless work alternate.
+480 ms. So a process waiting in line says so, by holding a shared lock on a second file
+(`.queue`) while it waits; a process that sees someone in line waits until they have had
+the turn, then gets in line itself. Two processes with endless work alternate.
 """
 
 from __future__ import annotations

@@ -10,17 +10,17 @@ requests with the key see it:
 - a request with another body gets 409 at once.
 
 The holder stores its response on the record in the same transaction as what it made,
-so a response exists exactly when the ticket does.
+so a response exists exactly when the ticket does. A holder that fails with an error
+answer releases the key (its retry may succeed); one that dies leaves a claim whose lease
+runs out, and the next request takes it over with the same resource id, so what the dead
+one may already have made (a provider's ticket) is found, not made twice.
 
 A create that reaches nothing outside this installation before it writes needs no claim
 beforehand: its own transaction inserts the record with the response (`record_answer`),
 and the database's key lets one such insert commit. A request that finds the key taken
 undoes its create (`KeyInUse`) and takes the claiming path above, which replays, refuses
 or waits. That saves a create with a new key a transaction of its own, and a turn at the
-SQLite writer. A holder that fails with an error
-answer releases the key (its retry may succeed); one that dies leaves a claim whose lease
-runs out, and the next request takes it over with the same resource id, so what the dead
-one may already have made (a provider's ticket) is found, not made twice.
+SQLite writer.
 """
 
 from __future__ import annotations
@@ -163,16 +163,9 @@ def _try_claim(
 ) -> Claim | StoredResponse | _Held:
     now = utcnow()
     token = secrets.token_hex(16)
-    fresh = {
-        "request_fingerprint": request.fingerprint,
-        "status_code": 0,
-        "response_body": None,
-        "claim_token": token,
-        "locked_until": now + lease,
-        "resource_id": resource_id,
-        "created_at": now,
-        "expires_at": now + ttl,
-    }
+    fresh = _record_columns(
+        request, resource_id, now, ttl, claim_token=token, locked_until=now + lease
+    )
     # A concurrent holder's uncommitted insert makes this wait for its commit (PostgreSQL).
     if insert_or_ignore(
         session, IdempotencyRecord, {"tenant_id": tenant_id, "key": request.key, **fresh}
@@ -208,21 +201,43 @@ def record_answer(
 ) -> None:
     """The key's answer, in the transaction of what the request made, when the key is
     new; raises KeyInUse (which must roll that transaction back) when it is not."""
-    now = utcnow()
-    answered = {
-        "tenant_id": tenant_id,
-        "key": request.key,
+    answered = _record_columns(
+        request,
+        resource_id,
+        utcnow(),
+        ttl,
+        status_code=response.status_code,
+        response_body=response.body,
+    )
+    if not insert_or_ignore(
+        session, IdempotencyRecord, {"tenant_id": tenant_id, "key": request.key, **answered}
+    ):
+        raise KeyInUse(request.key)
+
+
+def _record_columns(
+    request: IdempotencyRequest,
+    resource_id: str,
+    now: datetime,
+    ttl: timedelta,
+    *,
+    status_code: int = 0,
+    response_body: Any = None,
+    claim_token: str | None = None,
+    locked_until: datetime | None = None,
+) -> dict[str, Any]:
+    """A record's columns but its key: claimed (status 0, a token and a lease) or
+    answered (a status and a body), living `ttl` from `now`."""
+    return {
         "request_fingerprint": request.fingerprint,
-        "status_code": response.status_code,
-        "response_body": response.body,
-        "claim_token": None,
-        "locked_until": None,
+        "status_code": status_code,
+        "response_body": response_body,
+        "claim_token": claim_token,
+        "locked_until": locked_until,
         "resource_id": resource_id,
         "created_at": now,
         "expires_at": now + ttl,
     }
-    if not insert_or_ignore(session, IdempotencyRecord, answered):
-        raise KeyInUse(request.key)
 
 
 def complete(session: Session, response: StoredResponse, *, held: Claim) -> None:
