@@ -11,6 +11,12 @@ configuration older than the last commit before it began.
 Each package with configuration contributes a `ConfigPart` (a name and a loader); the
 parts are listed in `servicedesk.composition`, and a package reads its own part from the
 `TenantConfig` it is handed.
+
+A write that checks the version itself need not read it first: `assumed` is the
+configuration this process read last, and `unchanged` the `Precondition` that makes the
+write's rows conditional on its version being still the tenant's. A create on
+PostgreSQL works this way (one round trip instead of two); when the check fails, nothing
+was written and the create starts again on the configuration read anew.
 """
 
 from __future__ import annotations
@@ -21,16 +27,21 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import Select, bindparam, literal_column, select, update
 from sqlalchemy.orm import Session
 
 from servicedesk.auth.models import Tenant
 from servicedesk.db.base import table_of
+from servicedesk.db.rows import Precondition
 
 T = TypeVar("T")
 
 _TENANTS = table_of(Tenant)
 _VERSION = select(_TENANTS.c.config_version).where(_TENANTS.c.id == bindparam("tenant_id"))
+_SAME_VERSION: Select[Any] = select(literal_column("1")).where(
+    _TENANTS.c.id == bindparam("guard_tenant_id"),
+    _TENANTS.c.config_version == bindparam("guard_config_version"),
+)
 _BUMP = (
     update(_TENANTS)
     .where(_TENANTS.c.id == bindparam("tenant_id"))
@@ -68,6 +79,12 @@ class TenantConfigs:
         self._lock = threading.Lock()
         self._known: dict[uuid.UUID, TenantConfig] = {}
 
+    def assumed(self, tenant_id: uuid.UUID) -> TenantConfig | None:
+        """The configuration this process read last, unchecked: only for a write that
+        checks it with `unchanged`."""
+        with self._lock:
+            return self._known.get(tenant_id)
+
     def current(self, session: Session, tenant_id: uuid.UUID) -> TenantConfig:
         """The tenant's configuration as of now: one statement when it is unchanged."""
         # On the connection: a Core statement, compiled once, without the ORM's layer.
@@ -86,6 +103,14 @@ class TenantConfigs:
             if newest is None or newest.version <= loaded.version:
                 self._known[tenant_id] = loaded
         return loaded
+
+
+def unchanged(config: TenantConfig) -> Precondition:
+    """Write only if `config` is still the tenant's configuration."""
+    return Precondition(
+        _SAME_VERSION,
+        {"guard_tenant_id": config.tenant_id, "guard_config_version": config.version},
+    )
 
 
 def bump(session: Session, tenant_id: uuid.UUID) -> None:

@@ -67,6 +67,12 @@ class Database:
         )
 
     @property
+    def remote(self) -> bool:
+        """Whether each statement is a round trip to a server (PostgreSQL), not a call
+        within the process (SQLite)."""
+        return self.dialect == "postgresql"
+
+    @property
     def engine(self) -> Engine | AsyncEngine:
         return self._backend.engine
 

@@ -5,15 +5,22 @@ deliveries, outbox jobs, triage feedback. Each table's rows go in one statement,
 PostgreSQL all the tables' statements go in one (`WITH … INSERT …` per table): a round
 trip to the database costs more than the rows (about half a millisecond through the
 driver), so a create that was five round trips is one.
+
+A `Precondition` makes the rows conditional: they are written only if its query finds a
+row, checked in the same statement on PostgreSQL (the rows are selected `FROM` it), so
+that a create can check the tenant's configuration version without a round trip of its
+own (servicedesk.tenant_config). When it finds none, nothing is written and `write`
+raises `PreconditionFailed`.
 """
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Insert, Select, Table, bindparam, insert, literal_column, select
+from sqlalchemy import Insert, Select, Table, bindparam, insert, literal_column, select, union_all
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Session
 
@@ -21,6 +28,20 @@ from servicedesk.db.database import ENQUEUED_FLAG
 
 OUTBOX_TABLE = "outbox_jobs"
 Shape = tuple[tuple[Table, int, tuple[str, ...]], ...]
+
+
+class PreconditionFailed(Exception):
+    """The precondition found no row: nothing was written."""
+
+
+@dataclass(frozen=True, slots=True)
+class Precondition:
+    """Write only if `query` finds a row with `parameters`. `query` is built once (a
+    module constant: the statement it is part of is compiled once per query), its
+    parameters are `bindparam`s named in `parameters`."""
+
+    query: Select[Any]
+    parameters: Mapping[str, Any] = field(hash=False)
 
 
 class PendingRows:
@@ -37,33 +58,44 @@ class PendingRows:
     def __bool__(self) -> bool:
         return bool(self._tables)
 
-    def write(self, session: Session) -> None:
-        """Insert them all, in as few statements as the database allows."""
+    def write(self, session: Session, precondition: Precondition | None = None) -> None:
+        """Insert them all, in as few statements as the database allows; with a
+        `precondition`, only if it holds (`PreconditionFailed` otherwise)."""
         if not self._tables:
+            if precondition is not None:
+                _check(session, precondition)
             return
         connection = session.connection()
         if connection.dialect.name == "postgresql":
-            shape = tuple(
-                (table, len(rows), tuple(rows[0])) for table, rows in self._tables.items()
-            )
-            values = {
-                _name(n, i, column): value
-                for n, rows in enumerate(self._tables.values())
-                for i, row in enumerate(rows)
-                for column, value in row.items()
-            }
-            sql, order = _compiled(shape, connection.dialect)
-            parameters = tuple(
-                values[name] if process is None else process(values[name])
-                for name, process in order
-            )
-            connection.exec_driver_sql(sql, parameters)
+            self._write_in_one_statement(session, precondition)
         else:
+            if precondition is not None:
+                _check(session, precondition)
             for table, rows in self._tables.items():
                 connection.execute(_insert(table), rows)
         if any(table.name == OUTBOX_TABLE for table in self._tables):
             session.info[ENQUEUED_FLAG] = True  # wake this process's worker after commit
         self._tables.clear()
+
+    def _write_in_one_statement(self, session: Session, precondition: Precondition | None) -> None:
+        connection = session.connection()
+        shape = tuple((table, len(rows), tuple(rows[0])) for table, rows in self._tables.items())
+        values = {
+            _name(n, i, column): value
+            for n, rows in enumerate(self._tables.values())
+            for i, row in enumerate(rows)
+            for column, value in row.items()
+        }
+        if precondition is not None:
+            values.update(precondition.parameters)
+        guard = precondition.query if precondition is not None else None
+        sql, order = _compiled(shape, guard, connection.dialect)
+        parameters = tuple(
+            values[name] if process is None else process(values[name]) for name, process in order
+        )
+        written = connection.exec_driver_sql(sql, parameters).first()
+        if written is None:
+            raise PreconditionFailed()
 
 
 @functools.cache
@@ -71,34 +103,62 @@ def _insert(table: Table) -> Insert:
     return insert(table)
 
 
-def _one_statement(shape: Shape) -> Select[Any]:
+def _check(session: Session, precondition: Precondition) -> None:
+    found = session.connection().execute(precondition.query, dict(precondition.parameters))
+    if found.first() is None:
+        raise PreconditionFailed()
+
+
+def _one_statement(shape: Shape, guard: Select[Any] | None) -> Select[Any]:
     """`WITH rows_0 AS (INSERT …), rows_1 AS (INSERT …) SELECT 1` for rows of this shape
     (tables, how many rows, which columns), built once: compiling it cost more than the
-    round trip it saves. Values are bound parameters named by table, row and column."""
-    ctes = [
+    round trip it saves. Values are bound parameters named by table, row and column.
+
+    With a `guard`, each row is `SELECT`ed `FROM` it (typed parameters: PostgreSQL infers
+    no column types there) and the statement returns a row only if the guard found one."""
+    if guard is None:
+        ctes = [
+            insert(table)
+            .values([_row_parameters(table, n, i, columns) for i in range(count)])
+            .cte(f"rows_{n}")
+            for n, (table, count, columns) in enumerate(shape)
+        ]
+        return select(literal_column("1")).add_cte(*ctes)
+    holds = guard.cte("guard")
+    guarded = [
         insert(table)
-        .values(
-            [
-                {column: bindparam(_name(n, i, column), type_=table.c[column].type)
-                 for column in columns}
-                for i in range(count)
-            ]
+        .from_select(
+            list(columns),
+            union_all(
+                *(
+                    select(*_row_parameters(table, n, i, columns).values()).select_from(holds)
+                    for i in range(count)
+                )
+            )
+            if count > 1
+            else select(*_row_parameters(table, n, 0, columns).values()).select_from(holds),
         )
         .cte(f"rows_{n}")
         for n, (table, count, columns) in enumerate(shape)
-    ]  # fmt: skip
-    return select(literal_column("1")).add_cte(*ctes)
+    ]
+    return select(literal_column("1")).select_from(holds).add_cte(holds, *guarded)
+
+
+def _row_parameters(table: Table, n: int, i: int, columns: tuple[str, ...]) -> dict[str, Any]:
+    return {
+        column: bindparam(_name(n, i, column), type_=table.c[column].type) for column in columns
+    }
 
 
 @functools.lru_cache(maxsize=256)
 def _compiled(
-    shape: Shape, dialect: Dialect
+    shape: Shape, guard: Select[Any] | None, dialect: Dialect
 ) -> tuple[str, tuple[tuple[str, Callable[[Any], Any] | None], ...]]:
     """The statement's SQL, and its parameters in order with each one's conversion for
     the driver (JSON to text, ...), compiled once: SQLAlchemy does not cache statements
     that insert several rows, and compiling one cost more than the round trip it saves
     (~1.5 ms)."""
-    compiled = _one_statement(shape).compile(dialect=dialect)
+    compiled = _one_statement(shape, guard).compile(dialect=dialect)
     processors: dict[str, Any] = dict(compiled._bind_processors)
     order = tuple((name, processors.get(name)) for name in compiled.positiontup or ())
     return str(compiled), order

@@ -39,8 +39,9 @@ from servicedesk.custom_fields import service as custom_fields
 from servicedesk.custom_fields.service import DEFINITIONS
 from servicedesk.db.base import utcnow
 from servicedesk.db.database import Database
-from servicedesk.db.rows import PendingRows
+from servicedesk.db.rows import PendingRows, Precondition, PreconditionFailed
 from servicedesk.errors import (
+    ApiError,
     AttachmentNotFound,
     AttachmentTooLarge,
     Conflict,
@@ -53,7 +54,7 @@ from servicedesk.idempotency.service import IdempotencyRequest, StoredResponse
 from servicedesk.jobs import service as jobs
 from servicedesk.jobs.service import JobSpec
 from servicedesk.storage.blobs import BlobStore, BlobTooLarge, LocalBlobStore
-from servicedesk.tenant_config import TenantConfig, TenantConfigs
+from servicedesk.tenant_config import TenantConfig, TenantConfigs, unchanged
 from servicedesk.tickets.attachments import (
     StoredFile,
     Upload,
@@ -295,10 +296,46 @@ class TicketService:
         answer (`replayed`), and only the request that holds the key calls the provider.
         `record` adds rows of the caller's to the create's transaction (the e-mail a
         ticket came from)."""
+        config = self._assumed_config(tenant_id)
+        if config is not None:
+            # Trusted without a read: the write checks its version in its own statement.
+            try:
+                return await self._create_under(
+                    config, data, actor, idempotency_key, record, unchanged(config)
+                )
+            except PreconditionFailed:
+                pass  # changed meanwhile: nothing was written
+            except ApiError:
+                if (await self.config_of(tenant_id)).version == config.version:
+                    raise  # the configuration the request was checked against is current
         config = await self.config_of(tenant_id)
+        return await self._create_under(config, data, actor, idempotency_key, record, None)
+
+    def _assumed_config(self, tenant_id: uuid.UUID) -> TenantConfig | None:
+        """The configuration this process knows for the tenant, where a create may trust
+        it until its write: on a database where reading the version is a round trip of
+        its own, and when no step reaches out (a provider must never be called with a
+        configuration that is no longer the tenant's)."""
+        if not self.database.remote:
+            return None
+        config = self.configs.assumed(tenant_id)
+        if config is None or any(step.reaches_out(config) for step in self.create_steps):
+            return None
+        return config
+
+    async def _create_under(
+        self,
+        config: TenantConfig,
+        data: TicketCreate,
+        actor: str,
+        idempotency_key: IdempotencyRequest | None,
+        record: Recorder | None,
+        guard: Precondition | None,
+    ) -> StoredResponse:
+        tenant_id = config.tenant_id
         draft = new_ticket(config, data)
         if idempotency_key is None:
-            return await self._create(config, draft, actor, None, record)
+            return await self._create(config, draft, actor, None, record, guard)
         if not any(step.reaches_out(config) for step in self.create_steps):
             # Nothing leaves the installation before the write: the write claims the key.
             answer = partial(
@@ -309,7 +346,7 @@ class TicketService:
                 ttl=timedelta(seconds=self.settings.idempotency_ttl_seconds),
             )
             with contextlib.suppress(idempotency.KeyInUse):
-                return await self._create(config, draft, actor, answer, record)
+                return await self._create(config, draft, actor, answer, record, guard)
         held = await idempotency.claim(
             self.database,
             tenant_id,
@@ -324,7 +361,7 @@ class TicketService:
         draft = replace(draft, id=uuid.UUID(held.resource_id), resumed=held.resumed)
         try:
             return await self._create(
-                config, draft, actor, partial(idempotency.complete, held=held), record
+                config, draft, actor, partial(idempotency.complete, held=held), record, guard
             )
         except idempotency.ClaimLost:
             # Too slow: another request took the key over; its answer is the answer.
@@ -351,10 +388,11 @@ class TicketService:
         actor: str,
         answer: Answer | None,
         record: Recorder | None,
+        guard: Precondition | None,
     ) -> StoredResponse:
         for step in self.create_steps:
             draft = await step(config, draft)
-        store = partial(self._store_new, config, draft, actor, answer, record)
+        store = partial(self._store_new, config, draft, actor, answer, record, guard)
         # Without an Idempotency-Key's answer to store, the create is one statement
         # (PendingRows).
         return await self.database.write(
@@ -368,6 +406,7 @@ class TicketService:
         actor: str,
         answer: Answer | None,
         record: Recorder | None,
+        guard: Precondition | None,
         session: Session,
     ) -> StoredResponse:
         now = utcnow()
@@ -413,7 +452,7 @@ class TicketService:
         jobs.enqueue_with(rows, draft.tenant_id, *draft.jobs)
         if record is not None:
             record(session, rows, stored)
-        rows.write(session)
+        rows.write(session, guard)
         response = StoredResponse(201, stored)
         if answer is not None:
             answer(session, response)
