@@ -306,8 +306,10 @@ class TicketService:
             except PreconditionFailed:
                 pass  # changed meanwhile: nothing was written
             except ApiError:
-                if (await self.config_of(tenant_id)).version == config.version:
+                fresh = await self.config_of(tenant_id)
+                if fresh.version == config.version:
                     raise  # the configuration the request was checked against is current
+                return await self._create_under(fresh, data, actor, idempotency_key, record, None)
         config = await self.config_of(tenant_id)
         return await self._create_under(config, data, actor, idempotency_key, record, None)
 
