@@ -321,9 +321,12 @@ class TicketService:
         if not self.database.remote:
             return None
         config = self.configs.assumed(tenant_id)
-        if config is None or any(step.reaches_out(config) for step in self.create_steps):
+        if config is None or self._reaches_out(config):
             return None
         return config
+
+    def _reaches_out(self, config: TenantConfig) -> bool:
+        return any(step.reaches_out(config) for step in self.create_steps)
 
     async def _create_under(
         self,
@@ -338,7 +341,7 @@ class TicketService:
         draft = new_ticket(config, data)
         if idempotency_key is None:
             return await self._create(config, draft, actor, None, record, guard)
-        if not any(step.reaches_out(config) for step in self.create_steps):
+        if not self._reaches_out(config):
             # Nothing leaves the installation before the write: the write claims the key.
             answer = partial(
                 idempotency.record_answer,
