@@ -129,14 +129,13 @@ def _one_statement(shape: Shape, guard: Select[Any] | None) -> Select[Any]:
         insert(table)
         .from_select(
             list(columns),
+            # One row's union renders as its plain SELECT.
             union_all(
                 *(
                     select(*_row_parameters(table, n, i, columns).values()).select_from(holds)
                     for i in range(count)
                 )
-            )
-            if count > 1
-            else select(*_row_parameters(table, n, 0, columns).values()).select_from(holds),
+            ),
         )
         .cte(f"rows_{n}")
         for n, (table, count, columns) in enumerate(shape)
