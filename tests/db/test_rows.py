@@ -6,11 +6,14 @@ import uuid
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 
+import asyncpg
 import pytest
 from sqlalchemy import JSON, Column, DateTime, MetaData, String, Table, Uuid, select
+from sqlalchemy.exc import DBAPIError, IntegrityError, MissingGreenlet
 from sqlalchemy.orm import Session
 
 from servicedesk.auth import service as auth
+from servicedesk.config import Settings
 from servicedesk.db.database import Database
 from servicedesk.db.rows import PendingRows, PreconditionFailed
 from servicedesk.tenant_config import TenantConfigs, bump, unchanged
@@ -83,3 +86,80 @@ async def test_rows_are_written_when_the_configuration_is_unchanged_and_not_at_a
     fresh = await database.read(lambda session: configs.current(session, tenant_id))
     assert fresh.version == config.version + 1
     assert configs.assumed(tenant_id) is fresh
+
+
+async def test_a_refused_one_statement_write_raises_sqlalchemys_integrity_error(
+    database: Database, tables: None
+) -> None:
+    """A duplicate is told by SQLAlchemy's IntegrityError (servicedesk.email relies on
+    it), also where the statement went to the driver itself; nothing of it is written."""
+    parent = uuid.uuid4()
+    await database.write(
+        lambda session: session.execute(PARENTS.insert().values(id=parent, name="first"))
+    )
+
+    def again(session: Session) -> None:
+        rows = PendingRows()
+        rows.insert(PARENTS, [{"id": parent, "name": "again", "doc": None}])
+        rows.insert(CHILDREN, [{"id": uuid.uuid4(), "parent_id": parent, "at": None}])
+        rows.write(session)
+
+    with pytest.raises(IntegrityError):
+        await database.write(again, one_statement=True)
+    parents, children = await database.read(_stored)
+    assert [row["name"] for row in parents] == ["first"]
+    assert children == 0
+
+
+@pytest.mark.parametrize("backend", ["postgres"], indirect=True)
+async def test_a_one_statement_unit_that_reads_fails_loudly_and_writes_nothing(
+    database: Database, tables: None
+) -> None:
+    """On PostgreSQL such a unit's session has no connection: a read there is an error,
+    never a statement outside the one the write sends."""
+
+    def reads_first(session: Session) -> None:
+        session.execute(select(PARENTS)).all()
+        rows = PendingRows()
+        _family(rows)
+        rows.write(session)
+
+    with pytest.raises(MissingGreenlet):
+        await database.write(reads_first, one_statement=True)
+    assert await database.read(_stored) == ([], 0)
+
+
+@pytest.mark.parametrize("backend", ["postgres"], indirect=True)
+async def test_a_connection_lost_under_a_one_statement_write_is_never_used_again(
+    database: Database, tables: None, settings: Settings
+) -> None:
+    """The statement goes to the driver past SQLAlchemy's cursor, which would have
+    invalidated a lost connection: the database does it itself."""
+
+    def family(session: Session) -> uuid.UUID:
+        rows = PendingRows()
+        parent = _family(rows)
+        rows.write(session)
+        return parent
+
+    await database.write(family, one_statement=True)  # the pool's one connection, used
+    await _terminate_other_backends(settings)
+    with pytest.raises(DBAPIError) as lost:
+        await database.write(family, one_statement=True)
+    assert lost.value.connection_invalidated
+    parent = await database.write(family, one_statement=True)
+    parents, _ = await database.read(_stored)
+    assert parent in {row["id"] for row in parents}
+
+
+async def _terminate_other_backends(settings: Settings) -> None:
+    assert settings.database_url is not None
+    url = settings.database_url.replace("postgresql+asyncpg://", "postgresql://")
+    connection = await asyncpg.connect(url)
+    try:
+        await connection.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+    finally:
+        await connection.close()

@@ -24,14 +24,17 @@ from sqlalchemy import Insert, Select, Table, bindparam, insert, literal_column,
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Session
 
-from servicedesk.db.database import ENQUEUED_FLAG
+from servicedesk.db.database import (
+    ENQUEUED_FLAG,
+    ONE_STATEMENT,
+    DriverStatement,
+    PreconditionFailed,
+)
+
+__all__ = ["PendingRows", "Precondition", "PreconditionFailed"]
 
 OUTBOX_TABLE = "outbox_jobs"
 Shape = tuple[tuple[Table, int, tuple[str, ...]], ...]
-
-
-class PreconditionFailed(Exception):
-    """The precondition found no row: nothing was written."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,20 +68,34 @@ class PendingRows:
             if precondition is not None:
                 _check(session, precondition)
             return
-        connection = session.connection()
-        if connection.dialect.name == "postgresql":
-            self._write_in_one_statement(session, precondition)
+        dialect = session.get_bind().dialect
+        if dialect.name == "postgresql":
+            self._write_in_one_statement(session, dialect, precondition)
         else:
             if precondition is not None:
                 _check(session, precondition)
+            connection = session.connection()
             for table, rows in self._tables.items():
                 connection.execute(_insert(table), rows)
         if any(table.name == OUTBOX_TABLE for table in self._tables):
             session.info[ENQUEUED_FLAG] = True  # wake this process's worker after commit
         self._tables.clear()
 
-    def _write_in_one_statement(self, session: Session, precondition: Precondition | None) -> None:
-        connection = session.connection()
+    def _write_in_one_statement(
+        self, session: Session, dialect: Dialect, precondition: Precondition | None
+    ) -> None:
+        statement = self._statement(dialect, precondition)
+        if ONE_STATEMENT in session.info:
+            # A one-statement write (Database.write): the database runs it on the driver.
+            if session.info[ONE_STATEMENT] is not None:
+                raise RuntimeError("a one-statement write wrote a second statement")
+            session.info[ONE_STATEMENT] = statement
+            return
+        written = session.connection().exec_driver_sql(statement.sql, statement.parameters)
+        if written.first() is None and statement.guarded:
+            raise PreconditionFailed()
+
+    def _statement(self, dialect: Dialect, precondition: Precondition | None) -> DriverStatement:
         shape = tuple((table, len(rows), tuple(rows[0])) for table, rows in self._tables.items())
         values = {
             _name(n, i, column): value
@@ -89,13 +106,11 @@ class PendingRows:
         if precondition is not None:
             values.update(precondition.parameters)
         guard = precondition.query if precondition is not None else None
-        sql, order = _compiled(shape, guard, connection.dialect)
+        sql, order = _compiled(shape, guard, dialect)
         parameters = tuple(
             values[name] if process is None else process(values[name]) for name, process in order
         )
-        written = connection.exec_driver_sql(sql, parameters).first()
-        if written is None:
-            raise PreconditionFailed()
+        return DriverStatement(sql, parameters, guarded=guard is not None)
 
 
 @functools.cache
