@@ -79,6 +79,11 @@ class DriverStatement:
     parameters: tuple[Any, ...]
     guarded: bool
 
+    def check(self, returned: object | None) -> None:
+        """`PreconditionFailed` when a guarded statement returned no row."""
+        if self.guarded and returned is None:
+            raise PreconditionFailed()
+
 
 class Database:
     """One engine and the way its units run."""
@@ -192,8 +197,7 @@ class _Postgres:
                     # Raised as SQLAlchemy would: a caller tells a duplicate by IntegrityError.
                     raise _as_sqlalchemy_error(statement, error, lost) from error
                 raise
-        if statement.guarded and row is None:
-            raise PreconditionFailed()
+        statement.check(row)
 
     async def dispose(self) -> None:
         await self.engine.dispose()

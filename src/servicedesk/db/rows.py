@@ -92,8 +92,7 @@ class PendingRows:
             session.info[ONE_STATEMENT] = statement
             return
         written = session.connection().exec_driver_sql(statement.sql, statement.parameters)
-        if written.first() is None and statement.guarded:
-            raise PreconditionFailed()
+        statement.check(written.first())
 
     def _statement(self, dialect: Dialect, precondition: Precondition | None) -> DriverStatement:
         shape = tuple((table, len(rows), tuple(rows[0])) for table, rows in self._tables.items())
