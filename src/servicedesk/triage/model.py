@@ -53,10 +53,11 @@ class CategoryModel:
         self.pipeline = pipeline
         self.kind = kind
         self._fast = _FastLinear.of(pipeline)
+        self._labels = tuple(str(label) for label in pipeline.classes_)
 
     @property
     def labels(self) -> list[str]:
-        return [str(label) for label in self.pipeline.classes_]
+        return list(self._labels)
 
     def probabilities(self, texts: Sequence[str]) -> np.ndarray[Any, Any]:
         """Class probabilities, columns in `labels` order: the arithmetic of
@@ -86,7 +87,7 @@ class CategoryModel:
         probabilities = self.probabilities(texts)
         best = probabilities.argmax(axis=1)
         return [
-            Prediction(self.labels[index], float(row[index]))
+            Prediction(self._labels[index], float(row[index]))
             for index, row in zip(best, probabilities, strict=True)
         ]
 

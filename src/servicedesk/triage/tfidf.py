@@ -3,6 +3,12 @@ validation (which costs more than the arithmetic for a single short ticket).
 
 Only for vectorizers with `sublinear_tf=True`, `use_idf=True`, `norm="l2"` and counts
 (not binary): the settings this package fits. Tested equal to `transform`.
+
+Character n-grams within words (`analyzer="char_wb"`) are the costly part: a ticket of
+150 characters has some 500 of them, each a new string looked up in the vocabulary.
+They depend on nothing but the word they are cut from, and tickets reuse their words,
+so each word's known n-grams are remembered (`WordTerms`) and a ticket costs one lookup
+per word.
 """
 
 from __future__ import annotations
@@ -17,6 +23,14 @@ import numpy as np
 if TYPE_CHECKING:
     from sklearn.feature_extraction.text import TfidfVectorizer
 
+# Words remembered per vectorizer before the memory starts over: a few MB at most, and
+# text made of ever-new words (random strings) cannot grow it without bound.
+WORD_MEMORY = 50_000
+NO_TERMS = np.zeros(0, dtype=np.int64)
+
+# A text's known terms: (vocabulary indices, how often each occurs).
+Counted = tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]
+
 
 def supported(vectorizer: Any) -> bool:
     from sklearn.feature_extraction.text import TfidfVectorizer
@@ -30,23 +44,72 @@ def supported(vectorizer: Any) -> bool:
     )
 
 
+class WordTerms:
+    """The known character n-grams within a text's words, counted, put together word by
+    word: the counts of `vocabulary.get` over a `char_wb` analyzer's n-grams."""
+
+    def __init__(self, vectorizer: TfidfVectorizer, limit: int = WORD_MEMORY) -> None:
+        self._decode = vectorizer.decode
+        self._preprocess = vectorizer.build_preprocessor()
+        self._ngrams = vectorizer._char_wb_ngrams
+        self._vocabulary: dict[str, int] = vectorizer.vocabulary_
+        self._limit = limit
+        self._words: dict[str, np.ndarray[Any, Any]] = {}
+
+    def __call__(self, text: str) -> Counted:
+        words = self._preprocess(self._decode(text)).split()
+        memory = self._words
+        found = [memory.get(word) for word in words]
+        for position, terms in enumerate(found):
+            if terms is None:
+                found[position] = self._remember(words[position])
+        every = np.concatenate(found) if found else NO_TERMS  # type: ignore[arg-type]
+        indices, counts = np.unique(every, return_counts=True)
+        return indices, counts
+
+    def _remember(self, word: str) -> np.ndarray[Any, Any]:
+        # The analyzer splits on whitespace before cutting n-grams, so one word's n-grams
+        # are those of the word alone.
+        lookup = self._vocabulary.get
+        terms = np.array(
+            [index for index in map(lookup, self._ngrams(word)) if index is not None],
+            dtype=np.int64,
+        )
+        if len(self._words) >= self._limit:
+            self._words.clear()
+        self._words[word] = terms
+        return terms
+
+
+def _analyzed_terms(vectorizer: TfidfVectorizer) -> Callable[[str], Counted]:
+    analyzer = vectorizer.build_analyzer()
+    lookup = vectorizer.vocabulary_.get
+
+    def terms(text: str) -> Counted:
+        counts = Counter(index for index in map(lookup, analyzer(text)) if index is not None)
+        return (
+            np.fromiter(counts.keys(), dtype=np.int64, count=len(counts)),
+            np.fromiter(counts.values(), dtype=float, count=len(counts)),
+        )
+
+    return terms
+
+
 @dataclass(frozen=True, slots=True)
 class SparseTfidf:
-    analyzer: Callable[[str], list[str]]
-    vocabulary: dict[str, int]
+    terms: Callable[[str], Counted]
     idf: np.ndarray[Any, Any]
 
     @classmethod
     def of(cls, vectorizer: TfidfVectorizer) -> SparseTfidf:
-        return cls(vectorizer.build_analyzer(), vectorizer.vocabulary_, vectorizer.idf_)
+        per_word = vectorizer.analyzer == "char_wb"
+        terms = WordTerms(vectorizer) if per_word else _analyzed_terms(vectorizer)
+        return cls(terms, vectorizer.idf_)
 
     def vector(self, text: str) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]:
         """(column indices, l2-normalised weights) of the text's known terms."""
-        counts = Counter(
-            index for index in map(self.vocabulary.get, self.analyzer(text)) if index is not None
-        )
-        indices = np.fromiter(counts.keys(), dtype=np.int64, count=len(counts))
-        weights = np.log(np.fromiter(counts.values(), dtype=float, count=len(counts))) + 1.0
+        indices, counts = self.terms(text)
+        weights = np.log(counts) + 1.0
         weights *= self.idf[indices]
         norm = np.sqrt(weights @ weights)
         if norm > 0:
