@@ -3,12 +3,13 @@
     python bench/driver.py --database-url postgresql://... [--requests 2000]
 
 One request at a time, in one process, on a database seeded with bench/seed.py: the
-time of `Database.ping` (the `SELECT 1` behind /readyz) and of a ticket read by its id
-the way `TicketService.get` reads it (`TicketRepository.row`, then the document), next
-to the same two statements sent by asyncpg on a connection of its own (the ticket's
-SQL compiled by SQLAlchemy, JSON decoded by the same function, the document made by the
-same code: the answers are checked equal), and to asyncpg on a connection checked out
-of SQLAlchemy's pool. Prints p50 and mean per path and what the layer adds.
+time of `Database.ping` (the `SELECT 1` behind /readyz), of a ticket read by its id
+the way `TicketService.get` reads it (`TicketRepository.row`, then the document) and of
+a list's first page (`TicketRepository.list_page`, then the 20 documents), next to the
+same statements sent by asyncpg on a connection of its own (the SQL compiled by
+SQLAlchemy, JSON decoded by the same function, the documents made by the same code: the
+answers are checked equal), and to asyncpg on a connection checked out of SQLAlchemy's
+pool. Prints p50 and mean per path and what the layer adds.
 
 Not a timed test: the numbers say where a lookup's time goes (docs/performance.md).
 """
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import re
 import statistics
 import time
 from collections.abc import Awaitable, Callable
@@ -30,10 +32,12 @@ from sqlalchemy.orm import Session
 
 from servicedesk.config import Settings
 from servicedesk.db.database import Database
-from servicedesk.tickets.repository import _BY_ID, TicketRepository
+from servicedesk.tickets.filters import TicketFilters
+from servicedesk.tickets.repository import _BY_ID, TicketRepository, _newest_page
 from servicedesk.tickets.service import row_document
 
 SERVER_SETTINGS = {"plan_cache_mode": "force_custom_plan"}
+PAGE = 20  # a list's default page
 
 
 async def timed(requests: int, call: Callable[[], Awaitable[Any]]) -> tuple[float, float]:
@@ -80,6 +84,28 @@ async def run(url: str, requests: int) -> None:
             row = await connection.fetchrow(ticket_sql, tenant_id, ticket_id)
             return row_document(dict(row.items()))
 
+        page_sql = str(
+            _newest_page(False, False, False, False).compile(
+                dialect=asyncpg_dialect.dialect(paramstyle="pyformat")
+            )
+        )
+        # The page's parameters in the order their names first appear in the SQL.
+        page_names = list(dict.fromkeys(re.findall(r"%\((\w+)\)s", page_sql)))
+        for number, name in enumerate(page_names, start=1):
+            page_sql = page_sql.replace(f"%({name})s", f"${number}")
+        page_values = {"tenant_id": tenant_id, "limit": PAGE, "offset": 0}
+
+        def read_page(session: Session) -> list[dict[str, Any]]:
+            rows = TicketRepository(session, tenant_id).list_page(TicketFilters(), limit=PAGE)
+            return [row_document(row) for row in rows]
+
+        async def sqlalchemy_page() -> list[dict[str, Any]]:
+            return await database.lookup(read_page)
+
+        async def asyncpg_page() -> list[dict[str, Any]]:
+            rows = await connection.fetch(page_sql, *(page_values[n] for n in page_names))
+            return [row_document(dict(row.items())) for row in rows]
+
         engine = database.engine
         assert isinstance(engine, AsyncEngine)
 
@@ -89,12 +115,15 @@ async def run(url: str, requests: int) -> None:
                 await driver.fetchval("SELECT 1")
 
         assert await sqlalchemy_get() == await asyncpg_get(), "the two reads differ"
+        assert await sqlalchemy_page() == await asyncpg_page(), "the two pages differ"
         paths: list[tuple[str, Callable[[], Awaitable[Any]]]] = [
             ("SELECT 1: Database.ping", database.ping),
             ("SELECT 1: asyncpg, own connection", lambda: connection.fetchval("SELECT 1")),
             ("SELECT 1: asyncpg, SQLAlchemy's pool", pooled_select_1),
             ("ticket by id: Database.lookup", sqlalchemy_get),
             ("ticket by id: asyncpg, own connection", asyncpg_get),
+            (f"first page of {PAGE}: Database.lookup", sqlalchemy_page),
+            (f"first page of {PAGE}: asyncpg, own conn.", asyncpg_page),
         ]
         results = {name: await timed(requests, call) for name, call in paths}
     finally:
@@ -107,6 +136,11 @@ async def run(url: str, requests: int) -> None:
     for what, layered, bare in (
         ("SELECT 1", "SELECT 1: Database.ping", "SELECT 1: asyncpg, own connection"),
         ("ticket by id", "ticket by id: Database.lookup", "ticket by id: asyncpg, own connection"),
+        (
+            "first page",
+            f"first page of {PAGE}: Database.lookup",
+            f"first page of {PAGE}: asyncpg, own conn.",
+        ),
     ):
         added = results[layered][0] - results[bare][0]
         ratio = results[layered][0] / results[bare][0]
