@@ -4,7 +4,6 @@ refused and forced deletes, scopes and tenants."""
 
 from __future__ import annotations
 
-import time
 import uuid
 from typing import Any
 
@@ -373,10 +372,11 @@ async def test_the_list_filters_by_custom_fields(
 
 
 async def test_a_force_delete_of_a_field_held_by_many_tickets_answers_at_once(
-    client: httpx.AsyncClient, headers: dict[str, str], database: Database, drained: Drain
+    client_with: Any, headers: dict[str, str], database: Database, drained: Drain
 ) -> None:
-    field = await define(client, headers, "asset_tag", "text")
-    await client.post("/api/v1/tickets", json=SEED_CREATE, headers=headers)  # the tenant's id
+    """The request removes no value itself, a job does: with no worker running, every
+    ticket still holds its value when the 204 comes (no clock to race with a busy
+    machine, as a bound on the request's time would)."""
     holders = 2 * REMOVAL_BATCH + 50
 
     def insert(session: Session) -> None:
@@ -398,14 +398,18 @@ async def test_a_force_delete_of_a_field_held_by_many_tickets_answers_at_once(
             for n in range(holders)
         )
 
-    await database.write(insert)
-    started = time.monotonic()
-    forced = await client.delete(f"{URL}/{field['id']}", params={"force": "true"}, headers=headers)
-    assert forced.status_code == 204
-    assert time.monotonic() - started < 2  # the request does not remove the values itself
+    async with client_with(worker_embedded=False) as client:
+        field = await define(client, headers, "asset_tag", "text")
+        await client.post("/api/v1/tickets", json=SEED_CREATE, headers=headers)  # the tenant
+        await database.write(insert)
+        forced = await client.delete(
+            f"{URL}/{field['id']}", params={"force": "true"}, headers=headers
+        )
+        assert forced.status_code == 204
+        assert await _holding(database, "asset_tag") == holders
 
-    await drained()
-    left = await client.get("/api/v1/tickets", params={"limit": 100}, headers=headers)
+        await drained()
+        left = await client.get("/api/v1/tickets", params={"limit": 100}, headers=headers)
     assert all(ticket["custom_fields"] == {} for ticket in left.json()["tickets"])
     assert await _holding(database, "asset_tag") == 0
 

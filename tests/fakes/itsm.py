@@ -54,6 +54,9 @@ class FakeITSM(LoopbackServer):
     # Make the ticket, then answer 2xx with a body that is no JSON (a proxy's page).
     garble_after_create: int = 0
     delay: float = 0.0
+    # While set and not yet let go, every request waits before it is handled (up to 30 s):
+    # a provider slower than any client's timeout, with no clock to race.
+    hold: threading.Event | None = None
     # Sleep after doing the work and before answering: a client (a worker) killed then
     # never learns that its create was made.
     answer_delay: float = 0.0
@@ -135,6 +138,8 @@ class FakeITSM(LoopbackServer):
         body = json.loads(raw) if raw else None
         if self.delay:
             time.sleep(self.delay)
+        if self.hold is not None:
+            self.hold.wait(30)
         with self._lock:
             if self.drop_next > 0:
                 self.drop_next -= 1
