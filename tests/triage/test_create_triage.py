@@ -174,6 +174,10 @@ def inline_clock(monkeypatch: pytest.MonkeyPatch) -> InlineClock:
     return InlineClock(monkeypatch)
 
 
+def _failing(prepared: Any, ticket: TicketText) -> Triage:
+    raise RuntimeError("model file corrupt")
+
+
 class Engine:
     """A broken engine: it fails at once, or (slow) holds its thread until the test lets
     go, so a create that waited for it would not come back before then."""
@@ -186,12 +190,7 @@ class Engine:
     def __call__(self, prepared: Any, ticket: TicketText) -> Triage:
         if self.slow:
             self.held_to_the_end = not self.let_go.wait(10)
-            raise RuntimeError("too late anyway")
-        raise RuntimeError("model file corrupt")
-
-
-def _failing(prepared: Any, ticket: TicketText) -> Triage:
-    raise RuntimeError("model file corrupt")
+        return _failing(prepared, ticket)
 
 
 @pytest.mark.parametrize("slow", [False, True], ids=["failing", "slow"])
