@@ -1,35 +1,167 @@
-"""The API's documentation: the headers every answer carries, added to the OpenAPI
-document; the interactive docs, `/docs` (Swagger UI) and `/redoc` (ReDoc), with their
+"""The API's documentation: what the OpenAPI document says beyond what FastAPI reads off
+the routes (the key schemes of every keyed route, the headers every answer carries);
+the interactive docs, `/docs` (Swagger UI) and `/redoc` (ReDoc), with their
 scripts, stylesheet and icon served by this process from the `fastapi-offline` package:
 nothing is fetched from a CDN, so they work on networks without the internet."""
 
 from __future__ import annotations
 
+import json
+import re
+from collections.abc import Iterator
 from importlib import resources
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Query
+from fastapi.dependencies.models import Dependant
+from fastapi.encoders import jsonable_encoder
 from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
+from fastapi.openapi.utils import get_openapi
 from fastapi.responses import HTMLResponse
+from fastapi.routing import APIRoute, iter_route_contexts
 from fastapi.staticfiles import StaticFiles
+from pydantic import BaseModel
 
+from servicedesk.auth.dependencies import api_key_header, bearer
 from servicedesk.http import RATE_LIMIT_HEADERS, REQUEST_ID
 
 ASSETS = "/docs-assets"
 
 
-def document_headers(app: FastAPI) -> None:
-    """Every success answer documents `X-Request-ID`, and on routes that take an API key
-    the `RateLimit-*` budget (the middleware adds them to every response; the errors'
-    own entries carry theirs, servicedesk.http.KEYED_ERRORS)."""
+# Either scheme (a list of alternatives), X-API-Key first.
+KEY_SCHEMES = (api_key_header, bearer)
+
+
+def document_keys_and_headers(app: FastAPI) -> None:
+    """Every route whose dependencies require a scope names the two key schemes (the
+    scope check reads the key itself: servicedesk.auth.dependencies); a dependency that
+    reads the query string itself has its parameters written out. Every success
+    answer documents `X-Request-ID`, and on keyed routes the `RateLimit-*` budget (the
+    middleware adds them to every response; the errors' own entries carry theirs,
+    servicedesk.http.KEYED_ERRORS)."""
     generate = app.openapi
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
-            _add_success_headers(generate())
+            spec = generate()
+            _add_key_security(app, spec)
+            _add_query_models(app, spec)
+            _add_success_headers(spec)
         return app.openapi_schema or {}
 
     app.openapi = openapi  # type: ignore[method-assign]
+
+
+def _add_key_security(app: FastAPI, spec: dict[str, Any]) -> None:
+    keyed = {
+        route.name
+        for route in _api_routes(app)
+        if any(_dependency_attributes(route, "required_scope"))
+    }
+    security: list[dict[str, list[str]]] = [{scheme.scheme_name: []} for scheme in KEY_SCHEMES]
+    for operations in spec.get("paths", {}).values():
+        for operation in operations.values():
+            # operationId is the route's name (servicedesk.app.operation_id).
+            if operation.get("operationId") in keyed:
+                operation["security"] = [dict(alternative) for alternative in security]
+                _in_fastapi_order(operation)
+    components = spec.setdefault("components", {})
+    components["securitySchemes"] = {
+        **{
+            scheme.scheme_name: jsonable_encoder(scheme.model, by_alias=True, exclude_none=True)
+            for scheme in KEY_SCHEMES
+        },
+        **components.get("securitySchemes", {}),
+    }
+
+
+# The order FastAPI writes an operation's keys in; what it does not write goes last.
+_OPERATION_KEYS = (
+    "tags",
+    "summary",
+    "description",
+    "operationId",
+    "deprecated",
+    "security",
+    "parameters",
+    "requestBody",
+    "callbacks",
+    "responses",
+)
+
+
+def _in_fastapi_order(operation: dict[str, Any]) -> None:
+    """Keys added here are placed where FastAPI itself puts them, so that the document
+    reads as it always has."""
+    rank = {key: index for index, key in enumerate(_OPERATION_KEYS)}
+    ordered = sorted(operation.items(), key=lambda item: rank.get(item[0], len(rank)))
+    operation.clear()
+    operation.update(ordered)
+
+
+def _add_query_models(app: FastAPI, spec: dict[str, Any]) -> None:
+    """The parameters of a dependency that reads the query string itself into models
+    (its `query_models`), written as FastAPI writes a parameter."""
+    documented = {
+        route.name: models
+        for route in _api_routes(app)
+        for models in _dependency_attributes(route, "query_models")
+    }
+    schemas: dict[str, Any] = spec.setdefault("components", {}).setdefault("schemas", {})
+    for operations in spec.get("paths", {}).values():
+        for operation in operations.values():
+            models = documented.get(operation.get("operationId"))
+            if models:
+                operation["parameters"] = [
+                    *operation.get("parameters", []),
+                    *(parameter for model in models for parameter in _parameters(model, schemas)),
+                ]
+                _in_fastapi_order(operation)
+    spec["components"]["schemas"] = dict(sorted(schemas.items()))
+
+
+def _parameters(model: type[BaseModel], schemas: dict[str, Any]) -> list[dict[str, Any]]:
+    """Written by FastAPI itself, from a stand-in route whose one parameter is `model`
+    as a query-parameter model."""
+
+    async def stand_in(query: Any) -> None:
+        """Never served."""
+
+    # Set, not written in the signature: this module's annotations are strings, which
+    # FastAPI would look up among the module's names.
+    stand_in.__annotations__ = {"query": Annotated[model, Query()], "return": None}
+
+    spec = get_openapi(title="", version="", routes=[APIRoute("/", stand_in)])
+    parameters: list[dict[str, Any]] = spec["paths"]["/"]["get"]["parameters"]
+    written = spec.get("components", {}).get("schemas", {})
+    pending = _references(parameters)
+    while pending:  # the schemas the parameters name, and those these name
+        name = pending.pop()
+        if name not in schemas:
+            schemas[name] = written[name]
+            pending |= _references(written[name])
+    return parameters
+
+
+def _references(document: Any) -> set[str]:
+    return set(re.findall(r'"#/components/schemas/([^"]+)"', json.dumps(document)))
+
+
+def _api_routes(app: FastAPI) -> Iterator[APIRoute]:
+    for context in iter_route_contexts(app.routes):
+        if isinstance(context.original_route, APIRoute):
+            yield context.original_route
+
+
+def _dependency_attributes(route: APIRoute, attribute: str) -> Iterator[Any]:
+    """`attribute` of each of the route's dependencies (at any depth) that has it."""
+    pending: list[Dependant] = list(route.dependant.dependencies)
+    while pending:
+        dependency = pending.pop()
+        value = getattr(dependency.call, attribute, None)
+        if value is not None:
+            yield value
+        pending.extend(dependency.dependencies)
 
 
 def _add_success_headers(spec: dict[str, Any]) -> None:

@@ -12,7 +12,7 @@ from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
 
 from servicedesk import __version__, supervision
-from servicedesk.apidocs import document_headers, install_api_docs
+from servicedesk.apidocs import document_keys_and_headers, install_api_docs
 from servicedesk.auth.cache import PrincipalCache
 from servicedesk.composition import running_worker, ticket_service
 from servicedesk.config import Settings, get_settings
@@ -124,7 +124,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     install_error_handlers(app)
     install_api_docs(app, "servicedesk")
-    document_headers(app)
+    document_keys_and_headers(app)
     app.include_router(health_router)
     if settings.metrics_enabled:
         instruments.enable()

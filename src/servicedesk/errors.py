@@ -289,11 +289,17 @@ class ValidationFailed(ApiError):
     @classmethod
     def of_body(cls, errors: list[Any]) -> ValidationFailed:
         """Pydantic's errors of a model checked after parsing, located in the body."""
+        return cls._located("body", errors)
+
+    @classmethod
+    def of_query(cls, errors: list[Any]) -> ValidationFailed:
+        """Pydantic's errors of models read from the query string, located there."""
+        return cls._located("query", errors)
+
+    @classmethod
+    def _located(cls, place: str, errors: list[Any]) -> ValidationFailed:
         return cls(
-            [
-                {**_public_validation_error(error), "loc": ["body", *error["loc"]]}
-                for error in errors
-            ]
+            [{**_public_validation_error(error), "loc": [place, *error["loc"]]} for error in errors]
         )
 
     def body(self) -> dict[str, Any]:

@@ -1,4 +1,5 @@
-"""HTTP helpers: the JSON request check of our endpoints, reading `Retry-After` from
+"""HTTP helpers: the JSON request check of our endpoints, query strings read into models,
+reading `Retry-After` from
 the answers of the services we call (webhook receivers, ITSM providers), and the TLS
 context their clients share."""
 
@@ -8,14 +9,16 @@ import functools
 import ssl
 from email.message import Message
 from email.utils import parsedate_to_datetime
-from typing import Annotated, Any
+from types import UnionType
+from typing import Annotated, Any, TypeVar, Union, get_args, get_origin
 
 import httpx
 import pydantic_core
 from fastapi import Depends, Request
 from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
-from starlette.datastructures import Headers
+from pydantic import BaseModel, ValidationError
+from starlette.datastructures import Headers, QueryParams
 from starlette.routing import Match
 from starlette.types import Scope
 
@@ -30,6 +33,42 @@ from servicedesk.errors import (
     UnsupportedMediaType,
     ValidationFailed,
 )
+
+Model = TypeVar("Model", bound=BaseModel)
+
+
+def read_query(model: type[Model], query: QueryParams, errors: list[Any]) -> Model | None:
+    """`model` validated from the query string the way FastAPI reads a parameter: a list
+    field takes every value sent, any other field the last; a field not sent keeps its
+    default; names not in the model are ignored. Failed checks are added to `errors`
+    (Pydantic's, located in the model) and None returned."""
+    values: dict[str, Any] = {}
+    for name, many in _query_fields(model):
+        if many:
+            if sent := query.getlist(name):
+                values[name] = sent
+        elif (value := query.get(name)) is not None:
+            values[name] = value
+    try:
+        return model.model_validate(values)
+    except ValidationError as error:
+        errors.extend(error.errors(include_url=False))
+        return None
+
+
+@functools.cache
+def _query_fields(model: type[BaseModel]) -> tuple[tuple[str, bool], ...]:
+    """(name in the query string, takes many values) of each field: worked out once per
+    model, where FastAPI works it out per parameter per request."""
+    return tuple(
+        (field.alias or name, _is_list(field.annotation))
+        for name, field in model.model_fields.items()
+    )
+
+
+def _is_list(annotation: Any) -> bool:
+    arms = get_args(annotation) if get_origin(annotation) in (Union, UnionType) else (annotation,)
+    return any(get_origin(arm) in (list, tuple, set, frozenset) for arm in arms)
 
 
 @functools.cache

@@ -231,6 +231,17 @@ async def test_x_api_key_wins_over_a_bearer_token(
     assert refused.status_code == 401
 
 
+async def test_an_empty_x_api_key_leaves_the_bearer_token_to_count(
+    client: httpx.AsyncClient, make_key: KeyFactory
+) -> None:
+    """As FastAPI's APIKeyHeader reads it: an empty header is no key."""
+    key = await make_key()
+    response = await client.get(
+        "/api/v1/tickets", headers={"X-API-Key": "", "Authorization": f"Bearer {key}"}
+    )
+    assert response.status_code == 200
+
+
 @pytest.mark.parametrize(
     "authorization",
     ["Basic dXNlcjpwYXNz", "Bearer", "Bearer ", "Token itsm_sk_live_x", "Bearer itsm_sk_live_x"],

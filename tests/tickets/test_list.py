@@ -114,6 +114,54 @@ async def test_bad_query_parameter_is_422(
     assert response.json()["detail"][0]["loc"][0] == "query"
 
 
+def locations(response: httpx.Response) -> list[list[str | int]]:
+    assert response.status_code == 422, response.text
+    return [error["loc"] for error in response.json()["detail"]]
+
+
+async def test_every_failed_check_of_the_query_is_in_one_422_filters_first(
+    client: httpx.AsyncClient, headers: dict[str, str]
+) -> None:
+    """The order FastAPI answered in when each parameter was declared on its own: the
+    filters, the custom-field filters, then the page."""
+    query = "limit=0&offset=-1&status=bogus&sla_breached=maybe&" + "&".join(["cf=a:b"] * 21)
+    response = await client.get(f"/api/v1/tickets?{query}", headers=headers)
+
+    assert locations(response) == [
+        ["query", "status"],
+        ["query", "sla_breached"],
+        ["query", "cf"],
+        ["query", "limit"],
+        ["query", "offset"],
+    ]
+    first = response.json()["detail"][0]
+    assert first["type"] == "enum"
+    assert first["msg"].startswith("Input should be 'open'")
+    assert "input" not in first
+
+
+async def test_a_filters_own_check_answers_alone_before_the_page_is_read(
+    client: httpx.AsyncClient, headers: dict[str, str]
+) -> None:
+    dates = await list_tickets(client, headers, limit=0, start_date="yesterday")
+    pairs = await client.get("/api/v1/tickets?limit=0&cf=no-colon", headers=headers)
+
+    assert locations(dates) == [["query", "start_date"]]
+    assert locations(pairs) == [["query", "cf"]]
+    assert pairs.json()["detail"][0]["msg"] == "Input should be name:value"
+
+
+async def test_a_repeated_parameter_counts_its_last_value(
+    client: httpx.AsyncClient, headers: dict[str, str]
+) -> None:
+    last_bad = await client.get("/api/v1/tickets?limit=5&limit=x", headers=headers)
+    last_good = await client.get("/api/v1/tickets?limit=x&limit=5&unknown=1", headers=headers)
+
+    assert locations(last_bad) == [["query", "limit"]]
+    assert last_good.status_code == 200
+    assert last_good.json()["limit"] == 5
+
+
 @pytest.mark.parametrize("limit", [1, 100])
 async def test_limit_bounds_are_inclusive(
     client: httpx.AsyncClient, headers: dict[str, str], limit: int

@@ -7,7 +7,7 @@ from __future__ import annotations
 import uuid
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, File, Form, Header, Query, Request, Response, UploadFile
+from fastapi import APIRouter, Depends, File, Form, Header, Query, Request, UploadFile
 from fastapi.responses import FileResponse
 from pydantic import ValidationError
 
@@ -35,8 +35,7 @@ from servicedesk.http import (
 from servicedesk.idempotency.service import IdempotencyRequest, fingerprint
 from servicedesk.tickets.attachments import Upload
 from servicedesk.tickets.dependencies import TicketsDep
-from servicedesk.tickets.filters import custom_field_params, ticket_filters
-from servicedesk.tickets.repository import TicketFilters
+from servicedesk.tickets.filters import ListQuery, list_query
 from servicedesk.tickets.schemas import (
     NOTE_MAX,
     SEED_TICKET_EXAMPLE,
@@ -46,7 +45,6 @@ from servicedesk.tickets.schemas import (
     NoteOut,
     TicketCreate,
     TicketList,
-    TicketOrder,
     TicketOut,
     TicketUpdate,
 )
@@ -58,9 +56,6 @@ router = APIRouter(
 
 Reader = Annotated[Principal, Depends(require_scope(Scope.TICKETS_READ))]
 Writer = Annotated[Principal, Depends(require_scope(Scope.TICKETS_WRITE))]
-
-# Offsets cost a scan of every skipped row; past this, `cursor` pages in constant time.
-MAX_OFFSET = 100_000
 
 _NOT_FOUND_404 = TicketNotFound.openapi_response()
 
@@ -155,57 +150,30 @@ async def get_ticket(ticket_id: uuid.UUID, principal: Reader, tickets: TicketsDe
     },
 )
 async def list_tickets(
-    response: Response,
     principal: Reader,
     tickets: TicketsDep,
-    filters: Annotated[TicketFilters, Depends(ticket_filters)],
-    custom_field_filters: Annotated[list[tuple[str, str]], Depends(custom_field_params)],
-    limit: Annotated[int, Query(ge=1, le=100, description="Results per page")] = 20,
-    offset: Annotated[
-        int,
-        Query(
-            ge=0,
-            le=MAX_OFFSET,
-            description=f"Number of results to skip (at most {MAX_OFFSET:,}; walk further "
-            "with `cursor`)",
-        ),
-    ] = 0,
-    cursor: Annotated[
-        str | None,
-        Query(
-            max_length=200,
-            description="`next_cursor` of the previous page: pages that never repeat or skip "
-            "a ticket while new ones arrive. `offset` then counts from the cursor.",
-        ),
-    ] = None,
-    order: Annotated[
-        TicketOrder,
-        Query(
-            description="newest (created_at, the default; the only order `cursor` pages), "
-            "oldest, updated (last changed first), sla_due (the nearest SLA due time first, "
-            "tickets without one last)"
-        ),
-    ] = TicketOrder.NEWEST,
+    query: Annotated[ListQuery, Depends(list_query)],
 ) -> Any:
     """Requires `tickets:read`. Newest first (created_at, then id). Custom fields filter
     as `cf=name:value` or `cf.<name>=value` (repeatable; a multi_select matches tickets
     whose list holds the value)."""
-    page = await tickets.list_page(
+    page = query.page
+    found = await tickets.list_page(
         principal.tenant_id,
-        filters,
-        limit=limit,
-        offset=offset,
-        cursor=cursor,
-        custom_field_filters=custom_field_filters,
-        order=order,
+        query.filters,
+        limit=page.limit,
+        offset=page.offset,
+        cursor=page.cursor,
+        custom_field_filters=query.custom_field_filters,
+        order=page.order,
     )
-    headers = {"Total-Is-Estimate": "true"} if page.total.estimated else None
+    headers = {"Total-Is-Estimate": "true"} if found.total.estimated else None
     body = {
-        "tickets": page.tickets,
-        "total": page.total.value,
-        "limit": limit,
-        "offset": offset,
-        "next_cursor": page.next_cursor,
+        "tickets": found.tickets,
+        "total": found.total.value,
+        "limit": page.limit,
+        "offset": page.offset,
+        "next_cursor": found.next_cursor,
     }
     return JsonResponse(body, headers=headers)
 
