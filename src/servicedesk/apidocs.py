@@ -1,8 +1,9 @@
 """The API's documentation: what the OpenAPI document says beyond what FastAPI reads off
-the routes (the key schemes of every keyed route, the headers every answer carries);
-the interactive docs, `/docs` (Swagger UI) and `/redoc` (ReDoc), with their
-scripts, stylesheet and icon served by this process from the `fastapi-offline` package:
-nothing is fetched from a CDN, so they work on networks without the internet."""
+the routes (the key schemes of every keyed route, the parameters of a dependency that
+reads the query string itself, the headers every answer carries); the interactive docs,
+`/docs` (Swagger UI) and `/redoc` (ReDoc), with their scripts, stylesheet and icon served
+by this process from the `fastapi-offline` package: nothing is fetched from a CDN, so
+they work on networks without the internet."""
 
 from __future__ import annotations
 

@@ -1,7 +1,6 @@
 """HTTP helpers: the JSON request check of our endpoints, query strings read into models,
-reading `Retry-After` from
-the answers of the services we call (webhook receivers, ITSM providers), and the TLS
-context their clients share."""
+reading `Retry-After` from the answers of the services we call (webhook receivers, ITSM
+providers), and the TLS context their clients share."""
 
 from __future__ import annotations
 
