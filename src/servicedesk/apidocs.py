@@ -54,18 +54,11 @@ def document_keys_and_headers(app: FastAPI) -> None:
 
 
 def _add_key_security(app: FastAPI, spec: dict[str, Any]) -> None:
-    keyed = {
-        route.name
-        for route in _api_routes(app)
-        if any(_dependency_attributes(route, "required_scope"))
-    }
-    security: list[dict[str, list[str]]] = [{scheme.scheme_name: []} for scheme in KEY_SCHEMES]
-    for operations in spec.get("paths", {}).values():
-        for operation in operations.values():
-            # operationId is the route's name (servicedesk.app.operation_id).
-            if operation.get("operationId") in keyed:
-                operation["security"] = [dict(alternative) for alternative in security]
-                _in_fastapi_order(operation)
+    keyed = _routes_with(app, "required_scope")
+    for operation in _operations(spec):
+        if operation.get("operationId") in keyed:
+            operation["security"] = [{scheme.scheme_name: []} for scheme in KEY_SCHEMES]
+            _in_fastapi_order(operation)
     components = spec.setdefault("components", {})
     components["securitySchemes"] = {
         **{
@@ -89,13 +82,14 @@ _OPERATION_KEYS = (
     "callbacks",
     "responses",
 )
+_OPERATION_RANK = {key: rank for rank, key in enumerate(_OPERATION_KEYS)}
 
 
 def _in_fastapi_order(operation: dict[str, Any]) -> None:
     """Keys added here are placed where FastAPI itself puts them, so that the document
     reads as it always has."""
-    rank = {key: index for index, key in enumerate(_OPERATION_KEYS)}
-    ordered = sorted(operation.items(), key=lambda item: rank.get(item[0], len(rank)))
+    last = len(_OPERATION_KEYS)
+    ordered = sorted(operation.items(), key=lambda item: _OPERATION_RANK.get(item[0], last))
     operation.clear()
     operation.update(ordered)
 
@@ -103,21 +97,16 @@ def _in_fastapi_order(operation: dict[str, Any]) -> None:
 def _add_query_models(app: FastAPI, spec: dict[str, Any]) -> None:
     """The parameters of a dependency that reads the query string itself into models
     (its `query_models`), written as FastAPI writes a parameter."""
-    documented = {
-        route.name: models
-        for route in _api_routes(app)
-        for models in _dependency_attributes(route, "query_models")
-    }
+    documented = _routes_with(app, "query_models")
     schemas: dict[str, Any] = spec.setdefault("components", {}).setdefault("schemas", {})
-    for operations in spec.get("paths", {}).values():
-        for operation in operations.values():
-            models = documented.get(operation.get("operationId"))
-            if models:
-                operation["parameters"] = [
-                    *operation.get("parameters", []),
-                    *(parameter for model in models for parameter in _parameters(model, schemas)),
-                ]
-                _in_fastapi_order(operation)
+    for operation in _operations(spec):
+        models = documented.get(operation.get("operationId", ""))
+        if models:
+            operation["parameters"] = [
+                *operation.get("parameters", []),
+                *(parameter for model in models for parameter in _parameters(model, schemas)),
+            ]
+            _in_fastapi_order(operation)
     spec["components"]["schemas"] = dict(sorted(schemas.items()))
 
 
@@ -148,10 +137,28 @@ def _references(document: Any) -> set[str]:
     return set(re.findall(r'"#/components/schemas/([^"]+)"', json.dumps(document)))
 
 
-def _api_routes(app: FastAPI) -> Iterator[APIRoute]:
+def _operations(spec: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    for operations in spec.get("paths", {}).values():
+        yield from operations.values()
+
+
+def _routes_with(app: FastAPI, attribute: str) -> dict[str, Any]:
+    """Route name (an operation's operationId: servicedesk.app.operation_id) → `attribute`
+    of the route's dependency that carries it."""
+    found = {
+        route.name: next(_dependency_attributes(route, attribute), None)
+        for route in _documented_routes(app)
+    }
+    return {name: value for name, value in found.items() if value is not None}
+
+
+def _documented_routes(app: FastAPI) -> Iterator[APIRoute]:
+    """The routes the document describes: their names are unique (a console page or an
+    undocumented variant may share one)."""
     for context in iter_route_contexts(app.routes):
-        if isinstance(context.original_route, APIRoute):
-            yield context.original_route
+        route = context.original_route
+        if isinstance(route, APIRoute) and route.include_in_schema:
+            yield route
 
 
 def _dependency_attributes(route: APIRoute, attribute: str) -> Iterator[Any]:
@@ -166,16 +173,15 @@ def _dependency_attributes(route: APIRoute, attribute: str) -> Iterator[Any]:
 
 
 def _add_success_headers(spec: dict[str, Any]) -> None:
-    for operations in spec.get("paths", {}).values():
-        for operation in operations.values():
-            keyed = {"APIKeyHeader": []} in operation.get("security", [])
-            for status, response in operation.get("responses", {}).items():
-                if status.startswith("2"):
-                    response["headers"] = {
-                        **REQUEST_ID,
-                        **(RATE_LIMIT_HEADERS if keyed else {}),
-                        **response.get("headers", {}),
-                    }
+    for operation in _operations(spec):
+        keyed = {"APIKeyHeader": []} in operation.get("security", [])
+        for status, response in operation.get("responses", {}).items():
+            if status.startswith("2"):
+                response["headers"] = {
+                    **REQUEST_ID,
+                    **(RATE_LIMIT_HEADERS if keyed else {}),
+                    **response.get("headers", {}),
+                }
 
 
 def install_api_docs(app: FastAPI, title: str) -> None:
