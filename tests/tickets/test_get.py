@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import uuid
+from datetime import UTC, datetime
 from typing import Any
 
 import httpx
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
 
+from servicedesk.db.database import Database
+from servicedesk.tickets.models import Ticket
+from servicedesk.tickets.repository import TicketRepository, row_query
 from tests.conftest import KeyFactory, new_uuid
 
 
@@ -33,3 +40,57 @@ async def test_ticket_of_another_tenant_is_404(
 
     assert response.status_code == 404
     assert response.json() == {"detail": "Ticket not found"}
+
+
+async def test_the_row_read_past_the_session_is_the_row_the_session_reads(
+    client: httpx.AsyncClient, create_ticket: Any, database: Database
+) -> None:
+    """`Database.lookup_row` (asyncpg's own values on PostgreSQL) gives what the
+    session's result gives, every column filled: UUIDs, JSON, times, a float."""
+    ticket = await create_ticket()
+    ticket_id = uuid.UUID(ticket["id"])
+    filled = {
+        "priority": "urgent",
+        "requester_email": "ann@example.com",
+        "external_provider": "freshservice",
+        "external_ticket_id": "1042",
+        "external_ticket_url": "https://acme.freshservice.com/a/tickets/1042",
+        "external_sync_status": "synced",
+        "external_sync_error": "was slow",
+        "external_account": "freshservice:acme",
+        "metadata_": {"a": [1, {"b": None}], "ü": "✓"},
+        "custom_fields": {"tags": ["vpn"], "n": 2.5},
+        "category": "Network",
+        "ai_suggested_response": "Restart it.",
+        "confidence_score": 0.9234,
+        "group_id": uuid.UUID(int=7),
+        "assignee_id": uuid.UUID(int=8),
+        "sla": {"policy_id": "sla_0123456789abcdef", "breached": ["resolution"]},
+        "sla_clock": {"started_at": "2026-02-20T14:30:00Z"},
+        "sla_policy_id": "sla_0123456789abcdef",
+        "sla_due_at": datetime(2026, 2, 20, 16, 30, 5, 120_000, tzinfo=UTC),
+        "sla_breached": True,
+    }
+    await database.write(
+        lambda session: session.execute(
+            update(Ticket).where(Ticket.id == ticket_id).values(**filled)
+        )
+    )
+
+    tenant_id = await database.read(
+        lambda session: session.scalar(select(Ticket.tenant_id).where(Ticket.id == ticket_id))
+    )
+
+    def by_session(session: Session) -> dict[str, Any]:
+        row = TicketRepository(session, tenant_id).row(ticket_id)
+        assert row is not None
+        return dict(row)
+
+    from_session = await database.read(by_session)
+    past_session = await database.lookup_row(row_query(tenant_id, ticket_id))
+
+    assert past_session == from_session
+    assert None not in past_session.values()
+    for column, value in from_session.items():
+        assert isinstance(past_session[column], type(value)), column
+    assert await database.lookup_row(row_query(tenant_id, uuid.uuid4())) is None

@@ -33,6 +33,7 @@ from sqlalchemy.engine import Dialect, RowMapping
 from sqlalchemy.orm import Session
 
 from servicedesk.db.base import table_of, utcnow
+from servicedesk.db.database import RowQuery
 from servicedesk.db.repository import TenantRepository
 from servicedesk.tickets.models import UNSETTLED_SYNC, Ticket, TicketAttachment, TicketNote
 
@@ -109,6 +110,12 @@ ATTRIBUTES = [(prop.key, prop.columns[0].name) for prop in inspect(Ticket).colum
 COLUMN_OF = dict(ATTRIBUTES)
 
 
+def row_query(tenant_id: uuid.UUID, ticket_id: uuid.UUID) -> RowQuery:
+    """The read of a ticket's columns (`TicketRepository.row`) for `Database.lookup_row`,
+    which runs it past the session on PostgreSQL."""
+    return RowQuery(_BY_ID, {"tenant_id": tenant_id, "ticket_id": ticket_id})
+
+
 class TicketRepository(TenantRepository[Ticket]):
     """The tenant's tickets."""
 
@@ -117,10 +124,10 @@ class TicketRepository(TenantRepository[Ticket]):
     def row(self, ticket_id: uuid.UUID) -> RowMapping | None:
         """The ticket's columns, by name (`metadata`, not the attribute `metadata_`)."""
         # On the connection: a Core statement, compiled once, without the ORM's layer.
-        found = self.session.connection().execute(
-            _BY_ID, {"tenant_id": self.tenant_id, "ticket_id": ticket_id}
+        query = row_query(self.tenant_id, ticket_id)
+        return (
+            self.session.connection().execute(query.statement, query.parameters).mappings().first()
         )
-        return found.mappings().first()
 
     def mirrored_by(
         self, provider: str, external_id: str, *, for_update: bool = False

@@ -83,6 +83,7 @@ from servicedesk.tickets.repository import (
     Position,
     TicketFilters,
     TicketRepository,
+    row_query,
 )
 from servicedesk.tickets.schemas import (
     NoteCreate,
@@ -466,13 +467,10 @@ class TicketService:
     # -- read --------------------------------------------------------------------------
 
     async def get(self, tenant_id: uuid.UUID, ticket_id: uuid.UUID) -> dict[str, Any]:
-        def read(session: Session) -> dict[str, Any]:
-            row = TicketRepository(session, tenant_id).row(ticket_id)
-            if row is None:
-                raise TicketNotFound()
-            return row_document(row)
-
-        return await self.database.lookup(read)
+        row = await self.database.lookup_row(row_query(tenant_id, ticket_id))
+        if row is None:
+            raise TicketNotFound()
+        return document_of_columns(row)
 
     async def list_page(
         self,
