@@ -1,0 +1,84 @@
+"""A row by its key, read past the session (`Database.lookup_row`): the same row on both
+databases, and on PostgreSQL a pooled connection that comes back whatever happened to
+the statement."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+
+import pytest
+from sqlalchemy import JSON, Float, bindparam, func, literal_column, select
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Session
+
+from servicedesk.auth import service as auth
+from servicedesk.auth.models import Tenant
+from servicedesk.config import Settings
+from servicedesk.db.database import Database, RowQuery
+from tests.db.test_rows import _terminate_other_backends
+
+_TENANT = select(Tenant.id, Tenant.name).where(Tenant.id == bindparam("tenant_id"))
+# A statement that takes as long as it is told to (PostgreSQL).
+_SLEEP = select(literal_column("1").label("one"), func.pg_sleep(bindparam("seconds", type_=Float)))
+
+
+async def _tenant(database: Database) -> uuid.UUID:
+    def make(session: Session) -> uuid.UUID:
+        return auth.get_or_create_tenant(session, "acme").id
+
+    return await database.write(make)
+
+
+async def test_a_row_by_its_key_or_none(database: Database) -> None:
+    tenant_id = await _tenant(database)
+
+    found = await database.lookup_row(RowQuery(_TENANT, {"tenant_id": tenant_id}))
+    missing = await database.lookup_row(RowQuery(_TENANT, {"tenant_id": uuid.uuid4()}))
+
+    assert found == {"id": tenant_id, "name": "acme"}
+    assert missing is None
+
+
+@pytest.mark.parametrize("backend", ["postgres"], indirect=True)
+async def test_a_connection_lost_under_a_lookup_is_never_used_again(
+    database: Database, settings: Settings
+) -> None:
+    tenant_id = await _tenant(database)
+    query = RowQuery(_TENANT, {"tenant_id": tenant_id})
+    await database.lookup_row(query)  # a pooled connection, used
+
+    await _terminate_other_backends(settings)
+    with pytest.raises(DBAPIError) as lost:
+        await database.lookup_row(query)
+
+    assert lost.value.connection_invalidated
+    assert await database.lookup_row(query) == {"id": tenant_id, "name": "acme"}
+
+
+@pytest.mark.parametrize("backend", ["postgres"], indirect=True)
+async def test_lookups_cancelled_mid_statement_give_their_connections_back(
+    database: Database, settings: Settings
+) -> None:
+    """More cancelled lookups than the pool holds: none keeps its connection, and the
+    next lookup runs."""
+    sleeping = RowQuery(_SLEEP, {"seconds": 5.0})
+    for _ in range(settings.db_pool_size + settings.db_pool_size // 2 + 2):
+        with pytest.raises(TimeoutError):
+            await asyncio.wait_for(database.lookup_row(sleeping), timeout=0.05)
+
+    pool = database.engine.sync_engine.pool  # type: ignore[union-attr]
+    assert pool.checkedout() == 0  # type: ignore[attr-defined]
+    done = await asyncio.wait_for(database.lookup_row(RowQuery(_SLEEP, {"seconds": 0.0})), 5)
+    assert done is not None
+    assert done["one"] == 1
+
+
+@pytest.mark.parametrize("backend", ["postgres"], indirect=True)
+async def test_a_lookup_whose_parameters_need_converting_is_refused(database: Database) -> None:
+    """The driver gets the values as they are: a JSON parameter would need SQLAlchemy's
+    conversion, which the lookup does not make."""
+    query = RowQuery(select(bindparam("doc", type_=JSON).label("doc")), {"doc": {"a": 1}})
+
+    with pytest.raises(ValueError, match="as they are"):
+        await database.lookup_row(query)
