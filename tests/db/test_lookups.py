@@ -74,11 +74,17 @@ async def test_lookups_cancelled_mid_statement_give_their_connections_back(
     assert done["one"] == 1
 
 
-@pytest.mark.parametrize("backend", ["postgres"], indirect=True)
-async def test_a_lookup_whose_parameters_need_converting_is_refused(database: Database) -> None:
-    """The driver gets the values as they are: a JSON parameter would need SQLAlchemy's
-    conversion, which the lookup does not make."""
-    query = RowQuery(select(bindparam("doc", type_=JSON).label("doc")), {"doc": {"a": 1}})
+async def test_a_lookups_parameters_are_converted_as_the_session_converts_them(
+    database: Database,
+) -> None:
+    """On PostgreSQL the values go to the driver with SQLAlchemy's own conversions (a
+    JSON value as its text, ...), as they would through the session."""
+    tenant_id = await _tenant(database)
+    document = {"a": [1, "ü", None]}
+    statement = select(bindparam("doc", type_=JSON).label("doc"), Tenant.name).where(
+        Tenant.id == bindparam("tenant_id")
+    )
+    query = RowQuery(statement, {"doc": document, "tenant_id": tenant_id})
 
-    with pytest.raises(ValueError, match="as they are"):
-        await database.lookup_row(query)
+    assert await database.lookup_row(query) == {"doc": document, "name": "acme"}
+    assert await database.lookup_rows(query) == [{"doc": document, "name": "acme"}]

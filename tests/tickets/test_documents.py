@@ -4,12 +4,12 @@ documented response model makes of them (the database gives every time in UTC)."
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
 import pytest
 
-from servicedesk.tickets.schemas import TicketOut, ticket_document
+from servicedesk.tickets.schemas import TicketOut, instant, ticket_document
 
 BASE: dict[str, Any] = {
     "id": uuid.UUID("5c2e8f1a-3d4b-4e6f-9a1c-7b2d8e0f5a3c"),
@@ -72,3 +72,19 @@ def test_the_document_is_what_the_response_model_renders(change: dict[str, Any])
     columns = {**BASE, **change}
 
     assert ticket_document(columns) == TicketOut.model_validate(columns).model_dump(mode="json")
+
+
+@pytest.mark.parametrize(
+    "at",
+    [
+        datetime(2026, 2, 20, 14, 30, tzinfo=UTC),
+        datetime(2026, 2, 20, 14, 30, 0, 1, tzinfo=UTC),
+        datetime(2026, 2, 20, 16, 30, 5, 120_000, tzinfo=timezone(timedelta(hours=2))),
+        datetime(2026, 2, 20, 16, 30, tzinfo=timezone(timedelta(hours=-5, minutes=-30))),
+    ],
+)
+def test_an_instant_is_rendered_in_utc_as_the_response_model_renders_it(at: datetime) -> None:
+    in_utc = at.astimezone(UTC)
+    expected = TicketOut.model_validate({**BASE, "created_at": in_utc}).model_dump(mode="json")
+
+    assert instant(at) == expected["created_at"]

@@ -29,7 +29,7 @@ import uuid
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar, overload
 
 import asyncpg
 from sqlalchemy import Select, text
@@ -89,8 +89,9 @@ class DriverStatement:
 
 @dataclass(frozen=True, slots=True)
 class RowQuery:
-    """A read of at most one row by an index: a Core statement built once (a module
-    constant, whose parameters are `bindparam`s) and the values of its parameters."""
+    """A read bounded by an index (a row by its key, a page of the newest): a Core
+    statement built once (a module constant, or one of a few cached by shape, whose
+    parameters are `bindparam`s) and the values of its parameters."""
 
     statement: Select[Any]
     parameters: Mapping[str, Any]
@@ -135,6 +136,10 @@ class Database:
         decoded by the engine's codec, timestamps aware in UTC, UUIDs `uuid.UUID`s
         (tested equal to what the session gives). On SQLite it runs as `lookup` does."""
         return await self._backend.lookup_row(query)
+
+    async def lookup_rows(self, query: RowQuery) -> list[dict[str, Any]]:
+        """Every row of `query`, as `lookup_row` gives one."""
+        return await self._backend.lookup_rows(query)
 
     async def write(
         self, work: Unit[T], *, tenant_id: uuid.UUID | None = None, one_statement: bool = False
@@ -207,14 +212,28 @@ class _Postgres:
         statement.check(row)
 
     async def lookup_row(self, query: RowQuery) -> dict[str, Any] | None:
-        sql, names = _positional(query.statement, self.engine.dialect)
-        statement = DriverStatement(sql, tuple(query.parameters[name] for name in names), False)
-        row = await self._fetch_on_driver(statement)
+        row = await self._fetch_on_driver(_driver_statement(query, self.engine.dialect))
         return None if row is None else dict(row.items())
 
-    async def _fetch_on_driver(self, statement: DriverStatement) -> asyncpg.Record | None:
-        """The statement's first row, run by a pooled connection's asyncpg in
-        autocommit (outside a transaction, as asyncpg runs a statement by itself)."""
+    async def lookup_rows(self, query: RowQuery) -> list[dict[str, Any]]:
+        statement = _driver_statement(query, self.engine.dialect)
+        rows = await self._fetch_on_driver(statement, every_row=True)
+        return [dict(row.items()) for row in rows]
+
+    @overload
+    async def _fetch_on_driver(self, statement: DriverStatement) -> asyncpg.Record | None: ...
+
+    @overload
+    async def _fetch_on_driver(
+        self, statement: DriverStatement, *, every_row: Literal[True]
+    ) -> list[asyncpg.Record]: ...
+
+    async def _fetch_on_driver(
+        self, statement: DriverStatement, *, every_row: bool = False
+    ) -> asyncpg.Record | list[asyncpg.Record] | None:
+        """The statement's first row (or every row), run by a pooled connection's
+        asyncpg in autocommit (outside a transaction, as asyncpg runs a statement by
+        itself)."""
         # The pool's connection itself, past the engine's Connection, its isolation
         # level and its events (~0.05 ms a statement). Returning it rolls nothing back:
         # SQLAlchemy's adapter began no transaction on it.
@@ -222,6 +241,8 @@ class _Postgres:
         try:
             driver: asyncpg.Connection = pooled.driver_connection
             try:
+                if every_row:
+                    return await driver.fetch(statement.sql, *statement.parameters)
                 return await driver.fetchrow(statement.sql, *statement.parameters)
             except BaseException as error:
                 lost = not isinstance(error, asyncpg.PostgresError) or driver.is_closed()
@@ -240,15 +261,32 @@ class _Postgres:
         await self.engine.dispose()
 
 
+def _driver_statement(query: RowQuery, dialect: Dialect) -> DriverStatement:
+    sql, order = _compiled_once(query.statement, dialect)
+    values = query.parameters
+    parameters = tuple(
+        values[name] if convert is None else convert(values[name]) for name, convert in order
+    )
+    return DriverStatement(sql, parameters, guarded=False)
+
+
+DriverForm = tuple[str, tuple[tuple[str, Callable[[Any], Any] | None], ...]]
+
+
 @functools.lru_cache(maxsize=64)
-def _positional(statement: Select[Any], dialect: Dialect) -> tuple[str, tuple[str, ...]]:
-    """The statement's SQL as the driver takes it (`$1`, `$2`, ...) and the names of
-    its parameters in that order, compiled once. Only plain parameters: a value that
-    needs converting for the driver (JSON, ...) is refused here."""
+def _compiled_once(statement: Select[Any], dialect: Dialect) -> DriverForm:
+    # By identity: a lookup's statement is built once (RowQuery), so compiled once.
+    return driver_form(statement, dialect)
+
+
+def driver_form(statement: Select[Any], dialect: Dialect) -> DriverForm:
+    """The statement's SQL as the driver takes it (`$1`, `$2`, ...) and its parameters'
+    names in that order, each with its conversion for the driver (JSON to text, ...) or
+    None."""
     compiled = statement.compile(dialect=dialect)
-    if compiled._bind_processors:
-        raise ValueError("a lookup's parameters go to the driver as they are")
-    return str(compiled), tuple(compiled.positiontup or ())
+    conversions: dict[str, Any] = dict(compiled._bind_processors)
+    order = tuple((name, conversions.get(name)) for name in compiled.positiontup or ())
+    return str(compiled), order
 
 
 # What the driver raises of its own, and what SQLAlchemy's cursor would have wrapped.
@@ -315,6 +353,13 @@ class _Sqlite:
             return None if row is None else dict(row)
 
         return await self.lookup(first)
+
+    async def lookup_rows(self, query: RowQuery) -> list[dict[str, Any]]:
+        def every(session: Session) -> list[dict[str, Any]]:
+            found = session.connection().execute(query.statement, query.parameters)
+            return [dict(row) for row in found.mappings()]
+
+        return await self.lookup(every)
 
     async def write(self, work: Unit[T], key: Any, one_statement: bool) -> tuple[T, dict[str, Any]]:
         return await self._writer.run(work, key)  # batched: one commit for many anyway

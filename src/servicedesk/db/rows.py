@@ -16,7 +16,7 @@ raises `PreconditionFailed`.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -27,8 +27,10 @@ from sqlalchemy.orm import Session
 from servicedesk.db.database import (
     ENQUEUED_FLAG,
     ONE_STATEMENT,
+    DriverForm,
     DriverStatement,
     PreconditionFailed,
+    driver_form,
 )
 
 __all__ = ["PendingRows", "Precondition", "PreconditionFailed"]
@@ -164,17 +166,12 @@ def _row_parameters(table: Table, n: int, i: int, columns: tuple[str, ...]) -> d
 
 
 @functools.lru_cache(maxsize=256)
-def _compiled(
-    shape: Shape, guard: Select[Any] | None, dialect: Dialect
-) -> tuple[str, tuple[tuple[str, Callable[[Any], Any] | None], ...]]:
+def _compiled(shape: Shape, guard: Select[Any] | None, dialect: Dialect) -> DriverForm:
     """The statement's SQL, and its parameters in order with each one's conversion for
     the driver (JSON to text, ...), compiled once: SQLAlchemy does not cache statements
     that insert several rows, and compiling one cost more than the round trip it saves
     (~1.5 ms)."""
-    compiled = _one_statement(shape, guard).compile(dialect=dialect)
-    processors: dict[str, Any] = dict(compiled._bind_processors)
-    order = tuple((name, processors.get(name)) for name in compiled.positiontup or ())
-    return str(compiled), order
+    return driver_form(_one_statement(shape, guard), dialect)
 
 
 def _name(table: int, row: int, column: str) -> str:

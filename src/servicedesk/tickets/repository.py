@@ -116,6 +116,34 @@ def row_query(tenant_id: uuid.UUID, ticket_id: uuid.UUID) -> RowQuery:
     return RowQuery(_BY_ID, {"tenant_id": tenant_id, "ticket_id": ticket_id})
 
 
+def newest_page_query(
+    tenant_id: uuid.UUID,
+    filters: TicketFilters,
+    limit: int,
+    offset: int,
+    after: Position | None,
+) -> RowQuery:
+    """A page of the newest tickets' columns (as `row_query`) for filters that walk an
+    index (`TicketFilters.walks_an_index`), for `Database.lookup_rows`."""
+    statement = _newest_page(
+        filters.status is not None,
+        filters.created_from is not None,
+        filters.created_to is not None,
+        after is not None,
+    )
+    values = {
+        "tenant_id": tenant_id,
+        "status": filters.status,
+        "created_from": filters.created_from,
+        "created_to": filters.created_to,
+        "after_created": after.created_at if after else None,
+        "after_id": after.id if after else None,
+        "limit": limit,
+        "offset": offset,
+    }
+    return RowQuery(statement, values)
+
+
 class TicketRepository(TenantRepository[Ticket]):
     """The tenant's tickets."""
 
@@ -152,23 +180,9 @@ class TicketRepository(TenantRepository[Ticket]):
         """A page of tickets' columns (as `row`) in `order` (ORDERS; newest first by
         default); a search goes through `search_page`."""
         if order == "newest" and filters.walks_an_index():
-            statement = _newest_page(
-                filters.status is not None,
-                filters.created_from is not None,
-                filters.created_to is not None,
-                after is not None,
-            )
-            values = {
-                "tenant_id": self.tenant_id,
-                "status": filters.status,
-                "created_from": filters.created_from,
-                "created_to": filters.created_to,
-                "after_created": after.created_at if after else None,
-                "after_id": after.id if after else None,
-                "limit": limit,
-                "offset": offset,
-            }
-            return self.session.connection().execute(statement, values).mappings().all()
+            newest = newest_page_query(self.tenant_id, filters, limit, offset, after)
+            found = self.session.connection().execute(newest.statement, newest.parameters)
+            return found.mappings().all()
         dialect = self.session.get_bind().dialect.name
         conditions = _conditions(self.tenant_id, filters, dialect)
         if after is not None:

@@ -309,6 +309,8 @@ def _id_or_none(value: uuid.UUID | None) -> str | None:
 def instant(value: datetime) -> str:
     """An aware datetime as the API renders it (as Pydantic does): UTC, ISO 8601, `Z`,
     microseconds only when there are some."""
+    if value.tzinfo is UTC:  # as both databases give it: only the suffix differs
+        return value.isoformat()[:-6] + "Z"
     return value.astimezone(UTC).replace(tzinfo=None).isoformat() + "Z"
 
 

@@ -31,7 +31,6 @@ from functools import partial
 from pathlib import Path
 from typing import Any, Protocol
 
-from sqlalchemy.engine import RowMapping
 from sqlalchemy.orm import Session
 
 from servicedesk.config import Settings
@@ -83,6 +82,7 @@ from servicedesk.tickets.repository import (
     Position,
     TicketFilters,
     TicketRepository,
+    newest_page_query,
     row_query,
 )
 from servicedesk.tickets.schemas import (
@@ -239,7 +239,7 @@ def ticket_document(ticket: Ticket) -> dict[str, Any]:
     )
 
 
-def row_document(row: RowMapping) -> dict[str, Any]:
+def row_document(row: Mapping[Any, Any]) -> dict[str, Any]:
     """`ticket_document` of a row of the tickets table's columns."""
     return document_of_columns(row)
 
@@ -250,6 +250,22 @@ def note_document(
     document = NoteOut.model_validate(note).model_dump(mode="json")
     document["attachments"] = [attachment_document(row) for row in attachments]
     return document
+
+
+def _page_of(rows: Sequence[Mapping[Any, Any]], total: Count, limit: int, order: str) -> TicketPage:
+    """The page's documents, and the cursor of the next page when this one is full and
+    newest first."""
+    last = rows[-1] if len(rows) == limit and order == "newest" else None
+    next_cursor = encode_cursor(last["created_at"], last["id"]) if last else None
+    return TicketPage([row_document(row) for row in rows], total, next_cursor)
+
+
+def _hashable(filters: TicketFilters) -> bool:
+    try:
+        hash(filters)
+    except TypeError:
+        return False
+    return True
 
 
 class TicketService:
@@ -501,6 +517,8 @@ class TicketService:
             and not custom_field_filters
             and offset <= QUICK_OFFSET
         )
+        if quick and self.database.remote:
+            return await self._newest_page(tenant_id, filters, limit, offset, after)
 
         def read(session: Session) -> TicketPage:
             scoped = filters
@@ -511,7 +529,27 @@ class TicketService:
                 )
             return self._page(session, tenant_id, scoped, limit, offset, after, order)
 
+        # On SQLite a page bounded by an index and its count are one unit, read at once.
         return await (self.database.lookup if quick else self.database.read)(read)
+
+    async def _newest_page(
+        self,
+        tenant_id: uuid.UUID,
+        filters: TicketFilters,
+        limit: int,
+        offset: int,
+        after: Position | None,
+    ) -> TicketPage:
+        """A page bounded by an index, on PostgreSQL: its rows read past the session (one
+        statement), its total remembered or counted."""
+        query = newest_page_query(tenant_id, filters, limit, offset, after)
+        rows = await self.database.lookup_rows(query)
+        total = self._remembered_total(tenant_id, filters)
+        if total is None:
+            total = await self.database.lookup(
+                lambda session: self._total(TicketRepository(session, tenant_id), filters)
+            )
+        return _page_of(rows, total, limit, "newest")
 
     async def sync_states(
         self, tenant_id: uuid.UUID, *, limit: int = 20
@@ -547,24 +585,22 @@ class TicketService:
             found, total = repository.search_page(filters, limit=limit, offset=offset)
             return TicketPage([ticket_document(ticket) for ticket in found], total, None)
         rows = repository.list_page(filters, limit=limit, offset=offset, after=after, order=order)
-        total = self._total(repository, filters)
-        last = rows[-1] if len(rows) == limit and order == "newest" else None
-        next_cursor = encode_cursor(last["created_at"], last["id"]) if last else None
-        return TicketPage([row_document(row) for row in rows], total, next_cursor)
+        return _page_of(rows, self._total(repository, filters), limit, order)
 
     def _total(self, repository: TicketRepository, filters: TicketFilters) -> Count:
-        key: tuple[uuid.UUID, TicketFilters] | None = (repository.tenant_id, filters)
-        try:
-            hash(key)
-        except TypeError:  # a custom-field value that cannot be a key: counted every time
-            key = None
-        remembered = self._estimated_totals.get(key) if key is not None else None
+        remembered = self._remembered_total(repository.tenant_id, filters)
         if remembered is not None:
             return remembered
         total = repository.count(filters, exact_up_to=EXACT_COUNT_LIMIT)
-        if total.estimated and key is not None:
-            self._estimated_totals.put(key, total)
+        if total.estimated and _hashable(filters):
+            self._estimated_totals.put((repository.tenant_id, filters), total)
         return total
+
+    def _remembered_total(self, tenant_id: uuid.UUID, filters: TicketFilters) -> Count | None:
+        """The database's estimate of a large total, kept a while (ESTIMATED_TOTAL_SECONDS)."""
+        if not _hashable(filters):
+            return None  # a custom-field value that cannot be a key: counted every time
+        return self._estimated_totals.get((tenant_id, filters))
 
     # -- update ------------------------------------------------------------------------
 
