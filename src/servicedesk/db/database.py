@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import sqlite3
 import time
 import uuid
 from collections.abc import Callable, Mapping
@@ -32,7 +33,7 @@ from dataclasses import dataclass
 from typing import Any, Literal, TypeVar, overload
 
 import asyncpg
-from sqlalchemy import Select, text
+from sqlalchemy import Select, TextualSelect, text
 from sqlalchemy.engine import Connection, Dialect, Engine
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
@@ -41,7 +42,10 @@ from sqlalchemy.util import greenlet_spawn
 
 from servicedesk import deadline
 from servicedesk.config import Settings
-from servicedesk.db import models  # noqa: F401 - every mapper known to every session
+from servicedesk.db import (
+    models,  # noqa: F401 - every mapper known to every session
+    ready,
+)
 from servicedesk.db.engine import (
     AUTOCOMMIT,
     SQLITE_BEGIN_OPTION,
@@ -93,7 +97,7 @@ class RowQuery:
     statement built once (a module constant, or one of a few cached by shape, whose
     parameters are `bindparam`s) and the values of its parameters."""
 
-    statement: Select[Any]
+    statement: Select[Any] | TextualSelect
     parameters: Mapping[str, Any]
 
 
@@ -140,6 +144,12 @@ class Database:
     async def lookup_rows(self, query: RowQuery) -> list[dict[str, Any]]:
         """Every row of `query`, as `lookup_row` gives one."""
         return await self._backend.lookup_rows(query)
+
+    async def lookup_ready_rows(self, query: RowQuery) -> list[dict[str, Any]]:
+        """Every row of `query` with its values JSON-ready (servicedesk.db.ready), read
+        past the session on both databases: on PostgreSQL as `lookup_rows` reads, on
+        SQLite on the loop's own sqlite3 connection, rendered from the stored text."""
+        return await self._backend.lookup_ready_rows(query)
 
     async def write(
         self, work: Unit[T], *, tenant_id: uuid.UUID | None = None, one_statement: bool = False
@@ -220,6 +230,11 @@ class _Postgres:
         rows = await self._fetch_on_driver(statement, every_row=True)
         return [dict(row.items()) for row in rows]
 
+    async def lookup_ready_rows(self, query: RowQuery) -> list[dict[str, Any]]:
+        dialect = self.engine.dialect
+        rows = await self._fetch_on_driver(_driver_statement(query, dialect), every_row=True)
+        return ready.rendered(rows, ready.renderings(query.statement, dialect))
+
     @overload
     async def _fetch_on_driver(self, statement: DriverStatement) -> asyncpg.Record | None: ...
 
@@ -274,12 +289,12 @@ DriverForm = tuple[str, tuple[tuple[str, Callable[[Any], Any] | None], ...]]
 
 
 @functools.lru_cache(maxsize=64)
-def _compiled_once(statement: Select[Any], dialect: Dialect) -> DriverForm:
+def _compiled_once(statement: Select[Any] | TextualSelect, dialect: Dialect) -> DriverForm:
     # By identity: a lookup's statement is built once (RowQuery), so compiled once.
     return driver_form(statement, dialect)
 
 
-def driver_form(statement: Select[Any], dialect: Dialect) -> DriverForm:
+def driver_form(statement: Select[Any] | TextualSelect, dialect: Dialect) -> DriverForm:
     """The statement's SQL as the driver takes it (`$1`, `$2`, ...) and its parameters'
     names in that order, each with its conversion for the driver (JSON to text, ...) or
     None."""
@@ -341,9 +356,7 @@ class _Sqlite:
             return work(session)
 
     async def lookup(self, work: Unit[T]) -> T:
-        if self._lookup_connection is None or self._lookup_connection.closed:
-            self._lookup_connection = self._lookups.connect()
-        with Session(self._lookup_connection, expire_on_commit=False) as session:
+        with Session(self._lookup_connected(), expire_on_commit=False) as session:
             return work(session)
 
     async def lookup_row(self, query: RowQuery) -> dict[str, Any] | None:
@@ -360,6 +373,20 @@ class _Sqlite:
             return [dict(row) for row in found.mappings()]
 
         return await self.lookup(every)
+
+    async def lookup_ready_rows(self, query: RowQuery) -> list[dict[str, Any]]:
+        dialect = self.engine.dialect
+        statement = _driver_statement(query, dialect)
+        driver = self._lookup_connected().connection.driver_connection
+        assert isinstance(driver, sqlite3.Connection)
+        stored = driver.execute(statement.sql, statement.parameters).fetchall()
+        return ready.rendered(stored, ready.renderings(query.statement, dialect))
+
+    def _lookup_connected(self) -> Connection:
+        """The loop's own connection, in autocommit."""
+        if self._lookup_connection is None or self._lookup_connection.closed:
+            self._lookup_connection = self._lookups.connect()
+        return self._lookup_connection
 
     async def write(self, work: Unit[T], key: Any, one_statement: bool) -> tuple[T, dict[str, Any]]:
         return await self._writer.run(work, key)  # batched: one commit for many anyway

@@ -16,10 +16,10 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
+from servicedesk.db.ready import instant
 from servicedesk.jobs.service import JobSpec
 from servicedesk.sla.calendar import TWENTY_FOUR_SEVEN, Calendar, Stop
 from servicedesk.tickets.derived import UNCHANGED, Derived, Moment
-from servicedesk.tickets.schemas import instant
 
 FIRST_RESPONSE = "first_response"
 RESOLUTION = "resolution"

@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import (
     ColumnElement,
     Float,
+    Integer,
     Select,
     String,
     TextClause,
@@ -96,15 +97,24 @@ class Position:
 # identity map and object loading (a ticket by its id: ~0.2 ms through the ORM on SQLite,
 # a few dozen microseconds this way).
 _PUBLIC = [column for column in Ticket.__table__.columns if column.name != "tenant_id"]
+# What a page shows of each ticket: the ticket object's columns.
+_LISTED = [
+    column
+    for column in _PUBLIC
+    if column.name
+    not in {"external_account", "sla_clock", "sla_policy_id", "sla_due_at", "sla_breached"}
+]
 _BY_ID = select(*_PUBLIC).where(
     Ticket.tenant_id == bindparam("tenant_id"), Ticket.id == bindparam("ticket_id")
 )
 TICKETS = table_of(Ticket)
 # SQLite's kept counts (migration 0010); tenant ids are stored as 32 hex digits there.
-_KEPT_COUNT = text("SELECT sum(tickets) FROM ticket_counts WHERE tenant_id = :tenant_id")
+_KEPT_COUNT = text(
+    "SELECT sum(tickets) AS tickets FROM ticket_counts WHERE tenant_id = :tenant_id"
+).columns(tickets=Integer)
 _KEPT_STATUS_COUNT = text(
     "SELECT tickets FROM ticket_counts WHERE tenant_id = :tenant_id AND status = :status"
-)
+).columns(tickets=Integer)
 # (attribute, column name) of every column: `metadata_` is stored as `metadata`.
 ATTRIBUTES = [(prop.key, prop.columns[0].name) for prop in inspect(Ticket).column_attrs]
 COLUMN_OF = dict(ATTRIBUTES)
@@ -123,8 +133,8 @@ def newest_page_query(
     offset: int,
     after: Position | None,
 ) -> RowQuery:
-    """A page of the newest tickets' columns (as `row_query`) for filters that walk an
-    index (`TicketFilters.walks_an_index`), for `Database.lookup_rows`."""
+    """A page of the newest tickets' shown columns (as `list_page`) for filters that walk
+    an index (`TicketFilters.walks_an_index`), for `Database.lookup_rows`."""
     statement = _newest_page(
         filters.status is not None,
         filters.created_from is not None,
@@ -177,7 +187,8 @@ class TicketRepository(TenantRepository[Ticket]):
         after: Position | None = None,
         order: str = "newest",
     ) -> Sequence[RowMapping]:
-        """A page of tickets' columns (as `row`) in `order` (ORDERS; newest first by
+        """A page of the columns tickets show (`row`'s but the SLA clock's workings and
+        the mirror's account) in `order` (ORDERS; newest first by
         default); a search goes through `search_page`."""
         if order == "newest" and filters.walks_an_index():
             newest = newest_page_query(self.tenant_id, filters, limit, offset, after)
@@ -188,7 +199,7 @@ class TicketRepository(TenantRepository[Ticket]):
         if after is not None:
             conditions.append(_after(after))
         query = (
-            select(*_PUBLIC).where(*conditions).order_by(*ORDERS[order]).limit(limit).offset(offset)
+            select(*_LISTED).where(*conditions).order_by(*ORDERS[order]).limit(limit).offset(offset)
         )
         return self.session.connection().execute(query).mappings().all()
 
@@ -288,7 +299,7 @@ def _newest_page(status: bool, created_from: bool, created_to: bool, after: bool
     if after:
         conditions.append(_after_row(bindparam("after_created"), bindparam("after_id")))
     return (
-        select(*_PUBLIC)
+        select(*_LISTED)
         .where(*conditions)
         .order_by(Ticket.created_at.desc(), Ticket.id.desc())
         .limit(bindparam("limit"))
@@ -541,6 +552,17 @@ class Count:
     estimated: bool
 
 
+def kept_count_query(dialect: str, tenant_id: uuid.UUID, filters: TicketFilters) -> RowQuery | None:
+    """The count SQLite's triggers keep of the tenant's tickets that match `filters`
+    (migration 0010; a row `tickets`, or none for a status no ticket has), where it
+    keeps one: with no filter but the status. None otherwise, and on PostgreSQL."""
+    if dialect == "postgresql" or filters != TicketFilters(status=filters.status):
+        return None
+    statement = _KEPT_COUNT if filters.status is None else _KEPT_STATUS_COUNT
+    # Tenant ids are stored as 32 hex digits there.
+    return RowQuery(statement, {"tenant_id": tenant_id.hex, "status": filters.status})
+
+
 def _count(
     session: Session, tenant_id: uuid.UUID, filters: TicketFilters, *, exact_up_to: int
 ) -> Count:
@@ -549,11 +571,9 @@ def _count(
     SQLite: always exact; with no filter but the status, from the counts its triggers
     keep (migration 0010)."""
     dialect = session.get_bind().dialect
-    if dialect.name != "postgresql" and filters == TicketFilters(status=filters.status):
-        kept = _KEPT_COUNT if filters.status is None else _KEPT_STATUS_COUNT
-        kept_total = session.connection().execute(
-            kept, {"tenant_id": tenant_id.hex, "status": filters.status}
-        )
+    kept = kept_count_query(dialect.name, tenant_id, filters)
+    if kept is not None:
+        kept_total = session.connection().execute(kept.statement, kept.parameters)
         return Count(int(kept_total.scalar() or 0), estimated=False)
     conditions = _conditions(tenant_id, filters, dialect.name)
     if dialect.name != "postgresql":

@@ -5,12 +5,13 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Mapping
-from datetime import UTC, datetime
+from datetime import datetime
 from enum import StrEnum
 from typing import Annotated, Any
 
 from pydantic import AfterValidator, AliasChoices, BaseModel, ConfigDict, Field, field_validator
 
+from servicedesk.db.ready import instant
 from servicedesk.validation import Category, Email, Storable, storable_json
 
 
@@ -302,16 +303,22 @@ def ticket_document(columns: Mapping[Any, Any]) -> dict[str, Any]:
     }
 
 
+# The ticket object's fields, in its order.
+TICKET_FIELDS = tuple(TicketOut.model_fields)
+
+
+def ready_ticket_document(columns: Mapping[str, Any]) -> dict[str, Any]:
+    """`ticket_document` of JSON-ready columns (servicedesk.db.ready): the same object,
+    nothing left to render."""
+    document = {field: columns[field] for field in TICKET_FIELDS}
+    for field in ("metadata", "custom_fields"):
+        if document[field] is None:
+            document[field] = {}
+    return document
+
+
 def _id_or_none(value: uuid.UUID | None) -> str | None:
     return None if value is None else str(value)
-
-
-def instant(value: datetime) -> str:
-    """An aware datetime as the API renders it (as Pydantic does): UTC, ISO 8601, `Z`,
-    microseconds only when there are some."""
-    if value.tzinfo is UTC:  # as both databases give it: only the suffix differs
-        return value.isoformat()[:-6] + "Z"
-    return value.astimezone(UTC).replace(tzinfo=None).isoformat() + "Z"
 
 
 class TicketList(BaseModel):

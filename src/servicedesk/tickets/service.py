@@ -82,6 +82,7 @@ from servicedesk.tickets.repository import (
     Position,
     TicketFilters,
     TicketRepository,
+    kept_count_query,
     newest_page_query,
     row_query,
 )
@@ -90,6 +91,7 @@ from servicedesk.tickets.schemas import (
     NoteOut,
     TicketCreate,
     TicketUpdate,
+    ready_ticket_document,
 )
 from servicedesk.tickets.schemas import ticket_document as document_of_columns
 from servicedesk.ttl_cache import TtlCache
@@ -252,12 +254,14 @@ def note_document(
     return document
 
 
-def _page_of(rows: Sequence[Mapping[Any, Any]], total: Count, limit: int, order: str) -> TicketPage:
-    """The page's documents, and the cursor of the next page when this one is full and
-    newest first."""
-    last = rows[-1] if len(rows) == limit and order == "newest" else None
-    next_cursor = encode_cursor(last["created_at"], last["id"]) if last else None
-    return TicketPage([row_document(row) for row in rows], total, next_cursor)
+def _page_of(documents: list[dict[str, Any]], total: Count, limit: int, order: str) -> TicketPage:
+    """The page, with the cursor of the next page when this one is full and newest
+    first."""
+    last = documents[-1] if len(documents) == limit and order == "newest" else None
+    next_cursor = None
+    if last is not None:
+        next_cursor = encode_cursor(datetime.fromisoformat(last["created_at"]), last["id"])
+    return TicketPage(documents, total, next_cursor)
 
 
 def _hashable(filters: TicketFilters) -> bool:
@@ -517,7 +521,7 @@ class TicketService:
             and not custom_field_filters
             and offset <= QUICK_OFFSET
         )
-        if quick and self.database.remote:
+        if quick:
             return await self._newest_page(tenant_id, filters, limit, offset, after)
 
         def read(session: Session) -> TicketPage:
@@ -529,8 +533,7 @@ class TicketService:
                 )
             return self._page(session, tenant_id, scoped, limit, offset, after, order)
 
-        # On SQLite a page bounded by an index and its count are one unit, read at once.
-        return await (self.database.lookup if quick else self.database.read)(read)
+        return await self.database.read(read)
 
     async def _newest_page(
         self,
@@ -540,16 +543,26 @@ class TicketService:
         offset: int,
         after: Position | None,
     ) -> TicketPage:
-        """A page bounded by an index, on PostgreSQL: its rows read past the session (one
+        """A page bounded by an index: its rows read past the session, JSON-ready (one
         statement), its total remembered or counted."""
         query = newest_page_query(tenant_id, filters, limit, offset, after)
-        rows = await self.database.lookup_rows(query)
-        total = self._remembered_total(tenant_id, filters)
-        if total is None:
-            total = await self.database.lookup(
-                lambda session: self._total(TicketRepository(session, tenant_id), filters)
-            )
-        return _page_of(rows, total, limit, "newest")
+        rows = await self.database.lookup_ready_rows(query)
+        total = await self._total_past_session(tenant_id, filters)
+        return _page_of([ready_ticket_document(row) for row in rows], total, limit, "newest")
+
+    async def _total_past_session(self, tenant_id: uuid.UUID, filters: TicketFilters) -> Count:
+        """The total as `_total` gives it, without a session where none is needed: a
+        large total's estimate remembered, the count SQLite keeps."""
+        remembered = self._remembered_total(tenant_id, filters)
+        if remembered is not None:
+            return remembered
+        kept = kept_count_query(self.database.dialect, tenant_id, filters)
+        if kept is not None:
+            found = await self.database.lookup_ready_rows(kept)
+            return Count(int(found[0]["tickets"] or 0) if found else 0, estimated=False)
+        return await self.database.lookup(
+            lambda session: self._total(TicketRepository(session, tenant_id), filters)
+        )
 
     async def sync_states(
         self, tenant_id: uuid.UUID, *, limit: int = 20
@@ -585,7 +598,8 @@ class TicketService:
             found, total = repository.search_page(filters, limit=limit, offset=offset)
             return TicketPage([ticket_document(ticket) for ticket in found], total, None)
         rows = repository.list_page(filters, limit=limit, offset=offset, after=after, order=order)
-        return _page_of(rows, self._total(repository, filters), limit, order)
+        documents = [row_document(row) for row in rows]
+        return _page_of(documents, self._total(repository, filters), limit, order)
 
     def _total(self, repository: TicketRepository, filters: TicketFilters) -> Count:
         remembered = self._remembered_total(repository.tenant_id, filters)
@@ -1037,7 +1051,7 @@ def later_than(previous: datetime) -> datetime:
     return now if now > previous else previous + timedelta(microseconds=1)
 
 
-def encode_cursor(created_at: datetime, ticket_id: uuid.UUID) -> str:
+def encode_cursor(created_at: datetime, ticket_id: uuid.UUID | str) -> str:
     raw = json.dumps([created_at.isoformat(), str(ticket_id)]).encode()
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
