@@ -487,10 +487,10 @@ class TicketService:
     # -- read --------------------------------------------------------------------------
 
     async def get(self, tenant_id: uuid.UUID, ticket_id: uuid.UUID) -> dict[str, Any]:
-        row = await self.database.lookup_row(row_query(tenant_id, ticket_id))
-        if row is None:
+        found = await self.database.lookup_ready_rows(row_query(tenant_id, ticket_id))
+        if not found:
             raise TicketNotFound()
-        return document_of_columns(row)
+        return ready_ticket_document(found[0])
 
     async def list_page(
         self,
