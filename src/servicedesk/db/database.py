@@ -13,7 +13,8 @@ network. How a unit runs is this module's business, chosen for the engine:
   statement runs its unit on a session with no connection, and the statement the unit
   hands over (`DriverStatement`) on the pooled connection's asyncpg, in autocommit:
   past SQLAlchemy's session, execution context and cursor, about 0.15 ms less per
-  create (docs/performance.md).
+  create (docs/performance.md). Hot reads by an index (`RowQuery`: a ticket, a page of
+  the newest) run the same way: `lookup_row`, `lookup_ready_rows`.
 - SQLite: lookups at once on the loop's own connection, other reads in a small thread
   pool; writes through `SqliteWriter`, which commits a batch of units together.
 
