@@ -1,6 +1,6 @@
-"""A row by its key, read past the session (`Database.lookup_row`): the same row on both
-databases, and on PostgreSQL a pooled connection that comes back whatever happened to
-the statement."""
+"""Rows by an index, read past the session (`Database.lookup_ready_rows`): the same rows
+on both databases, and on PostgreSQL a pooled connection that comes back whatever
+happened to the statement."""
 
 from __future__ import annotations
 
@@ -33,11 +33,11 @@ async def _tenant(database: Database) -> uuid.UUID:
 async def test_a_row_by_its_key_or_none(database: Database) -> None:
     tenant_id = await _tenant(database)
 
-    found = await database.lookup_row(RowQuery(_TENANT, {"tenant_id": tenant_id}))
-    missing = await database.lookup_row(RowQuery(_TENANT, {"tenant_id": uuid.uuid4()}))
+    found = await database.lookup_ready_rows(RowQuery(_TENANT, {"tenant_id": tenant_id}))
+    missing = await database.lookup_ready_rows(RowQuery(_TENANT, {"tenant_id": uuid.uuid4()}))
 
-    assert found == {"id": tenant_id, "name": "acme"}
-    assert missing is None
+    assert found == [{"id": str(tenant_id), "name": "acme"}]
+    assert missing == []
 
 
 @pytest.mark.parametrize("backend", ["postgres"], indirect=True)
@@ -46,14 +46,14 @@ async def test_a_connection_lost_under_a_lookup_is_never_used_again(
 ) -> None:
     tenant_id = await _tenant(database)
     query = RowQuery(_TENANT, {"tenant_id": tenant_id})
-    await database.lookup_row(query)  # a pooled connection, used
+    await database.lookup_ready_rows(query)  # a pooled connection, used
 
     await _terminate_other_backends(settings)
     with pytest.raises(DBAPIError) as lost:
-        await database.lookup_row(query)
+        await database.lookup_ready_rows(query)
 
     assert lost.value.connection_invalidated
-    assert await database.lookup_row(query) == {"id": tenant_id, "name": "acme"}
+    assert await database.lookup_ready_rows(query) == [{"id": str(tenant_id), "name": "acme"}]
 
 
 @pytest.mark.parametrize("backend", ["postgres"], indirect=True)
@@ -65,13 +65,13 @@ async def test_lookups_cancelled_mid_statement_give_their_connections_back(
     sleeping = RowQuery(_SLEEP, {"seconds": 5.0})
     for _ in range(settings.db_pool_size + settings.db_pool_size // 2 + 2):
         with pytest.raises(TimeoutError):
-            await asyncio.wait_for(database.lookup_row(sleeping), timeout=0.05)
+            await asyncio.wait_for(database.lookup_ready_rows(sleeping), timeout=0.05)
 
     pool = database.engine.sync_engine.pool  # type: ignore[union-attr]
     assert pool.checkedout() == 0  # type: ignore[attr-defined]
-    done = await asyncio.wait_for(database.lookup_row(RowQuery(_SLEEP, {"seconds": 0.0})), 5)
-    assert done is not None
-    assert done["one"] == 1
+    awake = RowQuery(_SLEEP, {"seconds": 0.0})
+    done = await asyncio.wait_for(database.lookup_ready_rows(awake), 5)
+    assert [row["one"] for row in done] == [1]
 
 
 async def test_a_lookups_parameters_are_converted_as_the_session_converts_them(
@@ -86,5 +86,4 @@ async def test_a_lookups_parameters_are_converted_as_the_session_converts_them(
     )
     query = RowQuery(statement, {"doc": document, "tenant_id": tenant_id})
 
-    assert await database.lookup_row(query) == {"doc": document, "name": "acme"}
-    assert await database.lookup_rows(query) == [{"doc": document, "name": "acme"}]
+    assert await database.lookup_ready_rows(query) == [{"doc": document, "name": "acme"}]

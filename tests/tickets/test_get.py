@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from servicedesk.db.database import Database
 from servicedesk.tickets.models import Ticket
 from servicedesk.tickets.repository import TicketRepository, row_query
+from servicedesk.tickets.schemas import ready_ticket_document, ticket_document
 from tests.conftest import KeyFactory, new_uuid
 
 
@@ -42,11 +43,11 @@ async def test_ticket_of_another_tenant_is_404(
     assert response.json() == {"detail": "Ticket not found"}
 
 
-async def test_the_row_read_past_the_session_is_the_row_the_session_reads(
-    client: httpx.AsyncClient, create_ticket: Any, database: Database
+async def test_the_row_read_past_the_session_makes_the_ticket_the_session_makes(
+    client: httpx.AsyncClient, headers: dict[str, str], create_ticket: Any, database: Database
 ) -> None:
-    """`Database.lookup_row` (asyncpg's own values on PostgreSQL) gives what the
-    session's result gives, every column filled: UUIDs, JSON, times, a float."""
+    """`Database.lookup_ready_rows` (the driver's values, rendered) gives the ticket the
+    session's values give, every column filled: UUIDs, JSON, times, a float."""
     ticket = await create_ticket()
     ticket_id = uuid.UUID(ticket["id"])
     filled = {
@@ -84,13 +85,13 @@ async def test_the_row_read_past_the_session_is_the_row_the_session_reads(
     def by_session(session: Session) -> dict[str, Any]:
         row = TicketRepository(session, tenant_id).row(ticket_id)
         assert row is not None
-        return dict(row)
+        return ticket_document(row)
 
     from_session = await database.read(by_session)
-    past_session = await database.lookup_row(row_query(tenant_id, ticket_id))
+    past_session = await database.lookup_ready_rows(row_query(tenant_id, ticket_id))
 
-    assert past_session == from_session
-    assert None not in past_session.values()
-    for column, value in from_session.items():
-        assert isinstance(past_session[column], type(value)), column
-    assert await database.lookup_row(row_query(tenant_id, uuid.uuid4())) is None
+    assert [ready_ticket_document(row) for row in past_session] == [from_session]
+    assert None not in from_session.values()
+    response = await client.get(f"/api/v1/tickets/{ticket_id}", headers=headers)
+    assert response.json() == from_session
+    assert await database.lookup_ready_rows(row_query(tenant_id, uuid.uuid4())) == []

@@ -14,7 +14,7 @@ network. How a unit runs is this module's business, chosen for the engine:
   hands over (`DriverStatement`) on the pooled connection's asyncpg, in autocommit:
   past SQLAlchemy's session, execution context and cursor, about 0.15 ms less per
   create (docs/performance.md). Hot reads by an index (`RowQuery`: a ticket, a page of
-  the newest) run the same way: `lookup_row`, `lookup_ready_rows`.
+  the newest) run the same way: `lookup_ready_rows`.
 - SQLite: lookups at once on the loop's own connection, other reads in a small thread
   pool; writes through `SqliteWriter`, which commits a batch of units together.
 
@@ -133,23 +133,14 @@ class Database:
         a reader thread would cost more than the statement."""
         return await self._backend.lookup(work)
 
-    async def lookup_row(self, query: RowQuery) -> dict[str, Any] | None:
-        """The first row of `query` by column name, or None. On PostgreSQL its statement
-        (compiled once) runs on the pooled connection's asyncpg in autocommit, past
-        SQLAlchemy's session, execution context and result (~0.18 ms less than a unit
-        with the same statement, docs/performance.md): the values are the driver's, JSON
-        decoded by the engine's codec, timestamps aware in UTC, UUIDs `uuid.UUID`s
-        (tested equal to what the session gives). On SQLite it runs as `lookup` does."""
-        return await self._backend.lookup_row(query)
-
-    async def lookup_rows(self, query: RowQuery) -> list[dict[str, Any]]:
-        """Every row of `query`, as `lookup_row` gives one."""
-        return await self._backend.lookup_rows(query)
-
     async def lookup_ready_rows(self, query: RowQuery) -> list[dict[str, Any]]:
-        """Every row of `query` with its values JSON-ready (servicedesk.db.ready), read
-        past the session on both databases: on PostgreSQL as `lookup_rows` reads, on
-        SQLite on the loop's own sqlite3 connection, rendered from the stored text."""
+        """Every row of `query` by column name, its values JSON-ready
+        (servicedesk.db.ready), read past the session on both databases. On PostgreSQL
+        the statement (compiled once) runs on the pool's own asyncpg connection in
+        autocommit, past SQLAlchemy's Connection, execution context and result (a get
+        0.87 -> 0.60 ms in process, docs/performance.md); on SQLite on the loop's own
+        sqlite3 connection, rendered from the stored text. Tested equal to what the
+        session reads, rendered."""
         return await self._backend.lookup_ready_rows(query)
 
     async def write(
@@ -221,15 +212,6 @@ class _Postgres:
     async def _run_on_driver(self, statement: DriverStatement) -> None:
         row = await self._fetch_on_driver(statement)
         statement.check(row)
-
-    async def lookup_row(self, query: RowQuery) -> dict[str, Any] | None:
-        row = await self._fetch_on_driver(_driver_statement(query, self.engine.dialect))
-        return None if row is None else dict(row.items())
-
-    async def lookup_rows(self, query: RowQuery) -> list[dict[str, Any]]:
-        statement = _driver_statement(query, self.engine.dialect)
-        rows = await self._fetch_on_driver(statement, every_row=True)
-        return [dict(row.items()) for row in rows]
 
     async def lookup_ready_rows(self, query: RowQuery) -> list[dict[str, Any]]:
         dialect = self.engine.dialect
@@ -359,21 +341,6 @@ class _Sqlite:
     async def lookup(self, work: Unit[T]) -> T:
         with Session(self._lookup_connected(), expire_on_commit=False) as session:
             return work(session)
-
-    async def lookup_row(self, query: RowQuery) -> dict[str, Any] | None:
-        def first(session: Session) -> dict[str, Any] | None:
-            found = session.connection().execute(query.statement, query.parameters)
-            row = found.mappings().first()
-            return None if row is None else dict(row)
-
-        return await self.lookup(first)
-
-    async def lookup_rows(self, query: RowQuery) -> list[dict[str, Any]]:
-        def every(session: Session) -> list[dict[str, Any]]:
-            found = session.connection().execute(query.statement, query.parameters)
-            return [dict(row) for row in found.mappings()]
-
-        return await self.lookup(every)
 
     async def lookup_ready_rows(self, query: RowQuery) -> list[dict[str, Any]]:
         dialect = self.engine.dialect

@@ -121,8 +121,8 @@ COLUMN_OF = dict(ATTRIBUTES)
 
 
 def row_query(tenant_id: uuid.UUID, ticket_id: uuid.UUID) -> RowQuery:
-    """The read of a ticket's columns (`TicketRepository.row`) for `Database.lookup_row`,
-    which runs it past the session on PostgreSQL."""
+    """The read of a ticket's columns (`TicketRepository.row`), also for
+    `Database.lookup_ready_rows`, which runs it past the session."""
     return RowQuery(_BY_ID, {"tenant_id": tenant_id, "ticket_id": ticket_id})
 
 
@@ -134,7 +134,7 @@ def newest_page_query(
     after: Position | None,
 ) -> RowQuery:
     """A page of the newest tickets' shown columns (as `list_page`) for filters that walk
-    an index (`TicketFilters.walks_an_index`), for `Database.lookup_rows`."""
+    an index (`TicketFilters.walks_an_index`), for `Database.lookup_ready_rows`."""
     statement = _newest_page(
         filters.status is not None,
         filters.created_from is not None,
