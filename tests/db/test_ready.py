@@ -4,42 +4,19 @@ the ticket object they make is the one the Python values make, on both databases
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
 from typing import Any
 
 import httpx
 import pytest
-from sqlalchemy import select, update
 from sqlalchemy.dialects import sqlite
 from sqlalchemy.orm import Session
 
 from servicedesk.db.base import UTCDateTime
 from servicedesk.db.database import Database
 from servicedesk.db.ready import _dashed, _stored_instant, instant
-from servicedesk.tickets.models import Ticket
 from servicedesk.tickets.repository import TicketFilters, TicketRepository, newest_page_query
 from servicedesk.tickets.schemas import TicketOut, ready_ticket_document, ticket_document
-
-FILLED: dict[str, Any] = {
-    "priority": "urgent",
-    "requester_email": "ann@example.com",
-    "external_provider": "freshservice",
-    "external_ticket_id": "1042",
-    "external_ticket_url": "https://acme.freshservice.com/a/tickets/1042",
-    "external_sync_status": "synced",
-    "external_sync_error": "was slow",
-    "metadata_": {"a": [1, {"b": None}], "ü": "✓"},
-    "custom_fields": {"tags": ["vpn"], "n": 2.5},
-    "category": "Network",
-    "ai_suggested_response": "Restart it.",
-    "confidence_score": 0.9234,
-    "group_id": uuid.UUID(int=7),
-    "assignee_id": uuid.UUID(int=8),
-    "sla": {"policy_id": "sla_0123456789abcdef", "breached": ["resolution"]},
-    "sla_clock": {"started_at": "2026-02-20T14:30:00Z"},
-    "created_at": datetime(2026, 2, 20, 14, 30, tzinfo=UTC),
-    "updated_at": datetime(2026, 2, 20, 16, 30, 5, 120_000, tzinfo=UTC),
-}
+from tests.tickets.columns import fill_every_column
 
 
 async def test_a_page_of_json_ready_rows_makes_the_documents_python_values_make(
@@ -47,12 +24,7 @@ async def test_a_page_of_json_ready_rows_makes_the_documents_python_values_make(
 ) -> None:
     bare = uuid.UUID((await create_ticket())["id"])
     filled = uuid.UUID((await create_ticket())["id"])
-    await database.write(
-        lambda session: session.execute(update(Ticket).where(Ticket.id == filled).values(**FILLED))
-    )
-    tenant_id = await database.read(
-        lambda session: session.scalar(select(Ticket.tenant_id).where(Ticket.id == bare))
-    )
+    tenant_id = await fill_every_column(database, filled)
 
     def by_session(session: Session) -> list[dict[str, Any]]:
         repository = TicketRepository(session, tenant_id)

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from servicedesk.tickets.schemas import TicketOut, instant, ticket_document
+from tests.tickets.columns import MIRRORED
 
 BASE: dict[str, Any] = {
     "id": uuid.UUID("5c2e8f1a-3d4b-4e6f-9a1c-7b2d8e0f5a3c"),
@@ -56,14 +57,7 @@ CASES = [
             "breached": ["resolution"],
         }
     },
-    {
-        "external_provider": "freshservice",
-        "external_ticket_id": "1042",
-        "external_ticket_url": "https://acme.freshservice.com/a/tickets/1042",
-        "external_sync_status": "synced",
-        "external_sync_error": "was slow",
-        "external_account": "freshservice:acme",
-    },
+    MIRRORED,
 ]
 
 

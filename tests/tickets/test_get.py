@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
 from typing import Any
 
 import httpx
-from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from servicedesk.db.database import Database
-from servicedesk.tickets.models import Ticket
 from servicedesk.tickets.repository import TicketRepository, row_query
 from servicedesk.tickets.schemas import ready_ticket_document, ticket_document
 from tests.conftest import KeyFactory, new_uuid
+from tests.tickets.columns import fill_every_column
 
 
 async def test_unknown_ticket_is_404(client: httpx.AsyncClient, headers: dict[str, str]) -> None:
@@ -50,37 +48,7 @@ async def test_the_row_read_past_the_session_makes_the_ticket_the_session_makes(
     session's values give, every column filled: UUIDs, JSON, times, a float."""
     ticket = await create_ticket()
     ticket_id = uuid.UUID(ticket["id"])
-    filled = {
-        "priority": "urgent",
-        "requester_email": "ann@example.com",
-        "external_provider": "freshservice",
-        "external_ticket_id": "1042",
-        "external_ticket_url": "https://acme.freshservice.com/a/tickets/1042",
-        "external_sync_status": "synced",
-        "external_sync_error": "was slow",
-        "external_account": "freshservice:acme",
-        "metadata_": {"a": [1, {"b": None}], "ü": "✓"},
-        "custom_fields": {"tags": ["vpn"], "n": 2.5},
-        "category": "Network",
-        "ai_suggested_response": "Restart it.",
-        "confidence_score": 0.9234,
-        "group_id": uuid.UUID(int=7),
-        "assignee_id": uuid.UUID(int=8),
-        "sla": {"policy_id": "sla_0123456789abcdef", "breached": ["resolution"]},
-        "sla_clock": {"started_at": "2026-02-20T14:30:00Z"},
-        "sla_policy_id": "sla_0123456789abcdef",
-        "sla_due_at": datetime(2026, 2, 20, 16, 30, 5, 120_000, tzinfo=UTC),
-        "sla_breached": True,
-    }
-    await database.write(
-        lambda session: session.execute(
-            update(Ticket).where(Ticket.id == ticket_id).values(**filled)
-        )
-    )
-
-    tenant_id = await database.read(
-        lambda session: session.scalar(select(Ticket.tenant_id).where(Ticket.id == ticket_id))
-    )
+    tenant_id = await fill_every_column(database, ticket_id)
 
     def by_session(session: Session) -> dict[str, Any]:
         row = TicketRepository(session, tenant_id).row(ticket_id)

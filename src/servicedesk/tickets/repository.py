@@ -37,6 +37,7 @@ from servicedesk.db.base import table_of, utcnow
 from servicedesk.db.database import RowQuery
 from servicedesk.db.repository import TenantRepository
 from servicedesk.tickets.models import UNSETTLED_SYNC, Ticket, TicketAttachment, TicketNote
+from servicedesk.tickets.schemas import TICKET_FIELDS
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,12 +99,7 @@ class Position:
 # a few dozen microseconds this way).
 _PUBLIC = [column for column in Ticket.__table__.columns if column.name != "tenant_id"]
 # What a page shows of each ticket: the ticket object's columns.
-_LISTED = [
-    column
-    for column in _PUBLIC
-    if column.name
-    not in {"external_account", "sla_clock", "sla_policy_id", "sla_due_at", "sla_breached"}
-]
+_LISTED = [column for column in _PUBLIC if column.name in TICKET_FIELDS]
 _BY_ID = select(*_PUBLIC).where(
     Ticket.tenant_id == bindparam("tenant_id"), Ticket.id == bindparam("ticket_id")
 )
