@@ -13,8 +13,11 @@ network. How a unit runs is this module's business, chosen for the engine:
   statement runs its unit on a session with no connection, and the statement the unit
   hands over (`DriverStatement`) on the pooled connection's asyncpg, in autocommit:
   past SQLAlchemy's session, execution context and cursor, about 0.15 ms less per
-  create (docs/performance.md). Hot reads by an index (`RowQuery`: a ticket, a page of
-  the newest) run the same way: `lookup_ready_rows`.
+  create (docs/performance.md). Those connections are the writer engine's, where
+  PostgreSQL keeps a generic plan of the statement (a create's inserts) instead of
+  planning each execution as the reads' connections do. Hot reads by an index
+  (`RowQuery`: a ticket, a page of the newest) run the same way, on the reads' pool:
+  `lookup_ready_rows`.
 - SQLite: lookups at once on the loop's own connection, other reads in a small thread
   pool; writes through `SqliteWriter`, which commits a batch of units together.
 
@@ -39,6 +42,7 @@ from sqlalchemy.engine import Connection, Dialect, Engine
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from sqlalchemy.orm import Session
+from sqlalchemy.pool import Pool
 from sqlalchemy.util import greenlet_spawn
 
 from servicedesk import deadline
@@ -51,6 +55,7 @@ from servicedesk.db.engine import (
     AUTOCOMMIT,
     SQLITE_BEGIN_OPTION,
     create_postgres_engine,
+    create_postgres_writer_engine,
     create_sqlite_engine,
 )
 from servicedesk.db.fair import FairGate
@@ -176,6 +181,8 @@ class _Postgres:
         self._write_sessions = async_sessionmaker(self.engine, expire_on_commit=False)
         self._gate = FairGate(settings.db_pool_size, settings.write_queue_timeout_seconds)
         self._pool = self.engine.sync_engine.pool
+        self.writer_engine = create_postgres_writer_engine(settings)
+        self._writer_pool = self.writer_engine.sync_engine.pool
 
     async def read(self, work: Unit[T]) -> T:
         async with self._read_sessions() as session:
@@ -210,24 +217,27 @@ class _Postgres:
         return result, info
 
     async def _run_on_driver(self, statement: DriverStatement) -> None:
-        row = await self._fetch_on_driver(statement)
+        row = await self._fetch_on_driver(self._writer_pool, statement)
         statement.check(row)
 
     async def lookup_ready_rows(self, query: RowQuery) -> list[dict[str, Any]]:
         dialect = self.engine.dialect
-        rows = await self._fetch_on_driver(_driver_statement(query, dialect), every_row=True)
+        statement = _driver_statement(query, dialect)
+        rows = await self._fetch_on_driver(self._pool, statement, every_row=True)
         return ready.rendered(rows, ready.renderings(query.statement, dialect))
 
     @overload
-    async def _fetch_on_driver(self, statement: DriverStatement) -> asyncpg.Record | None: ...
+    async def _fetch_on_driver(
+        self, pool: Pool, statement: DriverStatement
+    ) -> asyncpg.Record | None: ...
 
     @overload
     async def _fetch_on_driver(
-        self, statement: DriverStatement, *, every_row: Literal[True]
+        self, pool: Pool, statement: DriverStatement, *, every_row: Literal[True]
     ) -> list[asyncpg.Record]: ...
 
     async def _fetch_on_driver(
-        self, statement: DriverStatement, *, every_row: bool = False
+        self, pool: Pool, statement: DriverStatement, *, every_row: bool = False
     ) -> asyncpg.Record | list[asyncpg.Record] | None:
         """The statement's first row (or every row), run by a pooled connection's
         asyncpg in autocommit (outside a transaction, as asyncpg runs a statement by
@@ -235,7 +245,7 @@ class _Postgres:
         # The pool's connection itself, past the engine's Connection, its isolation
         # level and its events (~0.05 ms a statement). Returning it rolls nothing back:
         # SQLAlchemy's adapter began no transaction on it.
-        pooled = await greenlet_spawn(self._pool.connect)
+        pooled = await greenlet_spawn(pool.connect)
         try:
             driver: asyncpg.Connection = pooled.driver_connection
             try:
@@ -256,6 +266,7 @@ class _Postgres:
             await greenlet_spawn(pooled.close)
 
     async def dispose(self) -> None:
+        await self.writer_engine.dispose()
         await self.engine.dispose()
 
 

@@ -33,7 +33,19 @@ JSON_CODEC: dict[str, Any] = {
 }
 
 
+_COMMON: dict[str, Any] = {
+    # Recycling replaces stale connections; a pre-ping would cost a round trip on
+    # every checkout.
+    "pool_recycle": 1800,
+    # Reads run in autocommit: there is nothing to roll back when one ends (the
+    # rollback cost a fifth of a lookup's CPU).
+    "skip_autocommit_rollback": True,
+}
+
+
 def create_postgres_engine(settings: Settings) -> AsyncEngine:
+    """The engine of every read and transaction: each execution planned for its own
+    values (see `_server_settings`)."""
     return create_async_engine(
         settings.sqlalchemy_url,
         **JSON_CODEC,
@@ -42,25 +54,43 @@ def create_postgres_engine(settings: Settings) -> AsyncEngine:
         # process's usual concurrency opens and closes one per request (bench: p99 of
         # /readyz 0.4-1.2 s at 32 connections with a pool of 10, 0.13-0.28 s with 20).
         max_overflow=settings.db_pool_size // 2,
-        # Recycling replaces stale connections; a pre-ping would cost a round trip on
-        # every checkout.
-        pool_recycle=1800,
-        # Reads run in autocommit: there is nothing to roll back when one ends (the
-        # rollback cost a fifth of a lookup's CPU).
-        skip_autocommit_rollback=True,
-        connect_args={
-            "server_settings": {
-                # No statement may run away with the database: bounded query work.
-                "statement_timeout": str(settings.postgres_statement_timeout_ms),
-                # asyncpg prepares every statement, and after five runs PostgreSQL may
-                # switch to a generic plan that does not know the parameters: a LIMIT
-                # becomes "10% of the rows" and a search's words any words. That plan
-                # took the dense search walk from 15 ms to 57-87 ms. Planning each
-                # execution costs a fraction of a millisecond.
-                "plan_cache_mode": "force_custom_plan",
-            }
-        },
+        **_COMMON,
+        connect_args={"server_settings": _server_settings(settings, custom_plans=True)},
     )
+
+
+def create_postgres_writer_engine(settings: Settings) -> AsyncEngine:
+    """The engine of one-statement writes (a create's inserts): connections of their
+    own, where PostgreSQL may keep one generic plan per statement instead of planning
+    each execution. Its pool opens connections only when such writes come, and holds
+    as many as the write gate admits (`db_pool_size`), kept: no admitted writer waits
+    for one, and none is opened and closed per write (a pool of 5 with overflow did
+    that under 16 concurrent creates, and cost more than the plans saved)."""
+    return create_async_engine(
+        settings.sqlalchemy_url,
+        **JSON_CODEC,
+        pool_size=settings.db_pool_size,
+        max_overflow=0,
+        **_COMMON,
+        connect_args={"server_settings": _server_settings(settings, custom_plans=False)},
+    )
+
+
+def _server_settings(settings: Settings, *, custom_plans: bool) -> dict[str, str]:
+    server_settings = {
+        # No statement may run away with the database: bounded query work.
+        "statement_timeout": str(settings.postgres_statement_timeout_ms),
+    }
+    if custom_plans:
+        # asyncpg prepares every statement, and after five runs PostgreSQL may switch
+        # to a generic plan that does not know the parameters: a LIMIT becomes "10% of
+        # the rows" and a search's words any words. That plan took the dense search
+        # walk from 15 ms to 57-87 ms. Planning each execution costs a fraction of a
+        # millisecond: 0.23 ms of a create's 0.76 ms statement (its inserts, whose
+        # plan no value changes), which is why those run on the writer engine's
+        # connections, left to PostgreSQL's default.
+        server_settings["plan_cache_mode"] = "force_custom_plan"
+    return server_settings
 
 
 def create_sqlite_engine(settings: Settings) -> Engine:
