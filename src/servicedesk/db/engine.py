@@ -33,29 +33,14 @@ JSON_CODEC: dict[str, Any] = {
 }
 
 
-_COMMON: dict[str, Any] = {
-    # Recycling replaces stale connections; a pre-ping would cost a round trip on
-    # every checkout.
-    "pool_recycle": 1800,
-    # Reads run in autocommit: there is nothing to roll back when one ends (the
-    # rollback cost a fifth of a lookup's CPU).
-    "skip_autocommit_rollback": True,
-}
-
-
 def create_postgres_engine(settings: Settings) -> AsyncEngine:
     """The engine of every read and transaction: each execution planned for its own
     values (see `_server_settings`)."""
-    return create_async_engine(
-        settings.sqlalchemy_url,
-        **JSON_CODEC,
-        pool_size=settings.db_pool_size,
-        # Connections past the pool are closed when returned: a pool smaller than a
-        # process's usual concurrency opens and closes one per request (bench: p99 of
-        # /readyz 0.4-1.2 s at 32 connections with a pool of 10, 0.13-0.28 s with 20).
-        max_overflow=settings.db_pool_size // 2,
-        **_COMMON,
-        connect_args={"server_settings": _server_settings(settings, custom_plans=True)},
+    # Connections past the pool are closed when returned: a pool smaller than a
+    # process's usual concurrency opens and closes one per request (bench: p99 of
+    # /readyz 0.4-1.2 s at 32 connections with a pool of 10, 0.13-0.28 s with 20).
+    return _postgres_engine(
+        settings, settings.db_pool_size, settings.db_pool_size // 2, custom_plans=True
     )
 
 
@@ -66,13 +51,24 @@ def create_postgres_writer_engine(settings: Settings) -> AsyncEngine:
     as many as the write gate admits (`db_pool_size`), kept: no admitted writer waits
     for one, and none is opened and closed per write (a pool of 5 with overflow did
     that under 16 concurrent creates, and cost more than the plans saved)."""
+    return _postgres_engine(settings, settings.db_pool_size, 0, custom_plans=False)
+
+
+def _postgres_engine(
+    settings: Settings, pool_size: int, max_overflow: int, *, custom_plans: bool
+) -> AsyncEngine:
     return create_async_engine(
         settings.sqlalchemy_url,
         **JSON_CODEC,
-        pool_size=settings.db_pool_size,
-        max_overflow=0,
-        **_COMMON,
-        connect_args={"server_settings": _server_settings(settings, custom_plans=False)},
+        pool_size=pool_size,
+        max_overflow=max_overflow,
+        # Recycling replaces stale connections; a pre-ping would cost a round trip on
+        # every checkout.
+        pool_recycle=1800,
+        # Reads run in autocommit: there is nothing to roll back when one ends (the
+        # rollback cost a fifth of a lookup's CPU).
+        skip_autocommit_rollback=True,
+        connect_args={"server_settings": _server_settings(settings, custom_plans=custom_plans)},
     )
 
 
