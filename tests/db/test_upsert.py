@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from datetime import timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from servicedesk.auth import service as auth
 from servicedesk.auth.models import Tenant
 from servicedesk.db.base import utcnow
 from servicedesk.db.database import Database
@@ -49,12 +51,9 @@ async def test_a_row_is_made_once_and_keeps_its_first_values(database: Database)
 
 
 async def test_another_transaction_s_row_is_left_alone(database: Database) -> None:
-    def make(status_code: int) -> object:
+    def make(status_code: int) -> Callable[[Session], bool]:
         def unit(session: Session) -> bool:
-            tenant = session.scalar(select(Tenant).where(Tenant.name == "acme"))
-            if tenant is None:
-                tenant = Tenant(id=uuid.uuid4(), name="acme")
-                session.add(tenant)
+            tenant = auth.get_or_create_tenant(session, "acme")
             return insert_or_ignore(
                 session, IdempotencyRecord, _record(tenant.id, "k", status_code)
             )
