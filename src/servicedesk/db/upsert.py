@@ -21,8 +21,8 @@ def insert_or_ignore(session: Session, model: type[Base], values: dict[str, Any]
     PostgreSQL the second waits for the first to end, then inserts only if it rolled
     back. The statement is built once per table and database, its values sent as
     parameters on the session's connection: building `.values(...)` and running it
-    through the ORM's execution cost about as much as the rest of a keyed create's
-    write (docs/performance.md, 2026-12-06)."""
+    through the ORM's execution cost a keyed create more than its ticket's own rows
+    (docs/performance.md, 2026-12-06)."""
     session.flush()  # what the unit added before comes first, as autoflush would order it
     connection = session.connection()
     statement = _insert_or_ignore_statement(model, connection.dialect.name)
