@@ -8,12 +8,14 @@ import uuid
 from typing import Any
 
 import httpx
+import pytest
 from sqlalchemy import select
 
 from servicedesk.db.database import Database
 from servicedesk.triage.models import TriageFeedback
 from tests.conftest import KeyFactory, UserFactory
 from tests.console.helpers import csrf_of, sign_in
+from tests.helpers.hostile import HOSTILE_CURSORS
 
 SUGGESTION = "Please restart the VPN client and sign in again."
 
@@ -212,3 +214,15 @@ async def test_the_queues_count_and_filter(
     assert "Needs a person" not in every.text
     assert "Printer jam" in searched.text
     assert unknown.status_code == 404
+
+
+@pytest.mark.parametrize("cursor", [*HOSTILE_CURSORS, "not-a-cursor"])
+async def test_an_undecodable_cursor_is_a_400_page(
+    client: httpx.AsyncClient, make_user: UserFactory, cursor: str
+) -> None:
+    await _signed_in_agent(client, make_user)
+
+    response = await client.get("/console/views/all", params={"cursor": cursor})
+
+    assert response.status_code == 400
+    assert 'id="error-message"' in response.text

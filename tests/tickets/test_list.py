@@ -14,6 +14,7 @@ from servicedesk.auth.repository import get_tenant_by_name
 from servicedesk.db.database import Database
 from servicedesk.tickets.models import Ticket
 from tests.conftest import KeyFactory
+from tests.helpers.hostile import HOSTILE_CURSORS
 
 BASE = datetime(2026, 2, 20, 14, 30, tzinfo=UTC)
 
@@ -103,6 +104,7 @@ async def test_default_page_is_20_newest_first(
         {"end_date": "2026-13-01"},
         {"start_date": "2026-02-21", "end_date": "2026-02-20"},
         {"cursor": "not-a-cursor"},
+        *({"cursor": hostile} for hostile in HOSTILE_CURSORS),
     ],
 )
 async def test_bad_query_parameter_is_422(

@@ -26,6 +26,7 @@ from servicedesk.console.access import (
 from servicedesk.console.queues import DEFAULT_VIEW, SORTS, VIEWS, Refinement
 from servicedesk.console.render import (
     actor_label,
+    bad_request,
     first_error,
     not_found,
     page,
@@ -37,8 +38,9 @@ from servicedesk.db.session import get_database
 from servicedesk.errors import ApiError, TicketNotFound, ValidationFailed
 from servicedesk.events.history import history_of
 from servicedesk.tenant_config import TenantConfig
+from servicedesk.tickets.cursors import InvalidCursor, decode_cursor
 from servicedesk.tickets.schemas import NoteCreate, TicketUpdate
-from servicedesk.tickets.service import TicketService, decode_cursor
+from servicedesk.tickets.service import TicketService
 from servicedesk.triage.service import TRIAGE
 
 router = APIRouter(prefix="/console", include_in_schema=False)
@@ -192,8 +194,8 @@ async def _queue(request: Request, user: SignedIn, slug: str) -> Response:
     if use_cursor:
         try:
             decode_cursor(cursor or "")
-        except ValueError:
-            use_cursor = False
+        except InvalidCursor:
+            return bad_request(request, user, "That page link is not one this console made.")
     try:
         found = await tickets.list_page(
             user.tenant_id,

@@ -152,6 +152,11 @@ def not_found(request: Request, user: SignedIn, message: str) -> HTMLResponse:
     return page(request, "error.html", user, context, status_code=404)
 
 
+def bad_request(request: Request, user: SignedIn, message: str) -> HTMLResponse:
+    context = {"title": "Bad request", "message": message}
+    return page(request, "error.html", user, context, status_code=400)
+
+
 def page(
     request: Request,
     name: str,

@@ -19,10 +19,7 @@ of them.
 
 from __future__ import annotations
 
-import base64
-import binascii
 import contextlib
-import json
 import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -62,6 +59,7 @@ from servicedesk.tickets.attachments import (
     safe_content_type,
     safe_filename,
 )
+from servicedesk.tickets.cursors import InvalidCursor, decode_cursor, encode_cursor
 from servicedesk.tickets.derived import Deriver, Moment
 from servicedesk.tickets.events import (
     Publication,
@@ -124,10 +122,6 @@ ASSIGNMENT_FIELDS = frozenset(("group_id", "assignee_id"))
 # Writes a caller's own rows in a change's transaction: (session, rows, the document the
 # change made: the ticket of a create, the note of a note).
 Recorder = Callable[[Session, PendingRows, dict[str, Any]], None]
-
-
-class InvalidCursor(ValueError):
-    """A `cursor` that this API did not issue."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -1049,23 +1043,6 @@ def later_than(previous: datetime) -> datetime:
     # updated_at must move on every write, even two writes within one clock tick.
     now = utcnow()
     return now if now > previous else previous + timedelta(microseconds=1)
-
-
-def encode_cursor(created_at: datetime, ticket_id: uuid.UUID | str) -> str:
-    raw = json.dumps([created_at.isoformat(), str(ticket_id)]).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
-
-
-def decode_cursor(cursor: str) -> Position:
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-        created_at, ticket_id = json.loads(raw)
-        position = Position(datetime.fromisoformat(created_at), uuid.UUID(ticket_id))
-    except (binascii.Error, ValueError, TypeError) as error:
-        raise InvalidCursor(cursor) from error
-    if position.created_at.tzinfo is None:
-        raise InvalidCursor(cursor)
-    return position
 
 
 def _decoded_cursor(cursor: str) -> Position:
