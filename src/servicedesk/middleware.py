@@ -11,6 +11,10 @@ coroutine and a wrapped `send` (about a tenth of /healthz's time each).
 - A request running past `timeout_seconds` is 503 `{"detail": "Request timed out"}`, its
   transaction rolled back: unless it is writing or wrote (`servicedesk.deadline`).
 - With metrics on (`measured`), each request is counted by its route's template.
+- Every answer says `X-Content-Type-Options: nosniff`; the console's pages (anything under
+  `/console`) also carry a Content-Security-Policy with no inline script or style and no
+  framing, `X-Frame-Options: DENY` for browsers without CSP, and a Referrer-Policy, so a
+  page on another origin can neither frame an agent's session nor read its URLs.
 """
 
 from __future__ import annotations
@@ -33,6 +37,24 @@ from servicedesk.metrics import instruments
 
 log = get_logger("servicedesk.access")
 _SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
+
+
+_EVERY_ANSWER = ((b"x-content-type-options", b"nosniff"),)
+CONSOLE_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; "
+    "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
+_CONSOLE_ANSWER = (
+    *_EVERY_ANSWER,
+    (b"content-security-policy", CONSOLE_POLICY.encode()),
+    (b"x-frame-options", b"DENY"),
+    (b"referrer-policy", b"same-origin"),
+)
+
+
+def security_headers(path: str) -> tuple[tuple[bytes, bytes], ...]:
+    """The headers that protect what a browser shows of this answer."""
+    return _CONSOLE_ANSWER if path.startswith("/console") else _EVERY_ANSWER
 
 
 class BodyTooLarge(HTTPException):
@@ -171,6 +193,7 @@ class RequestMiddleware:
                 extra = scope.get("state", {}).get("rate_limit_headers", {})
                 message["headers"] = [
                     *message.get("headers", []),
+                    *security_headers(scope["path"]),
                     (b"x-request-id", request_id.encode()),
                     *((name.lower().encode(), value.encode()) for name, value in extra.items()),
                 ]

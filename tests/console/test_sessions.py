@@ -3,6 +3,7 @@ the same in Chromium)."""
 
 from __future__ import annotations
 
+import re
 import uuid
 from datetime import timedelta
 from typing import Any
@@ -14,9 +15,10 @@ from sqlalchemy import update
 from servicedesk.app import create_app
 from servicedesk.config import Settings
 from servicedesk.console.models import ConsoleSession
+from servicedesk.console.render import HERE as CONSOLE_DIR
 from servicedesk.db.base import utcnow
 from servicedesk.db.database import Database
-from tests.conftest import ClientFactory, UserFactory
+from tests.conftest import USER_PASSWORD, ClientFactory, UserFactory
 from tests.console.helpers import csrf_of, hidden_value, sign_in
 from tests.routes import api_routes
 
@@ -184,6 +186,69 @@ async def test_the_sign_in_page_only_returns_to_console_paths(
     await make_user(email="agent@example.com")
     form = await client.get("/console/login?next=https://evil.example/")
     assert hidden_value(form.text, "next") == "/console/"
+
+
+@pytest.mark.parametrize(
+    ("target", "kept"),
+    [
+        ("/console/../../api/v1/tickets", "/console/"),
+        ("/console/%2e%2e/api/v1/tickets", "/console/"),
+        ("/console/..%2f..%2fapi/v1/tickets", "/console/"),
+        ("/console/\\evil.example/", "/console/"),
+        ("//evil.example/console/", "/console/"),
+        ("/%2fevil.example/console/", "/console/"),
+        ("/console/%0d%0aSet-Cookie:x", "/console/"),
+        ("javascript:alert(1)//console/", "/console/"),
+        ("/consolex/", "/console/"),
+        ("/console/views/../tickets/1", "/console/tickets/1"),
+        ("/console/views/mine?status=open", "/console/views/mine?status=open"),
+    ],
+)
+async def test_next_stays_under_the_console_once_normalised(
+    client: httpx.AsyncClient, make_user: UserFactory, target: str, kept: str
+) -> None:
+    await make_user(email="agent@example.com")
+    form = await client.get("/console/login", params={"next": target})
+    assert hidden_value(form.text, "next") == kept
+
+    token = hidden_value(form.text, "sign_in_token")
+    signed_in = await client.post(
+        "/console/login",
+        data={
+            "email": "agent@example.com",
+            "password": USER_PASSWORD,
+            "sign_in_token": token,
+            "next": target,
+        },
+    )
+    assert signed_in.status_code == 303
+    assert signed_in.headers["location"] == kept
+
+
+async def test_console_pages_cannot_be_framed_or_run_inline_script(
+    client: httpx.AsyncClient, make_user: UserFactory
+) -> None:
+    await make_user(email="agent@example.com")
+    for path in ("/console/login", "/console/static/console.css", "/console/views/mine"):
+        response = await client.get(path)
+        policy = response.headers["content-security-policy"]
+        assert "frame-ancestors 'none'" in policy
+        assert "default-src 'self'" in policy
+        assert "unsafe-inline" not in policy
+        assert response.headers["x-frame-options"] == "DENY"
+        assert response.headers["x-content-type-options"] == "nosniff"
+        assert response.headers["referrer-policy"] == "same-origin"
+    api = await client.get("/healthz")
+    assert api.headers["x-content-type-options"] == "nosniff"
+
+
+def test_no_console_template_holds_inline_script_or_style() -> None:
+    """What the policy would refuse, the pages must not need."""
+    inline = re.compile(r"<script(?![^>]*\bsrc=)|<style|\sstyle=|\son[a-z]+=", re.IGNORECASE)
+    templates = sorted((CONSOLE_DIR / "templates").rglob("*.html"))
+    assert templates
+    for template in templates:
+        assert not inline.search(template.read_text()), template.name
 
 
 def _console_routes() -> list[tuple[str, str]]:

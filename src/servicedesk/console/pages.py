@@ -6,9 +6,10 @@ see it exactly as an API change."""
 from __future__ import annotations
 
 import contextlib
+import posixpath
 import uuid
 from typing import Annotated, Any
-from urllib.parse import urlencode
+from urllib.parse import quote, unquote, urlencode, urlsplit, urlunsplit
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -59,10 +60,30 @@ def _secure(request: Request) -> bool:
 
 
 def _local_target(target: str | None) -> str:
-    """Where to go after sign-in: only a console path (never another site)."""
-    if target and target.startswith("/console/") and not target.startswith("//"):
-        return target
-    return "/console/"
+    """Where to go after sign-in: only a console path (never another site), judged as a
+    browser will resolve it: percent-escapes decoded, dot segments removed."""
+    fallback = "/console/"
+    if not target or _unsafe(target):
+        return fallback
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
+        return fallback
+    path = unquote(parts.path)
+    if path.startswith("//") or _unsafe(path):
+        return fallback
+    normal = posixpath.normpath(path)
+    if normal != "/console" and not normal.startswith("/console/"):
+        return fallback
+    if path.endswith("/") and not normal.endswith("/"):
+        normal += "/"
+    return urlunsplit(("", "", quote(normal, safe=_PATH_SAFE), parts.query, ""))
+
+
+_PATH_SAFE = "/-._~!$&'()*+,;=:@"
+
+
+def _unsafe(text: str) -> bool:
+    return "\\" in text or any(ord(c) < 0x20 or ord(c) == 0x7F for c in text)
 
 
 # -- sign-in ---------------------------------------------------------------------------
