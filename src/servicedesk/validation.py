@@ -37,6 +37,22 @@ def storable_text(value: str) -> str:
     return composed(value)
 
 
+def single_line(value: str) -> str:
+    """Refuse line breaks and other control characters (a tab aside) in text that becomes
+    a mail header (a subject, a sender's name): a header holding CR or LF cannot be
+    written, and every reply of its ticket would fail."""
+    if any(breaks_a_header(c) for c in value):
+        raise ValueError("must be one line: no CR, LF or other control characters")
+    return value
+
+
+def breaks_a_header(character: str) -> bool:
+    """A character no mail header may hold as it is (a tab may: it folds)."""
+    if character == "\t":
+        return False
+    return unicodedata.category(character) == "Cc" or character in "\u2028\u2029"
+
+
 def composed(value: str) -> str:
     """NFC; the check alone costs little, so ASCII text is not copied."""
     return value if unicodedata.is_normalized("NFC", value) else unicodedata.normalize("NFC", value)
@@ -80,6 +96,7 @@ def check_email(value: str) -> str:
 
 
 Storable = AfterValidator(storable_text)
+SingleLine = AfterValidator(single_line)
 Email = Annotated[
     str,
     Field(max_length=EMAIL_MAX, json_schema_extra={"format": "email"}),

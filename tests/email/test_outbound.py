@@ -9,7 +9,7 @@ import uuid
 from typing import Any
 
 import httpx
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from servicedesk.config import Settings
 from servicedesk.db.database import Database
@@ -17,6 +17,7 @@ from servicedesk.email.outbound import MAIL_FILES_BYTES
 from servicedesk.email.parse import REPLY_MARKER
 from servicedesk.email.repository import thread_token
 from servicedesk.jobs.models import JobState, OutboxJob
+from servicedesk.tickets.models import Ticket
 from tests.conftest import Drain, worker_on
 from tests.email.conftest import configure, hand_in, mail
 from tests.smtp_server import SmtpServer
@@ -255,3 +256,32 @@ async def test_a_template_that_cannot_render_is_refused_naming_why(
         assert error["loc"] == ["body", "templates", "text"]
         assert reason in error["msg"], error["msg"]
     assert (await client.get("/api/v1/configuration/email", headers=headers)).status_code == 404
+
+
+async def test_a_stored_subject_with_a_line_break_still_gets_its_reply_mailed_once(
+    client: httpx.AsyncClient,
+    headers: dict[str, str],
+    database: Database,
+    smtp: SmtpServer,
+    drained: Drain,
+) -> None:
+    """Stored before the API refused it (or by an import): the reply is written with the
+    break as a space, never retried for ever on a header that cannot be written."""
+    await configure(client, headers)
+    first = await hand_in(client, headers, mail(message_id="<in-1@customer.example>"))
+    ticket_id = first["ticket_id"]
+    await database.write(
+        lambda session: session.execute(
+            update(Ticket)
+            .where(Ticket.id == uuid.UUID(ticket_id))
+            .values(subject="Printer\r\nBcc: victim@example.com")
+        )
+    )
+
+    await _reply(client, headers, ticket_id, "Try again now.", private=False)
+    await drained()
+
+    (sent,) = smtp.messages
+    assert sent["Subject"].startswith("Re: Printer Bcc: victim@example.com [#")
+    assert sent["Bcc"] is None
+    assert smtp.envelopes == [("support@acme.example", ["ana@customer.example"])]

@@ -364,3 +364,34 @@ async def test_custom_field_values_a_database_cannot_store_are_422(
     assert response.status_code == 422, response.text
     assert response.json()["detail"][0]["loc"][:2] == ["body", "custom_fields"]
     assert await ticket_count(client, headers) == 0
+
+
+@pytest.mark.parametrize(
+    "subject",
+    [
+        "Printer\r\nBcc: victim@example.com",
+        "line\nbreak",
+        "carriage\rreturn",
+        "bell\x07",
+        "a\u2028b",
+    ],
+)
+async def test_a_subject_that_would_break_a_mail_header_is_422_on_create_and_patch(
+    client: httpx.AsyncClient, headers: dict[str, str], subject: str
+) -> None:
+    refused = await client.post(
+        "/api/v1/tickets", json={"subject": subject, "description": "d"}, headers=headers
+    )
+    assert refused.status_code == 422
+    assert refused.json()["detail"][0]["loc"] == ["body", "subject"]
+    assert await ticket_count(client, headers) == 0
+
+    created = await client.post(
+        "/api/v1/tickets", json={"subject": "Tab\tis fine", "description": "d"}, headers=headers
+    )
+    assert created.status_code == 201
+    patched = await client.patch(
+        f"/api/v1/tickets/{created.json()['id']}", json={"subject": subject}, headers=headers
+    )
+    assert patched.status_code == 422
+    assert patched.json()["detail"][0]["loc"] == ["body", "subject"]

@@ -56,6 +56,7 @@ from servicedesk.jobs.service import Backoff, ClaimedJob, Done, Fail, JobSpec, O
 from servicedesk.storage.blobs import BlobStore
 from servicedesk.tickets.events import Publication, TicketEvent, TicketEventType
 from servicedesk.tickets.repository import AttachmentRepository, TicketRepository
+from servicedesk.validation import breaks_a_header
 
 JOB_KIND = "email.send"
 # A note's files go with its mail while they fit this much; the rest are named in it.
@@ -156,9 +157,9 @@ def compose(
     token = thread_token(draft.ticket_id)
     kind = job["kind"]
     message = EmailMessage()
-    message["From"] = Address(sender_name or "", addr_spec=sender)
+    message["From"] = Address(header_safe(sender_name or ""), addr_spec=sender)
     message["To"] = draft.requester_email
-    message["Subject"] = _subject(draft.subject, token, kind)
+    message["Subject"] = _subject(header_safe(draft.subject), token, kind)
     message["Date"] = format_datetime(utcnow())
     message["Message-ID"] = message_id(job["message_key"], sender)
     ids = [message_id for message_id, _ in draft.thread]
@@ -186,7 +187,10 @@ def compose(
     for file in attached:
         maintype, _, subtype = file.content_type.partition("/")
         message.add_attachment(
-            file.path.read_bytes(), maintype=maintype, subtype=subtype, filename=file.filename
+            file.path.read_bytes(),
+            maintype=maintype,
+            subtype=subtype,
+            filename=header_safe(file.filename),
         )
     return message
 
@@ -208,6 +212,13 @@ def _size(size: int) -> str:
     if size < 1024 * 1024:
         return f"{max(1, round(size / 1024))} KB"
     return f"{size / (1024 * 1024):.1f} MB"
+
+
+def header_safe(text: str) -> str:
+    """Text for a header, every run of control characters one space. The API refuses
+    them in what becomes a header; this holds for what was stored before it did, so a
+    reply is never stuck on a header that cannot be written."""
+    return " ".join("".join(" " if breaks_a_header(c) or c == "\t" else c for c in text).split())
 
 
 def _subject(subject: str, token: str, kind: str) -> str:

@@ -9,7 +9,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
 
 from servicedesk.email.mail_templates import HTML_MAX, TEXT_MAX, check
-from servicedesk.validation import Email, Storable, storable_text
+from servicedesk.validation import Email, SingleLine, Storable, storable_text
 
 EMAIL_CONFIG_EXAMPLE: dict[str, Any] = {
     "addresses": ["support@acme.example"],
@@ -111,7 +111,7 @@ class EmailConfigIn(BaseModel):
     from_address: Email | None = Field(
         default=None, description="Replies are sent from it (default: SERVICEDESK_MAIL_FROM)"
     )
-    from_name: Annotated[str, Field(max_length=100), Storable] | None = Field(
+    from_name: Annotated[str, Field(max_length=100), Storable, SingleLine] | None = Field(
         default=None, description="The name replies are sent under, e.g. Acme IT"
     )
     send_replies: bool = Field(
@@ -132,13 +132,6 @@ class EmailConfigIn(BaseModel):
     @classmethod
     def _lower(cls, value: list[str]) -> list[str]:
         return list(dict.fromkeys(address.lower() for address in value))
-
-    @field_validator("from_name")
-    @classmethod
-    def _one_line(cls, value: str | None) -> str | None:
-        if value is not None and any(c in value for c in "\r\n"):
-            raise ValueError("from_name must be one line")
-        return value
 
 
 class EmailConfigOut(EmailConfigIn):
