@@ -109,6 +109,8 @@ async def test_public_https_url_is_accepted(
         ("https://[64:ff9b::a9fe:a9fe]/x", "private, loopback"),  # NAT64 → 169.254.169.254
         ("https://[2002:7f00:1::]/x", "private, loopback"),  # 6to4 → 127.0.0.1
         ("https://[2002:a00:1::1]/x", "private, loopback"),  # 6to4 → 10.0.0.1
+        ("https://[64:ff9b:1::7f00:1]/", "private, loopback"),  # local-use NAT64
+        ("https://[::ffff:0:7f00:1]/", "private, loopback"),  # IPv4-translated → 127.0.0.1
         ("https://[::127.0.0.1]/x", "private, loopback"),  # IPv4-compatible
         ("https://[::]/x", "private, loopback"),
         ("https://[2001:0:4136:e378:8000:63bf:f5ff:fffe]/x", "private, loopback"),  # Teredo

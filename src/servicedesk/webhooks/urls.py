@@ -18,8 +18,37 @@ MAX_PORT = 65_535
 MAX_LABEL_CHARS = 63
 MAX_HOST_CHARS = 253
 # IPv6 prefixes whose last 32 bits are an IPv4 address that a packet reaches: the
-# IPv4-compatible form (RFC 4291, deprecated) and NAT64's well-known prefix (RFC 6052).
-_IPV4_IN_LAST_32_BITS = (ipaddress.ip_network("::/96"), ipaddress.ip_network("64:ff9b::/96"))
+# IPv4-compatible form (RFC 4291, deprecated), NAT64's well-known prefix (RFC 6052) and
+# the IPv4-translated form of SIIT (RFC 2765, `::ffff:0:a.b.c.d`).
+_IPV4_IN_LAST_32_BITS = (
+    ipaddress.ip_network("::/96"),
+    ipaddress.ip_network("64:ff9b::/96"),
+    ipaddress.ip_network("::ffff:0:0:0/96"),
+)
+# Blocks of IANA's IPv6 Special-Purpose Address Registry that are not globally reachable,
+# refused by name rather than left to the `ipaddress` module of the running Python, whose
+# list has changed between releases. The local-use NAT64 prefix (RFC 8215) is refused
+# whole: it leads to an operator's own translator, and so to any IPv4 host behind it,
+# private ones included, wherever in the prefix the IPv4 address is written.
+NOT_GLOBAL_IPV6 = tuple(
+    ipaddress.ip_network(block)
+    for block in (
+        "::1/128",  # loopback
+        "::/128",  # unspecified
+        "64:ff9b:1::/48",  # local-use IPv4/IPv6 translation (RFC 8215)
+        "100::/64",  # discard-only (RFC 6666)
+        "100:0:0:1::/64",  # dummy prefix (RFC 9780)
+        "2001:2::/48",  # benchmarking (RFC 5180)
+        "2001:10::/28",  # ORCHID, deprecated (RFC 4843)
+        "2001:db8::/32",  # documentation (RFC 3849)
+        "3fff::/20",  # documentation (RFC 9637)
+        "5f00::/16",  # segment routing SIDs (RFC 9602)
+        "fc00::/7",  # unique-local (RFC 4193)
+        "fe80::/10",  # link-local (RFC 4291)
+        "fec0::/10",  # site-local, deprecated (RFC 3879)
+        "ff00::/8",  # multicast
+    )
+)
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
 
@@ -84,6 +113,8 @@ def is_public(address: IPAddress) -> bool:
     """Global unicast; an IPv6 address that carries an IPv4 one (mapped, compatible,
     NAT64, 6to4, Teredo) is public only if every IPv4 address it carries is."""
     if isinstance(address, ipaddress.IPv6Address):
+        if any(address in block for block in NOT_GLOBAL_IPV6):
+            return False
         carried = embedded_ipv4(address)
         if carried:
             return all(is_public(inner) for inner in carried)
