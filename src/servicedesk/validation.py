@@ -95,8 +95,14 @@ def check_email(value: str) -> str:
     return result.normalized
 
 
+def storable_json_value(value: Any) -> Any:
+    storable_json(value)
+    return value
+
+
 Storable = AfterValidator(storable_text)
 SingleLine = AfterValidator(single_line)
+StorableJson = AfterValidator(storable_json_value)
 Email = Annotated[
     str,
     Field(max_length=EMAIL_MAX, json_schema_extra={"format": "email"}),

@@ -434,3 +434,39 @@ async def test_a_default_a_database_cannot_store_is_422(
     assert response.status_code == 422, response.text
     assert "default_value" in response.json()["detail"][0]["msg"]
     assert (await client.get(URL, headers=headers)).json()["custom_fields"] == []
+
+
+@pytest.mark.parametrize(
+    "values",
+    [b'{"a\\ud800": "x"}', b'{"department": "a\\udfff"}', b'{"tags": ["\\ud800"]}'],
+    ids=["key", "value", "nested"],
+)
+async def test_a_lone_surrogate_in_values_to_validate_is_422(
+    client: httpx.AsyncClient, headers: dict[str, str], values: bytes
+) -> None:
+    response = await client.post(
+        f"{URL}/validate",
+        content=b'{"custom_fields": ' + values + b"}",
+        headers={**headers, "Content-Type": "application/json"},
+    )
+    assert response.status_code == 422, response.text
+    assert response.json()["detail"][0]["loc"][:2] == ["body", "custom_fields"]
+
+
+async def test_a_patched_default_a_database_cannot_store_is_422(
+    client: httpx.AsyncClient, headers: dict[str, str]
+) -> None:
+    created = await client.post(
+        URL, json={"name": "x", "label": "x", "type": "text"}, headers=headers
+    )
+    assert created.status_code == 201
+    response = await client.patch(
+        f"{URL}/{created.json()['id']}",
+        content=b'{"default_value": "a\\ud800"}',
+        headers={**headers, "Content-Type": "application/json"},
+    )
+    assert response.status_code == 422, response.text
+    assert response.json()["detail"][0]["loc"] == ["body", "default_value"]
+    assert (await client.get(URL, headers=headers)).json()["custom_fields"][0][
+        "default_value"
+    ] is None

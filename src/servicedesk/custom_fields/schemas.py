@@ -9,7 +9,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from servicedesk.custom_fields.values import CHOICE_TYPES, CustomFieldError, check_value
-from servicedesk.validation import Storable, storable_json
+from servicedesk.validation import Storable, StorableJson, storable_json
 
 
 class CustomFieldType(StrEnum):
@@ -102,7 +102,8 @@ class CustomFieldUpdate(BaseModel):
     label: Label | None = None
     required: bool | None = None
     choices: list[Choice] | None = Field(default=None, max_length=500)
-    default_value: Any = None
+    # Checked against the field's type in the service; a database must store it first.
+    default_value: Annotated[Any, StorableJson] = None
 
 
 class CustomFieldOut(BaseModel):
@@ -124,7 +125,7 @@ class CustomFieldList(BaseModel):
 
 
 class ValuesIn(BaseModel):
-    custom_fields: dict[str, Any]
+    custom_fields: Annotated[dict[str, Any], StorableJson]
 
 
 class ValuesOk(BaseModel):

@@ -12,7 +12,14 @@ from typing import Annotated, Any
 from pydantic import AfterValidator, AliasChoices, BaseModel, ConfigDict, Field, field_validator
 
 from servicedesk.db.ready import instant
-from servicedesk.validation import Category, Email, SingleLine, Storable, storable_json
+from servicedesk.validation import (
+    Category,
+    Email,
+    SingleLine,
+    Storable,
+    StorableJson,
+    storable_json,
+)
 
 
 class TicketStatus(StrEnum):
@@ -83,14 +90,9 @@ def _check_metadata(value: dict[str, Any]) -> dict[str, Any]:
 Metadata = Annotated[dict[str, Any], AfterValidator(_check_metadata)]
 
 
-def _check_custom_fields(value: dict[str, Any]) -> dict[str, Any]:
-    storable_json(value)
-    return value
-
-
 # The values are checked against the tenant's definitions in the service; here only that
 # a database can store every key and text in them (a lone surrogate is a 422, not a 500).
-CustomFieldValues = Annotated[dict[str, Any], AfterValidator(_check_custom_fields)]
+CustomFieldValues = Annotated[dict[str, Any], StorableJson]
 Subject = Annotated[str, Field(min_length=1, max_length=SUBJECT_MAX), Storable, SingleLine]
 Description = Annotated[str, Field(min_length=1, max_length=DESCRIPTION_MAX), Storable]
 SuggestedResponse = Annotated[str, Field(min_length=1, max_length=SUGGESTED_RESPONSE_MAX), Storable]
