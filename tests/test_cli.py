@@ -348,3 +348,46 @@ async def test_openapi_prints_the_document_the_server_serves(
 
     assert printed.exit_code == 0, printed.output
     assert json.loads(printed.stdout) == (await client.get("/openapi.json")).json()
+
+
+def test_sqlalchemys_driver_names_reach_the_same_databases(
+    settings: Settings, database: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What SQLAlchemy users write (`sqlite+aiosqlite://`, `postgresql+asyncpg://`) is the
+    database the plain URL names (aiosqlite died with MissingGreenlet)."""
+    if settings.database_url:
+        written = settings.database_url.replace("postgresql://", "postgresql+asyncpg://", 1)
+    else:
+        written = f"sqlite+aiosqlite:///{settings.data_dir / 'servicedesk.db'}"
+    monkeypatch.setenv("SERVICEDESK_DATABASE_URL", written)
+
+    created = runner.invoke(app, ["tenants", "create", "initech"])
+
+    assert created.exit_code == 0, created.output
+    monkeypatch.delenv("SERVICEDESK_DATABASE_URL")
+    if settings.database_url:
+        monkeypatch.setenv("SERVICEDESK_DATABASE_URL", settings.database_url)
+    assert "initech" in runner.invoke(app, ["tenants", "list"]).stdout
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [
+        ("SERVICEDESK_DATABASE_URL", "mysql://root@localhost/desk"),
+        ("SERVICEDESK_DATABASE_URL", "/var/lib/desk.db"),
+        ("SERVICEDESK_DB_POOL_SIZE", "0"),
+        ("SERVICEDESK_SMTP_URL", "http://mail.example"),
+    ],
+)
+def test_a_bad_setting_is_one_line_naming_it_never_a_traceback(
+    monkeypatch: pytest.MonkeyPatch, variable: str, value: str
+) -> None:
+    monkeypatch.setenv(variable, value)
+
+    result = runner.invoke(app, ["tenants", "list"])
+
+    assert result.exit_code == 2
+    assert isinstance(result.exception, SystemExit)
+    assert result.output.splitlines() == [result.output.strip()]
+    assert result.output.startswith(f"error: {variable}: ")
+    assert "Traceback" not in result.output

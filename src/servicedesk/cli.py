@@ -87,6 +87,20 @@ def _fail(message: str) -> typer.Exit:
     return typer.Exit(code=1)
 
 
+@app.callback()
+def _settings_checked() -> None:
+    """Every command reads the settings first: a bad one is a line naming it, never a
+    traceback from deep inside the command."""
+    try:
+        get_settings()
+    except ValidationError as error:
+        for problem in error.errors():
+            name = "SERVICEDESK_" + "_".join(str(part) for part in problem["loc"]).upper()
+            message = str(problem["msg"]).removeprefix("Value error, ")
+            typer.echo(f"error: {name}: {message}", err=True)
+        raise typer.Exit(code=2) from None
+
+
 @app.command()
 def serve(
     host: Annotated[str, typer.Option(help="Address to bind.")] = "127.0.0.1",

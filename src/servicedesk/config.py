@@ -11,12 +11,20 @@ from urllib.parse import urlsplit
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+# Each way users write the two databases' URLs (SQLAlchemy's driver names included),
+# and the driver this project uses for it: asyncpg, and the stdlib's sqlite3 (the
+# database layer runs it on threads of its own, so an async SQLite driver is not used).
 _DRIVERS = {
     "postgres://": "postgresql+asyncpg://",
     "postgresql://": "postgresql+asyncpg://",
+    "postgresql+asyncpg://": "postgresql+asyncpg://",
     "postgresql+psycopg://": "postgresql+asyncpg://",
+    "postgresql+psycopg2://": "postgresql+asyncpg://",
     "sqlite://": "sqlite+pysqlite://",
+    "sqlite+pysqlite://": "sqlite+pysqlite://",
+    "sqlite+aiosqlite://": "sqlite+pysqlite://",
 }
+ACCEPTED_DATABASE_URLS = "sqlite:///PATH or postgresql://USER@HOST/DATABASE"
 
 
 def driver_database_url(url: str) -> str:
@@ -24,7 +32,7 @@ def driver_database_url(url: str) -> str:
     for prefix, replacement in _DRIVERS.items():
         if url.startswith(prefix):
             return replacement + url[len(prefix) :]
-    return url
+    raise ValueError(f"database_url must be {ACCEPTED_DATABASE_URLS}")
 
 
 class Settings(BaseSettings):
@@ -290,6 +298,13 @@ class Settings(BaseSettings):
     @classmethod
     def _empty_url_means_default(cls, value: str | None) -> str | None:
         return value or None
+
+    @field_validator("database_url")
+    @classmethod
+    def _known_database(cls, value: str | None) -> str | None:
+        if value is not None:
+            driver_database_url(value)
+        return value
 
     @field_validator("smtp_url")
     @classmethod
