@@ -48,6 +48,7 @@ from servicedesk.tickets.endpoints import attachments_router
 from servicedesk.tickets.endpoints import router as tickets_router
 from servicedesk.triage.endpoints import router as triage_config_router
 from servicedesk.triage.starter import starter_models
+from servicedesk.users import passwords
 from servicedesk.users.endpoints import groups_router, users_router
 from servicedesk.webhooks.endpoints import router as webhooks_router
 
@@ -172,6 +173,7 @@ async def _load_starter_model(settings: Settings) -> None:
     scikit-learn alone takes over a second to import. Until it is loaded, `/readyz` is
     503 and creates are triaged in the background rather than inline."""
     try:
+        await asyncio.to_thread(passwords.warm_up)
         await asyncio.to_thread(starter_models, settings.cache_dir)
     except Exception:
         log.exception("starter_model_failed")

@@ -123,6 +123,10 @@ def serve(
         log_config=None,
         access_log=False,
         server_header=False,
+        # Forwarded headers only from the proxies named (uvicorn trusts loopback's by
+        # default: any local process could then claim any client address).
+        proxy_headers=bool(settings.trusted_proxy_list),
+        forwarded_allow_ips=settings.trusted_proxy_list,
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import email.utils
+import ipaddress
 from functools import cached_property
 from pathlib import Path
 from typing import Literal
@@ -114,6 +115,12 @@ class Settings(BaseSettings):
         default="10/15minutes",
         description="Failed console sign-ins allowed per address and per client address "
         "(`limits` notation); shared through SERVICEDESK_REDIS_URL when set.",
+    )
+    trusted_proxies: str = Field(
+        default="",
+        description="Addresses or networks (comma-separated) of the reverse proxies whose "
+        "X-Forwarded-For and X-Forwarded-Proto are believed; empty: none, and the client "
+        "is the connection's peer.",
     )
     request_timeout_seconds: float = Field(default=30.0, gt=0)
     postgres_statement_timeout_ms: int = Field(default=10_000, ge=0)
@@ -306,6 +313,20 @@ class Settings(BaseSettings):
             driver_database_url(value)
         return value
 
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _proxy_networks(cls, value: str) -> str:
+        for entry in _listed(value):
+            try:
+                ipaddress.ip_network(entry, strict=False)
+            except ValueError:
+                raise ValueError(f"{entry!r} is not an address or network") from None
+        return value
+
+    @property
+    def trusted_proxy_list(self) -> list[str]:
+        return _listed(self.trusted_proxies)
+
     @field_validator("smtp_url")
     @classmethod
     def _smtp_scheme(cls, value: str | None) -> str | None:
@@ -347,6 +368,10 @@ class Settings(BaseSettings):
             return None
         path = self.sqlalchemy_url.split(":///", 1)[-1] if ":///" in self.sqlalchemy_url else ""
         return Path(path) if path and path != ":memory:" else None
+
+
+def _listed(value: str) -> list[str]:
+    return [entry.strip() for entry in value.split(",") if entry.strip()]
 
 
 def get_settings() -> Settings:

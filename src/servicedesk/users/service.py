@@ -175,20 +175,27 @@ def set_password(session: Session, tenant_id: uuid.UUID, email_or_id: str, passw
     return user
 
 
+# How many accounts (of different tenants) one address may sign in to by password. Every
+# sign-in verifies exactly this many hashes, its own and decoys, so that its time tells
+# nothing of how many tenants, if any, know the address.
+SIGN_IN_ACCOUNTS = 2
+
+
 def signed_in_user(session: Session, email: str, password: str) -> User | None:
-    """The active user with this address whose password matches (an address may be a
-    user of more than one tenant: the first whose password matches), or None. Every
-    failure costs one Argon2 verification, as a success does."""
-    candidates = active_users_by_email(session, email.strip().lower())
-    if not candidates:
-        verify_password(None, password)
-        return None
-    for user in candidates:
-        if verify_password(user.password_hash, password):
-            if needs_rehash(user.password_hash):
-                user.password_hash = hash_password(password)
-            return user
-    return None
+    """The active user with this address whose password matches, or None. An address
+    may be a user of more than one tenant: the oldest of its first SIGN_IN_ACCOUNTS
+    accounts whose password matches. Every sign-in, known address or not, costs
+    SIGN_IN_ACCOUNTS Argon2 verifications."""
+    candidates = active_users_by_email(session, email.strip().lower())[:SIGN_IN_ACCOUNTS]
+    found: User | None = None
+    for slot in range(SIGN_IN_ACCOUNTS):
+        user = candidates[slot] if slot < len(candidates) else None
+        matches = verify_password(user.password_hash if user else None, password)
+        if matches and found is None:
+            found = user
+    if found is not None and needs_rehash(found.password_hash):
+        found.password_hash = hash_password(password)
+    return found
 
 
 async def list_users(
