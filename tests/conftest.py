@@ -58,6 +58,7 @@ TABLES = (
     "custom_field_definitions",
     "tickets",
     "console_sessions",
+    "email_set_aside",
     "group_members",
     "groups",
     "users",

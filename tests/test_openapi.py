@@ -128,6 +128,10 @@ OPERATION_IDS = {
     ("GET", "/api/v1/configuration/email"): "get_email_config",
     ("PUT", "/api/v1/configuration/email"): "put_email_config",
     ("DELETE", "/api/v1/configuration/email"): "delete_email_config",
+    ("GET", "/api/v1/configuration/email/set-aside"): "list_set_aside_email",
+    ("POST", "/api/v1/configuration/email/set-aside/{set_aside_id}/release"): (
+        "release_set_aside_email"
+    ),
     ("POST", "/api/v1/inbound/email"): "take_email",
     ("GET", "/api/v1/users"): "list_users",
     ("GET", "/api/v1/users/{user_id}"): "get_user",

@@ -17,9 +17,13 @@ import pytest
 from fastapi.routing import APIRoute
 
 from servicedesk.app import create_app
+from servicedesk.auth.repository import get_tenant_by_name
 from servicedesk.auth.scopes import Scope
 from servicedesk.config import Settings
+from servicedesk.db.database import Database
+from servicedesk.email.set_aside import set_aside
 from tests.conftest import SEED_CREATE, KeyFactory, UserFactory
+from tests.helpers.hostile import nested_mail
 from tests.routes import api_routes
 
 # What each route is called with: (body, query). Path ids come from the tenant's World.
@@ -80,6 +84,8 @@ REQUESTS: dict[tuple[str, str], tuple[Any, dict[str, str]]] = {
     ("GET", "/api/v1/configuration/email"): (None, {}),
     ("PUT", "/api/v1/configuration/email"): ({"addresses": ["help@globex.example"]}, {}),
     ("DELETE", "/api/v1/configuration/email"): (None, {}),
+    ("GET", "/api/v1/configuration/email/set-aside"): (None, {}),
+    ("POST", "/api/v1/configuration/email/set-aside/{set_aside_id}/release"): (None, {}),
     # Bytes: sent as a raw message (message/rfc822).
     ("POST", "/api/v1/inbound/email"): (
         b"From: ana@customer.example\r\nSubject: Printer\r\n\r\nJammed.\r\n",
@@ -103,6 +109,7 @@ NOT_FOUND = {
     "group_id": "Group not found",
     "policy_id": "SLA policy not found",
     "attachment_id": "Attachment not found",
+    "set_aside_id": "Set-aside message not found",
 }
 
 
@@ -181,7 +188,10 @@ def settings(settings: Settings) -> Settings:
 
 @pytest.fixture
 async def world(
-    client: httpx.AsyncClient, headers: dict[str, str], make_user: UserFactory
+    client: httpx.AsyncClient,
+    headers: dict[str, str],
+    make_user: UserFactory,
+    database: Database,
 ) -> World:
     async def made(method: str, path: str, body: Any) -> dict[str, Any]:
         response = await client.request(method, path, json=body, headers=headers)
@@ -219,8 +229,12 @@ async def world(
         "/api/v1/sla/policies",
         {"name": "All", "targets": {"high": {"resolution_minutes": 60}}},
     )
+    acme = await database.read(lambda session: get_tenant_by_name(session, "acme"))
+    assert acme is not None
+    kept = await set_aside(database, acme.id, nested_mail(100), "acme's poison", source="imap")
     return World(
         {
+            "set_aside_id": str(kept),
             "ticket_id": ticket["id"],
             "field_id": field["id"],
             "webhook_id": webhook["id"],
@@ -286,6 +300,7 @@ async def snapshot(client: httpx.AsyncClient, headers: dict[str, str], world: Wo
         "/api/v1/configuration/triage",
         "/api/v1/configuration/provider",
         "/api/v1/configuration/email",
+        "/api/v1/configuration/email/set-aside",
         "/api/v1/sla/policies",
         "/api/v1/reports/sla?from=2020-01-01&to=2100-01-01",
     ]

@@ -140,6 +140,11 @@ class InvalidWebhook(ApiError):
     description = "Invalid webhook"
 
 
+class SetAsideMessageNotFound(ApiError):
+    status_code = 404
+    description = "Set-aside message not found"
+
+
 class Conflict(ApiError):
     status_code = 409
     description = "The resource is not in a state that allows this"

@@ -19,8 +19,10 @@ from servicedesk.db.database import Database
 from servicedesk.email import imap
 from tests.conftest import ClientFactory, Drain, KeyFactory, pending_jobs, worker_on
 from tests.email.conftest import configure, mail
+from tests.helpers.hostile import nested_mail
 from tests.imap_server import ImapServer
 
+SET_ASIDE = "/api/v1/configuration/email/set-aside"
 USERS = {"acme-desk": "acme-mailbox-password", "globex-desk": "globex-mailbox-password"}
 
 
@@ -245,3 +247,66 @@ def test_mail_delivered_between_the_last_search_and_idle_is_announced(dovecot: I
         assert len(box.uids()) == 1  # the session is usable after IDLE
     finally:
         box.close()
+
+
+async def test_a_message_that_cannot_be_taken_is_set_aside_and_the_next_one_goes_on(
+    client: httpx.AsyncClient, headers: dict[str, str], dovecot: ImapServer, drained: Drain
+) -> None:
+    """A poison message (multipart nested 1,000 deep) failed every poll and held up every
+    message behind it; now it leaves the folder for the quarantine, kept whole, and the
+    next message is taken in the same poll."""
+    poison = nested_mail(1_000, subject="Poison")
+    dovecot.deliver("acme-desk", poison)
+    dovecot.deliver("acme-desk", mail(sender="Not a valid sender", message_id="<bad@c.example>"))
+    dovecot.deliver("acme-desk", mail(subject="Behind it", message_id="<next@c.example>"))
+
+    await configure(client, headers, imap=mailbox(dovecot))
+    await drained()
+
+    assert await _subjects(client, headers) == ["Behind it"]
+    assert dovecot.count("acme-desk") == 0
+    assert dovecot.count("acme-desk", "Quarantine") == 2
+    assert dovecot.count("acme-desk", "Processed") == 1
+    listed = (await client.get(SET_ASIDE, headers=headers)).json()
+    assert listed["total"] == 2
+    nested, no_sender = sorted(listed["messages"], key=lambda m: m["subject"] != "Poison")
+    assert nested["reason"] == "The message nests parts more than 20 levels deep"
+    assert nested["sender"] == "mallory@attacker.example"
+    assert nested["size"] == len(poison)
+    assert "From" in no_sender["reason"]
+
+    released = await client.post(f"{SET_ASIDE}/{nested['id']}/release", headers=headers)
+    again = await client.post(f"{SET_ASIDE}/{nested['id']}/release", headers=headers)
+
+    assert released.status_code == 201, released.text
+    assert again.status_code == 409
+    ticket_id = released.json()["ticket_id"]
+    ticket = (await client.get(f"/api/v1/tickets/{ticket_id}", headers=headers)).json()
+    assert ticket["subject"] == "Poison"
+    assert ticket["requester_email"] == "mallory@attacker.example"
+    assert "more than 20 levels deep" in ticket["description"]
+    files = (await client.get(f"/api/v1/tickets/{ticket_id}/attachments", headers=headers)).json()
+    (original,) = files["attachments"]
+    assert original["filename"] == "original.eml"
+    assert original["size"] == len(poison)
+    shown = (await client.get(SET_ASIDE, headers=headers)).json()["messages"]
+    assert {(m["released"], m["ticket_id"]) for m in shown} == {(True, ticket_id), (False, None)}
+
+
+async def test_another_tenant_neither_sees_nor_releases_a_set_aside_message(
+    client: httpx.AsyncClient,
+    headers: dict[str, str],
+    make_key: KeyFactory,
+    dovecot: ImapServer,
+    drained: Drain,
+) -> None:
+    dovecot.deliver("acme-desk", nested_mail(1_000))
+    await configure(client, headers, imap=mailbox(dovecot))
+    await drained()
+    (kept,) = (await client.get(SET_ASIDE, headers=headers)).json()["messages"]
+    globex = {"X-API-Key": await make_key(tenant="globex")}
+
+    assert (await client.get(SET_ASIDE, headers=globex)).json()["total"] == 0
+    refused = await client.post(f"{SET_ASIDE}/{kept['id']}/release", headers=globex)
+    assert refused.status_code == 404
+    assert refused.json() == {"detail": "Set-aside message not found"}

@@ -6,15 +6,18 @@ from __future__ import annotations
 
 import asyncio
 import random
+import time
 import uuid
 from typing import Any
 
 import httpx
+import pytest
 
 from servicedesk.auth.scopes import Scope
 from servicedesk.email.repository import thread_token
 from tests.conftest import ClientFactory, KeyFactory
 from tests.email.conftest import SUPPORT, configure, hand_in, mail
+from tests.helpers.hostile import many_parts_mail, nested_mail
 
 CONFIG = "/api/v1/configuration/email"
 
@@ -309,3 +312,24 @@ async def test_a_sender_over_the_hourly_limit_is_told_to_come_back_later(
     }
     assert joined["ticket_id"] == first["ticket_id"]  # replies are never limited
     assert other["created"] is True
+
+
+@pytest.mark.parametrize(
+    ("raw", "reason"),
+    [
+        (nested_mail(950), "nests parts more than 20 levels deep"),
+        (many_parts_mail(10_000), "more than 500 parts"),
+    ],
+    ids=["nested-950", "parts-10000"],
+)
+async def test_a_message_past_a_reading_limit_is_422_at_once_and_writes_nothing(
+    client: httpx.AsyncClient, headers: dict[str, str], raw: bytes, reason: str
+) -> None:
+    """It was a 500 (RecursionError) and a 503 after 30 s."""
+    started = time.perf_counter()
+    body = await hand_in(client, headers, raw, status=422)
+
+    assert time.perf_counter() - started < 2.0
+    assert body["detail"][0]["loc"] == ["body"]
+    assert reason in body["detail"][0]["msg"]
+    assert (await client.get("/api/v1/tickets", headers=headers)).json()["total"] == 0

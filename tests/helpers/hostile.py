@@ -22,3 +22,28 @@ HOSTILE_CURSORS = (
     raw_cursor(f'[["2026"], "{uuid.UUID(int=1)}"]'),
     "A" * 5000,
 )
+
+
+def nested_mail(depth: int, *, subject: str = "Nested") -> bytes:
+    """A message of multipart parts nested `depth` deep (1,000 ended the parser in
+    RecursionError and stopped a mailbox's polling)."""
+    head = (
+        f"From: Mallory <mallory@attacker.example>\r\nSubject: {subject}\r\n"
+        "Message-ID: <nested@attacker.example>\r\nMIME-Version: 1.0\r\n"
+    ).encode()
+    opening = b"".join(
+        b'Content-Type: multipart/mixed; boundary="b%d"\r\n\r\n--b%d\r\n' % (level, level)
+        for level in range(depth)
+    )
+    closing = b"".join(b"--b%d--\r\n" % level for level in reversed(range(depth)))
+    return head + opening + b"Content-Type: text/plain\r\n\r\nhello\r\n" + closing
+
+
+def many_parts_mail(parts: int) -> bytes:
+    """A message of `parts` one-byte parts (10,000 took 30 s to take)."""
+    head = (
+        b"From: mallory@attacker.example\r\nSubject: Parts\r\nMIME-Version: 1.0\r\n"
+        b'Content-Type: multipart/mixed; boundary="p"\r\n\r\n'
+    )
+    body = b"--p\r\nContent-Type: application/octet-stream\r\n\r\nx\r\n" * parts
+    return head + body + b"--p--\r\n"

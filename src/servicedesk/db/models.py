@@ -4,7 +4,7 @@ from servicedesk.auth.models import ApiKey, Tenant
 from servicedesk.console.models import ConsoleSession
 from servicedesk.custom_fields.models import CustomFieldDefinition
 from servicedesk.db.base import Base
-from servicedesk.email.models import EmailMessage, EmailSettings, EmailThread
+from servicedesk.email.models import EmailMessage, EmailSettings, EmailThread, SetAsideMessage
 from servicedesk.events.models import Event
 from servicedesk.idempotency.models import IdempotencyRecord
 from servicedesk.jobs.models import OutboxJob
@@ -31,6 +31,7 @@ __all__ = [
     "KbArticle",
     "OutboxJob",
     "ProviderConfig",
+    "SetAsideMessage",
     "SlaPolicy",
     "Tenant",
     "Ticket",

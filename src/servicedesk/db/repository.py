@@ -35,6 +35,13 @@ class TenantRepository(Generic[M]):
             statement = statement.with_for_update()
         return self.first(statement)
 
+    def require(self, row_id: Any, *, missing: type[Exception], for_update: bool = False) -> M:
+        """The row with this id, or `missing` raised (the resource's 404)."""
+        found = self.get(row_id, for_update=for_update)
+        if found is None:
+            raise missing()
+        return found
+
     def first(self, statement: Select[Any]) -> M | None:
         found: M | None = self.session.scalars(statement).first()
         return found

@@ -3,20 +3,28 @@ raw messages handed in by an MTA or a mail service (/api/v1/inbound/email)."""
 
 from __future__ import annotations
 
+import uuid
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Request, Response
+from fastapi import APIRouter, Depends, Query, Request, Response
 
 from servicedesk.auth.dependencies import require_scope
 from servicedesk.auth.scopes import Scope
 from servicedesk.auth.service import Principal
 from servicedesk.db.session import DatabaseDep
-from servicedesk.email import service
-from servicedesk.email.schemas import EmailConfigIn, EmailConfigOut, InboundEmailResult
+from servicedesk.email import service, set_aside
+from servicedesk.email.schemas import (
+    EmailConfigIn,
+    EmailConfigOut,
+    InboundEmailResult,
+    SetAsideList,
+)
 from servicedesk.errors import (
+    Conflict,
     EmailNotConfigured,
     MessageTypeRequired,
     PayloadTooLarge,
+    SetAsideMessageNotFound,
 )
 from servicedesk.http import (
     JSON_BODY_ERRORS,
@@ -65,6 +73,42 @@ async def delete_email_config(database: DatabaseDep, principal: Writer) -> Respo
     """Requires `config:write`. Stops answering by mail; taking mail in goes on."""
     await service.delete_config(database, principal.tenant_id)
     return Response(status_code=204)
+
+
+@router.get("/set-aside", response_model=SetAsideList, responses={422: VALIDATION_422})
+async def list_set_aside_email(
+    database: DatabaseDep,
+    principal: Reader,
+    limit: Annotated[int, Query(ge=1, le=100)] = 25,
+    offset: Annotated[int, Query(ge=0, le=100_000)] = 0,
+) -> Any:
+    """Requires `config:read`. Polled messages that could not be taken as they are (past
+    a limit, unreadable, refused), newest first: moved to the mailbox's
+    `quarantine_folder` and kept here whole, so that the messages behind them go on."""
+    messages, total = await set_aside.page(
+        database, principal.tenant_id, limit=limit, offset=offset
+    )
+    return {"messages": messages, "total": total, "limit": limit, "offset": offset}
+
+
+@router.post(
+    "/set-aside/{set_aside_id}/release",
+    status_code=201,
+    response_model=InboundEmailResult,
+    responses={
+        404: SetAsideMessageNotFound.openapi_response(),
+        409: Conflict.openapi_response({"detail": "This message was released already"}),
+        422: VALIDATION_422,
+    },
+)
+async def release_set_aside_email(
+    set_aside_id: uuid.UUID, tickets: TicketsDep, principal: Writer
+) -> JsonResponse:
+    """Requires `config:write`. Makes the message a ticket (its subject and sender where
+    its header can be read) whose text says why it was set aside and which carries the
+    original as `original.eml`; once."""
+    taken = await service.release_set_aside(tickets, principal.tenant_id, set_aside_id)
+    return JsonResponse(taken.body(), status_code=201)
 
 
 @inbound_router.post(

@@ -31,8 +31,11 @@ from sqlalchemy.orm import Session
 from servicedesk.config import Settings
 from servicedesk.crypto import secret_box
 from servicedesk.db.base import utcnow
+from servicedesk.email.bounds import read_mail
+from servicedesk.email.parse import MessageRefused
 from servicedesk.email.repository import EmailRepository
-from servicedesk.email.service import POLL_JOB_KIND, poll_ordering_key, take
+from servicedesk.email.service import POLL_JOB_KIND, poll_ordering_key, take_mail
+from servicedesk.email.set_aside import set_aside
 from servicedesk.errors import RateLimited, ValidationFailed
 from servicedesk.http import tls_context
 from servicedesk.jobs import service as jobs
@@ -55,6 +58,7 @@ class Account:
     folder: str
     processed_folder: str
     poll_seconds: int
+    quarantine_folder: str = "Quarantine"
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,7 +141,15 @@ class Mailbox:
 
     def file(self, uid: str) -> None:
         """Mark the message seen and move it out of the folder, into the processed one."""
-        target = _quoted(self.account.processed_folder)
+        self._move(uid, self.account.processed_folder)
+
+    def set_aside(self, uid: str) -> None:
+        """Move a message that cannot be taken out of the folder, into the quarantine."""
+        self._create(self.account.quarantine_folder)
+        self._move(uid, self.account.quarantine_folder)
+
+    def _move(self, uid: str, folder: str) -> None:
+        target = _quoted(folder)
         self._ok(self.client.uid("STORE", uid, "+FLAGS.SILENT", r"(\Seen)"))
         if "MOVE" in self.client.capabilities:
             self._ok(self.client.uid("MOVE", uid, target))
@@ -261,14 +273,33 @@ class ImapPollHandler:
             raw = await asyncio.to_thread(mailbox.fetch, uid)
             if raw is None:
                 continue
-            try:
-                await take(self.tickets, tenant_id, raw)
-            except RateLimited:
+            refused = await self._take(tenant_id, raw)
+            if refused is _WAITS:
                 continue  # the sender is over the limit: the message waits for a later poll
-            except ValidationFailed:
-                log.warning("imap_message_not_taken", tenant_id=str(tenant_id), uid=uid)
+            if refused is not None:
+                # Kept whole before it leaves the folder: a crash in between sets it aside
+                # twice at worst, never loses it, and the messages behind it go on.
+                await set_aside(self.tickets.database, tenant_id, raw, refused, source="imap")
+                await asyncio.to_thread(mailbox.set_aside, uid)
+                continue
             await asyncio.to_thread(mailbox.file, uid)
         return Polled(more=len(uids) > BATCH)
+
+    async def _take(self, tenant_id: uuid.UUID, raw: bytes) -> str | None:
+        """None when the message was taken; _WAITS when it must wait; else why it cannot
+        be taken as it is. A database or network failure is raised: the poll is tried
+        again, with the message still in its folder."""
+        try:
+            mail = await read_mail(raw)
+        except MessageRefused as refused:
+            return str(refused)
+        try:
+            await take_mail(self.tickets, tenant_id, mail)
+        except RateLimited:
+            return _WAITS
+        except ValidationFailed as refused:
+            return _reason(refused)
+        return None
 
     def _failed(self, job: ClaimedJob, error: BaseException) -> Polled:
         message = f"{type(error).__name__}: {error}"[:300]
@@ -290,6 +321,13 @@ class ImapPollHandler:
         jobs.cancel_pending(session, job.tenant_id, poll_ordering_key(job.tenant_id))
         jobs.enqueue(session, job.tenant_id, next_poll)
         return Done()
+
+
+_WAITS = "waits"
+
+
+def _reason(refused: ValidationFailed) -> str:
+    return str(refused.errors[0]["msg"]) if refused.errors else "The message was refused"
 
 
 def _account(session: Session, job: ClaimedJob, settings: Settings) -> Account | None:

@@ -7,7 +7,17 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Boolean, ForeignKey, Index, String, Text, UniqueConstraint, Uuid
+from sqlalchemy import (
+    Boolean,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+    Uuid,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from servicedesk.db.base import Base, JSONDocument, UTCDateTime
@@ -71,3 +81,24 @@ class EmailThread(Base):
     )
     tenant_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("tenants.id", ondelete="CASCADE"))
     token: Mapped[str] = mapped_column(String(16))
+
+
+class SetAsideMessage(Base):
+    """A polled message the desk could not take as it is (`reason`), kept whole (`raw`)
+    and moved out of the mailbox, so that it never holds up the messages behind it. An
+    admin sees it and may release it: then it becomes a ticket that carries the original
+    as a file (`ticket_id`)."""
+
+    __tablename__ = "email_set_aside"
+    __table_args__ = (Index("ix_email_set_aside_tenant_created", "tenant_id", "created_at"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    tenant_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("tenants.id", ondelete="CASCADE"))
+    source: Mapped[str] = mapped_column(String(10))
+    reason: Mapped[str] = mapped_column(String(300))
+    message_id: Mapped[str | None] = mapped_column(String(MESSAGE_ID_MAX), nullable=True)
+    sender: Mapped[str | None] = mapped_column(String(320), nullable=True)
+    subject: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    size: Mapped[int] = mapped_column(Integer)
+    raw: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -45,7 +45,12 @@ class MailFile:
     content_id: str | None
 
 
-class NotAMessage(ValueError):
+class MessageRefused(ValueError):
+    """A message the desk cannot take as it is, whoever delivers it again: its text says
+    why. Over HTTP a 422; from a mailbox, set aside (never retried)."""
+
+
+class NotAMessage(MessageRefused):
     """The bytes are not an e-mail message we can take (no sender, no headers)."""
 
 
@@ -108,7 +113,7 @@ def _sender(message: EmailMessage) -> tuple[str, str]:
         valid = check_email(address.strip())
     except ValueError:
         raise NotAMessage("The message's From address is not valid") from None
-    return _one_line(name)[:100], valid.lower()
+    return one_line(name)[:100], valid.lower()
 
 
 def _message_id(message: EmailMessage, raw: bytes) -> str:
@@ -120,10 +125,10 @@ def _message_id(message: EmailMessage, raw: bytes) -> str:
 
 
 def _clean_subject(subject: str) -> str:
-    return _one_line(subject)[:255]
+    return one_line(subject)[:255]
 
 
-def _one_line(text: str) -> str:
+def one_line(text: str) -> str:
     """Words separated by single spaces; control characters and lone surrogates gone."""
     printable = "".join(c if c.isprintable() else " " for c in text)
     return " ".join(printable.encode("utf-8", errors="replace").decode().split())
@@ -178,7 +183,7 @@ def _collect_files(part: MIMEPart, bodies: set[int], found: list[MailFile]) -> N
         return
     inner = part.get_payload(0) if part.get_content_type() == "message/rfc822" else None
     if isinstance(inner, Message):
-        subject = _one_line(str(inner.get("Subject", ""))) or "message"
+        subject = one_line(str(inner.get("Subject", ""))) or "message"
         name = part.get_filename() or f"{subject}.eml"
         found.append(MailFile(name, "message/rfc822", inner.as_bytes(), None))
         return

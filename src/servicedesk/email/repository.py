@@ -1,5 +1,5 @@
 """Every query of the e-mail package: the tenant's mail settings, the messages taken and
-sent, the subject tokens."""
+sent, the subject tokens, the messages set aside."""
 
 from __future__ import annotations
 
@@ -10,11 +10,12 @@ from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer
 
 from servicedesk.db.base import table_of, utcnow
+from servicedesk.db.repository import TenantRepository
 from servicedesk.db.rows import PendingRows
-from servicedesk.email.models import EmailMessage, EmailSettings, EmailThread
+from servicedesk.email.models import EmailMessage, EmailSettings, EmailThread, SetAsideMessage
 
 MESSAGES = table_of(EmailMessage)
 THREADS = table_of(EmailThread)
@@ -116,3 +117,36 @@ def add_thread(rows: PendingRows, tenant_id: uuid.UUID, ticket_id: uuid.UUID) ->
         THREADS,
         [{"ticket_id": ticket_id, "tenant_id": tenant_id, "token": thread_token(ticket_id)}],
     )
+
+
+class SetAsideRepository(TenantRepository[SetAsideMessage]):
+    model = SetAsideMessage
+
+    def newest(self, *, limit: int, offset: int) -> tuple[Sequence[SetAsideMessage], int]:
+        """A page of the tenant's set-aside messages, newest first, without their bytes."""
+        statement = (
+            self.scoped()
+            .options(defer(SetAsideMessage.raw))
+            .order_by(SetAsideMessage.created_at.desc(), SetAsideMessage.id)
+        )
+        return self.page(statement, limit=limit, offset=offset)
+
+    def released_as(self, row_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, uuid.UUID | None]:
+        """For each of these set-aside messages that was released, the ticket it became."""
+        by_message = {released_id(row_id): row_id for row_id in row_ids}
+        if not by_message:
+            return {}
+        rows = self.session.execute(
+            select(EmailMessage.message_id, EmailMessage.ticket_id).where(
+                EmailMessage.tenant_id == self.tenant_id,
+                EmailMessage.message_id.in_(by_message),
+            )
+        ).all()
+        return {by_message[message_id]: ticket_id for message_id, ticket_id in rows}
+
+
+def released_id(row_id: uuid.UUID) -> str:
+    """The Message-ID a released message is taken as: its own, since the original's may
+    be one a later, readable delivery takes; unique per tenant, so a message is released
+    once."""
+    return f"<released.{row_id.hex}@set-aside.invalid>"

@@ -50,6 +50,10 @@ class ImapFields(BaseModel):
     processed_folder: Folder = Field(
         default="Processed", description="Where taken messages go (made when missing)"
     )
+    quarantine_folder: Folder = Field(
+        default="Quarantine",
+        description="Where messages that cannot be taken go, set aside (made when needed)",
+    )
     poll_seconds: int = Field(default=60, ge=5, le=3600)
 
 
@@ -154,3 +158,27 @@ class InboundEmailResult(BaseModel):
         description="Why nothing was made: `bounce` (a delivery report) or `own_address` "
         "(sent from a support or sending address: a loop)",
     )
+
+
+class SetAsideOut(BaseModel):
+    """A polled message the desk could not take as it is, kept whole."""
+
+    model_config = ConfigDict(json_schema_serialization_defaults_required=True)
+
+    id: str
+    source: str = Field(description="Where it came from: `imap`")
+    reason: str = Field(description="Why it could not be taken, e.g. a limit it went past")
+    message_id: str | None = Field(description="Its Message-ID, when its header says one")
+    sender: str | None = Field(description="Its From address, when valid")
+    subject: str | None
+    size: int = Field(description="Bytes")
+    created_at: datetime
+    released: bool = Field(description="Whether an admin made it a ticket")
+    ticket_id: str | None = Field(description="The ticket it was released as")
+
+
+class SetAsideList(BaseModel):
+    messages: list[SetAsideOut]
+    total: int
+    limit: int
+    offset: int

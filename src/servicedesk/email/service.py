@@ -26,14 +26,14 @@ from servicedesk.crypto import secret_box
 from servicedesk.db.base import utcnow
 from servicedesk.db.database import Database
 from servicedesk.db.rows import PendingRows
-from servicedesk.email import repository
+from servicedesk.email import repository, set_aside
+from servicedesk.email.bounds import read_mail
 from servicedesk.email.models import EmailSettings
 from servicedesk.email.parse import (
     EMPTY_BODY,
     NO_SUBJECT,
     InboundMail,
-    NotAMessage,
-    parse,
+    MessageRefused,
     reply_text,
 )
 from servicedesk.email.repository import INBOUND, EmailRepository, thread_token
@@ -210,8 +210,17 @@ class Taken:
 
 
 async def take(tickets: TicketService, tenant_id: uuid.UUID, raw: bytes) -> Taken:
-    """Make `raw` a ticket or a note of the tenant's, once."""
-    mail = _parsed(raw)
+    """Make `raw` a ticket or a note of the tenant's, once. ValidationFailed (on
+    `body`) for a message that cannot be taken as it is (`email.bounds`)."""
+    try:
+        mail = await read_mail(raw)
+    except MessageRefused as error:
+        raise ValidationFailed.at(("body",), str(error)) from None
+    return await take_mail(tickets, tenant_id, mail)
+
+
+async def take_mail(tickets: TicketService, tenant_id: uuid.UUID, mail: InboundMail) -> Taken:
+    """`take` of a message already read."""
     config = await tickets.config_of(tenant_id)
     ignored = _loop(mail, config, tickets.settings)
     if ignored is not None:
@@ -246,13 +255,6 @@ async def _within_sender_limit(tickets: TicketService, tenant_id: uuid.UUID, sen
     )
     if opened >= limit:
         raise RateLimited(f"{limit} new tickets per sender per hour", retry_after=RETRY_SENDER)
-
-
-def _parsed(raw: bytes) -> InboundMail:
-    try:
-        return parse(raw)
-    except NotAMessage as error:
-        raise ValidationFailed.at(("body",), str(error)) from None
 
 
 def _loop(mail: InboundMail, config: TenantConfig, settings: Settings) -> str | None:
@@ -293,6 +295,19 @@ def _ticket_of(session: Session, tenant_id: uuid.UUID, mail: InboundMail) -> Tic
     return next(iter(mine or candidates), None)
 
 
+async def release_set_aside(
+    tickets: TicketService, tenant_id: uuid.UUID, set_aside_id: uuid.UUID
+) -> Taken:
+    """A set-aside message made a ticket that carries the original (`email.set_aside`),
+    once: its release is taken as a message of its own id, which only one create can
+    record."""
+    mail = await set_aside.to_release(tickets.database, tenant_id, set_aside_id)
+    try:
+        return await _as_ticket(tickets, tenant_id, mail, follow_up_of=None)
+    except IntegrityError:
+        raise set_aside.already_released() from None
+
+
 async def _as_ticket(
     tickets: TicketService, tenant_id: uuid.UUID, mail: InboundMail, follow_up_of: Ticket | None
 ) -> Taken:
@@ -305,7 +320,7 @@ async def _as_ticket(
     data = TicketCreate(
         subject=_TOKEN.sub("", mail.subject).strip() or NO_SUBJECT,
         description=_bounded(mail.text, left_out),
-        requester_email=mail.sender,
+        requester_email=mail.sender or None,
         metadata=metadata,
     )
     stored = await tickets.store_files(tenant_id, uploads)

@@ -59,6 +59,8 @@ from .provider_event_payload import ProviderEventPayload
 from .provider_kind import ProviderKind
 from .readiness import Readiness
 from .report_group import ReportGroup
+from .set_aside_list import SetAsideList
+from .set_aside_out import SetAsideOut
 from .sla_report import SlaReport
 from .sla_report_group_by import SlaReportGroupBy
 from .sla_target import SlaTarget
@@ -165,6 +167,8 @@ __all__ = (
     "ProviderKind",
     "Readiness",
     "ReportGroup",
+    "SetAsideList",
+    "SetAsideOut",
     "SlaReport",
     "SlaReportGroupBy",
     "SlaTarget",

@@ -21,6 +21,8 @@ class ImapIn:
         security (ImapSecurity | Unset):
         folder (str | Unset):  Default: 'INBOX'.
         processed_folder (str | Unset): Where taken messages go (made when missing) Default: 'Processed'.
+        quarantine_folder (str | Unset): Where messages that cannot be taken go, set aside (made when needed) Default:
+            'Quarantine'.
         poll_seconds (int | Unset):  Default: 60.
         password (None | str | Unset): Stored encrypted, never shown again; leave it out to keep the stored one
     """
@@ -31,6 +33,7 @@ class ImapIn:
     security: ImapSecurity | Unset = UNSET
     folder: str | Unset = "INBOX"
     processed_folder: str | Unset = "Processed"
+    quarantine_folder: str | Unset = "Quarantine"
     poll_seconds: int | Unset = 60
     password: None | str | Unset = UNSET
 
@@ -48,6 +51,8 @@ class ImapIn:
         folder = self.folder
 
         processed_folder = self.processed_folder
+
+        quarantine_folder = self.quarantine_folder
 
         poll_seconds = self.poll_seconds
 
@@ -73,6 +78,8 @@ class ImapIn:
             field_dict["folder"] = folder
         if processed_folder is not UNSET:
             field_dict["processed_folder"] = processed_folder
+        if quarantine_folder is not UNSET:
+            field_dict["quarantine_folder"] = quarantine_folder
         if poll_seconds is not UNSET:
             field_dict["poll_seconds"] = poll_seconds
         if password is not UNSET:
@@ -100,6 +107,8 @@ class ImapIn:
 
         processed_folder = d.pop("processed_folder", UNSET)
 
+        quarantine_folder = d.pop("quarantine_folder", UNSET)
+
         poll_seconds = d.pop("poll_seconds", UNSET)
 
         def _parse_password(data: object) -> None | str | Unset:
@@ -118,6 +127,7 @@ class ImapIn:
             security=security,
             folder=folder,
             processed_folder=processed_folder,
+            quarantine_folder=quarantine_folder,
             poll_seconds=poll_seconds,
             password=password,
         )

@@ -20,6 +20,8 @@ class ImapOut:
         username (str):
         folder (str):  Default: 'INBOX'.
         processed_folder (str): Where taken messages go (made when missing) Default: 'Processed'.
+        quarantine_folder (str): Where messages that cannot be taken go, set aside (made when needed) Default:
+            'Quarantine'.
         poll_seconds (int):  Default: 60.
         password_set (bool):
     """
@@ -31,6 +33,7 @@ class ImapOut:
     port: int = 993
     folder: str = "INBOX"
     processed_folder: str = "Processed"
+    quarantine_folder: str = "Quarantine"
     poll_seconds: int = 60
 
     def to_dict(self) -> dict[str, Any]:
@@ -46,6 +49,8 @@ class ImapOut:
 
         processed_folder = self.processed_folder
 
+        quarantine_folder = self.quarantine_folder
+
         poll_seconds = self.poll_seconds
 
         password_set = self.password_set
@@ -60,6 +65,7 @@ class ImapOut:
                 "username": username,
                 "folder": folder,
                 "processed_folder": processed_folder,
+                "quarantine_folder": quarantine_folder,
                 "poll_seconds": poll_seconds,
                 "password_set": password_set,
             }
@@ -82,6 +88,8 @@ class ImapOut:
 
         processed_folder = d.pop("processed_folder")
 
+        quarantine_folder = d.pop("quarantine_folder")
+
         poll_seconds = d.pop("poll_seconds")
 
         password_set = d.pop("password_set")
@@ -93,6 +101,7 @@ class ImapOut:
             username=username,
             folder=folder,
             processed_folder=processed_folder,
+            quarantine_folder=quarantine_folder,
             poll_seconds=poll_seconds,
             password_set=password_set,
         )
