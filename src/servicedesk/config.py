@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import email.utils
 import ipaddress
+from collections.abc import Mapping
 from functools import cached_property
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal, Self
 from urllib.parse import urlsplit
 
 from pydantic import Field, SecretStr, field_validator
@@ -340,6 +341,14 @@ class Settings(BaseSettings):
         address = email.utils.parseaddr(self.mail_from or "")[1].lower()
         return address if "@" in address else None
 
+    def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Self:
+        """A copy with `update`; what was worked out from the old values (the cached
+        `sqlalchemy_url`) is worked out again from the new ones."""
+        copied = super().model_copy(update=update, deep=deep)
+        for name in _DERIVED:
+            copied.__dict__.pop(name, None)
+        return copied
+
     @cached_property
     def sqlalchemy_url(self) -> str:
         """The SQLAlchemy URL to connect to, with its driver."""
@@ -368,6 +377,9 @@ class Settings(BaseSettings):
             return None
         path = self.sqlalchemy_url.split(":///", 1)[-1] if ":///" in self.sqlalchemy_url else ""
         return Path(path) if path and path != ":memory:" else None
+
+
+_DERIVED = ("sqlalchemy_url",)
 
 
 def _listed(value: str) -> list[str]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import io
 import json
 import uuid
 from pathlib import Path
@@ -16,13 +17,20 @@ from typing import Any
 import httpx
 import pytest
 from pydantic import SecretStr
+from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
-from servicedesk.backup.tables import LEFT_OUT, owned_by, tenant_tables
+from servicedesk.auth import service as auth
+from servicedesk.backup import archive
+from servicedesk.backup.tables import LEFT_OUT, owned_by, references, tenant_tables
 from servicedesk.cli import app as cli
 from servicedesk.config import Settings
 from servicedesk.crypto import KEY_FILE_NAME, secret_box
 from servicedesk.db import copy
+from servicedesk.db.base import utcnow
+from servicedesk.db.database import Database
+from servicedesk.tickets.models import Ticket
+from servicedesk.users import service as users
 from tests.fakes.webhook_receiver import WebhookReceiver
 from tests.filled import client_on, fill, observed
 
@@ -315,3 +323,112 @@ def test_every_table_is_exported_or_left_out_on_purpose() -> None:
     assert exported | LEFT_OUT == {table.name for table in copy.tables()}
     for table in tenant_tables():
         owned_by(table, uuid.uuid4())  # each has a way to its tenant
+
+
+async def _a_neighbour(target: Settings) -> dict[str, str]:
+    """A tenant of the importing installation with a user and a ticket: what a tampered
+    file points at."""
+    await _counts_after_upgrade(target)
+    database = Database(target)
+    try:
+
+        def write(session: Session) -> dict[str, str]:
+            neighbour = auth.get_or_create_tenant(session, "neighbour")
+            user = users.create_user(
+                session, neighbour.id, email="n@n.example", role="agent", name="", password="x" * 12
+            )
+            ticket = Ticket(
+                id=uuid.uuid4(),
+                tenant_id=neighbour.id,
+                subject="Neighbour's",
+                description="d",
+                status="open",
+                metadata_={},
+                created_at=utcnow(),
+                updated_at=utcnow(),
+            )
+            session.add(ticket)
+            return {"user": str(user.id), "ticket": str(ticket.id)}
+
+        return await database.write(write)
+    finally:
+        await database.dispose()
+
+
+def _pointing(table: str, column: str, at: str) -> Any:
+    def change(lines: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        line = next((line for line in lines if line.get("table") == table), None)
+        assert line is not None, f"the filled tenant has no {table} row"
+        line["row"][column] = at
+        return lines
+
+    return change
+
+
+@pytest.mark.parametrize(
+    ("table", "column", "target"),
+    [
+        ("tickets", "assignee_id", "user"),
+        ("ticket_notes", "ticket_id", "ticket"),
+        ("events", "ticket_id", "ticket"),
+    ],
+)
+async def test_a_row_pointing_into_another_tenant_is_refused_and_nothing_is_written(
+    acme_export: Path,
+    elsewhere_on_sqlite: Settings,
+    tmp_path: Path,
+    table: str,
+    column: str,
+    target: str,
+) -> None:
+    neighbour = await _a_neighbour(elsewhere_on_sqlite)
+    tampered = tmp_path / "tampered.jsonl"
+    _rewrite(acme_export, tampered, _pointing(table, column, neighbour[target]))
+    counts = await copy.row_counts(elsewhere_on_sqlite)
+
+    refused = await _run(elsewhere_on_sqlite, "import", "--input", str(tampered))
+
+    assert refused.exit_code == 1, refused.output
+    assert f"{table} row's {column} refers to another tenant's row" in refused.output
+    assert await copy.row_counts(elsewhere_on_sqlite) == counts
+
+
+def test_every_reference_to_a_tenants_row_is_checked_on_import() -> None:
+    """What the import refuses to point into another tenant, table by table: every
+    declared foreign key to a tenant's table and the ids held without one."""
+    checked = {
+        table.name: sorted(column.name for column, _ in references(table))
+        for table in tenant_tables()
+    }
+    assert checked["tickets"] == ["assignee_id", "group_id", "sla_policy_id"]
+    assert checked["ticket_notes"] == ["ticket_id"]
+    assert checked["group_members"] == ["group_id", "user_id"]
+    assert checked["email_messages"] == ["note_id", "ticket_id"]
+    assert checked["ticket_attachments"] == ["note_id", "ticket_id"]
+    assert checked["webhook_deliveries"] == ["event_id", "webhook_id"]
+
+
+class _Counted(io.StringIO):
+    """A text stream that remembers how much was read of it."""
+
+    read_chars = 0
+
+    def readline(self, size: int | None = -1) -> str:
+        line = super().readline(size)
+        self.read_chars += len(line)
+        return line
+
+
+def test_a_line_longer_than_any_export_writes_is_refused_before_it_is_read_whole() -> None:
+    hostile = _Counted('{"table": "tickets", "row": {"subject": "' + "a" * 5_000 + '"}}\n')
+
+    with pytest.raises(archive.ArchiveError, match="line 1 is longer than 1000 characters"):
+        list(archive.read_lines(hostile, max_chars=1_000))
+    assert hostile.read_chars <= 1_002
+
+
+def test_a_line_nested_past_the_parser_is_refused_not_a_traceback() -> None:
+    hostile = io.StringIO("[" * 100_000 + "]" * 100_000 + "\n")
+
+    with pytest.raises(archive.ArchiveError, match="line 1 nests deeper than any export"):
+        list(archive.read_lines(hostile))

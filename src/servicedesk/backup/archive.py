@@ -18,6 +18,7 @@ from __future__ import annotations
 import base64
 import gzip
 import io
+import itertools
 import json
 import uuid
 from collections.abc import Iterator, Mapping
@@ -125,10 +126,21 @@ def dumps(line: Mapping[str, Any]) -> str:
     return json.dumps(line, ensure_ascii=False, separators=(",", ":")) + "\n"
 
 
-def read_lines(handle: IO[str]) -> Iterator[dict[str, Any]]:
+# The longest line an export writes is a stored triage model (a few to tens of MB as
+# base64); a longer one is not an export's, and is refused before it is all in memory
+# (a 1 MiB gzip that expanded to one 1 GiB line peaked at 3 GB before).
+MAX_LINE_CHARS = 128 * 1024 * 1024
+
+
+def read_lines(handle: IO[str], max_chars: int = MAX_LINE_CHARS) -> Iterator[dict[str, Any]]:
     number = 0
     try:
-        for number, text in enumerate(handle, start=1):
+        for number in itertools.count(1):
+            text = handle.readline(max_chars + 2)
+            if not text:
+                return
+            if len(text.rstrip("\r\n")) > max_chars:
+                raise ArchiveError(f"line {number} is longer than {max_chars} characters")
             yield _parse(number, text)
     except (OSError, EOFError, UnicodeDecodeError) as unreadable:
         # A damaged or cut-short gzip stream, or bytes that are not UTF-8.
@@ -140,6 +152,8 @@ def _parse(number: int, text: str) -> dict[str, Any]:
         line = json.loads(text)
     except json.JSONDecodeError as broken:
         raise ArchiveError(f"line {number} is not JSON ({broken.msg})") from None
+    except RecursionError:
+        raise ArchiveError(f"line {number} nests deeper than any export") from None
     if not isinstance(line, dict):
         raise ArchiveError(f"line {number} is not a JSON object")
     return line

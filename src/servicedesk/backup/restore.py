@@ -23,7 +23,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from servicedesk.backup import archive
-from servicedesk.backup.tables import owning_parent, tenant_table
+from servicedesk.backup.tables import owning_parent, references, tenant_table
 from servicedesk.config import Settings
 from servicedesk.crypto import SecretDecryptionError, secret_box
 from servicedesk.db import migrate
@@ -190,6 +190,7 @@ class _Loader:
             return
         if "tenant_id" not in self.table.c and self.table.name != "tenants":
             await self._refuse_foreign_parents(self.table, self.rows)
+        await self._refuse_references_into_other_tenants(self.table, self.rows)
         await self.connection.execute(insert(self.table), self.rows)
         self.rows = []
 
@@ -205,6 +206,26 @@ class _Loader:
         )
         if found != len(wanted):
             raise archive.ArchiveError(f"a {table.name} row refers to another tenant's row")
+
+    async def _refuse_references_into_other_tenants(
+        self, table: Table, rows: list[dict[str, Any]]
+    ) -> None:
+        """No row may point at another tenant's row: a ticket assigned to another
+        tenant's user, a note on another tenant's ticket (a tampered file did). A
+        reference to a row that exists nowhere is left to the database's own keys."""
+        for column, parent in references(table):
+            wanted = {row[column.name] for row in rows if row.get(column.name) is not None}
+            if not wanted:
+                continue
+            foreign = await self.connection.scalar(
+                select(func.count())
+                .select_from(parent)
+                .where(parent.c.id.in_(wanted), parent.c.tenant_id != self.tenant_id)
+            )
+            if foreign:
+                raise archive.ArchiveError(
+                    f"a {table.name} row's {column.name} refers to another tenant's row"
+                )
 
     def finish_table(self) -> None:
         if self.table is not None:

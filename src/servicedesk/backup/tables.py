@@ -41,6 +41,33 @@ def owned_by(table: Table, tenant_id: uuid.UUID) -> ColumnElement[bool]:
     return column.in_(select(parent).where(parent.table.c.tenant_id == tenant_id))
 
 
+# Columns that hold another row's id without a declared foreign key (history outlives
+# its ticket; a ticket's assignee, group and policy are looked up, not joined).
+_UNDECLARED_REFERENCES = {
+    ("events", "ticket_id"): "tickets",
+    ("tickets", "group_id"): "groups",
+    ("tickets", "assignee_id"): "users",
+    ("tickets", "sla_policy_id"): "sla_policies",
+    ("email_messages", "note_id"): "ticket_notes",
+}
+
+
+@cache
+def references(table: Table) -> tuple[tuple[Column[object], Table], ...]:
+    """`table`'s columns that hold the id of a row that belongs to a tenant (a parent with
+    a tenant column), declared as foreign keys or not, with the parent's table."""
+    found: list[tuple[Column[object], Table]] = []
+    for column in table.columns:
+        if column.name == "tenant_id":
+            continue
+        parents = [key.column.table for key in column.foreign_keys]
+        undeclared = _UNDECLARED_REFERENCES.get((table.name, column.name))
+        if undeclared is not None:
+            parents.append(_by_name()[undeclared])
+        found.extend((column, parent) for parent in parents if "tenant_id" in parent.c)
+    return tuple(found)
+
+
 def owning_parent(table: Table) -> tuple[Column[object], Column[object]]:
     """For a table without a tenant column: its column that refers to a tenant's row,
     and the column referred to."""
