@@ -66,6 +66,30 @@ def identifier_text(value: str) -> str:
     return unicodedata.normalize("NFKC", value)
 
 
+def skeleton(text: str) -> str:
+    """What `text` looks like, after Unicode's confusables (UTS #39, as the
+    confusable-homoglyphs package carries them): compatibility-folded (NFKC), case-folded,
+    and each character that has a look-alike in ASCII replaced by it. `ａdmin` (full-width)
+    and `admın` (dotless ı) have the skeleton of `admin`."""
+    folded = unicodedata.normalize("NFKC", text).casefold()
+    return "".join(_ascii_look_alike(character) for character in folded)
+
+
+@functools.lru_cache(maxsize=8192)
+def _ascii_look_alike(character: str) -> str:
+    if character.isascii():
+        return character
+    # Imported when first needed: its table costs start-up time every command would pay.
+    from confusable_homoglyphs.confusables import (  # type: ignore[import-untyped]
+        confusables_data,
+    )
+
+    for glyph in confusables_data.get(character, ()):
+        if len(glyph["c"]) == 1 and glyph["c"].isascii():
+            return str(glyph["c"])
+    return character
+
+
 def storable_json(value: Any) -> None:
     """`storable_text` for every key and string inside a JSON value, and only finite
     numbers: JSON has no NaN or infinity (Python's parser takes `NaN` and reads `1e309`

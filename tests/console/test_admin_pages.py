@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import httpx
+import pytest
 from fastapi import FastAPI
 
 from tests.conftest import UserFactory
@@ -120,3 +121,30 @@ async def test_triage_settings_from_the_console(
     assert "threshold" in bad.text
     page = await client.get("/console/admin/triage")
     assert 'name="group:Network"' in page.text
+
+
+@pytest.mark.parametrize(
+    "look_alike",
+    ["\uff41dmin@example.com", "adm\u0131n@example.com", "\u0430dmin@example.com"],
+    ids=["full-width-a", "dotless-i", "cyrillic-a"],
+)
+async def test_an_address_that_looks_like_a_users_is_refused(
+    client: httpx.AsyncClient, headers: dict[str, str], make_user: UserFactory, look_alike: str
+) -> None:
+    token = await _admin(client, make_user)
+
+    refused = await client.post(
+        "/console/admin/users",
+        data={
+            "csrf_token": token,
+            "email": look_alike,
+            "name": "Mallory",
+            "role": "admin",
+            "password": "a long enough one",
+        },
+    )
+
+    assert refused.status_code == 422
+    assert "looks like the existing user admin@example.com" in refused.text
+    users = (await client.get("/api/v1/users", headers=headers)).json()["users"]
+    assert [u["email"] for u in users] == ["admin@example.com"]

@@ -115,6 +115,9 @@ async def test_an_html_file_is_never_served_as_a_page(
         ("what:is*this?.txt", "what_is_this_.txt"),
         ("..", "attachment"),
         ("rapport été.pdf", "rapport été.pdf"),
+        ("evil\u202egpj.exe", "evilgpj.exe"),  # showed as "evilexe.jpg"
+        ("invoice\u2067.pdf\u2069.exe", "invoice.pdf.exe"),
+        ("zero\u200bwidth\ufeff.txt", "zerowidth.txt"),
     ],
 )
 async def test_file_names_are_kept_safe(

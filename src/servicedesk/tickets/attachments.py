@@ -47,8 +47,11 @@ class StoredFile:
 
 def safe_filename(name: str | None) -> str:
     """The last path segment of `name`, without control or reserved characters, NFC,
-    at most 255 characters (keeping the extension); "attachment" when nothing is left."""
+    at most 255 characters (keeping the extension); "attachment" when nothing is left.
+    Invisible format characters are dropped: bidi controls would show
+    `evil\u202egpj.exe` as `evilexe.jpg`, zero-width ones hide what a name says."""
     base = re.split(r"[/\\]", unicodedata.normalize("NFC", name or ""))[-1]
+    base = "".join(c for c in base if unicodedata.category(c) != "Cf")
     base = _UNSAFE_IN_NAME.sub("_", base).strip(" .")
     if len(base) > FILENAME_MAX:
         stem, dot, extension = base.rpartition(".")

@@ -18,6 +18,12 @@ class UserRepository(TenantRepository[User]):
     def by_email(self, email: str) -> User | None:
         return self.first(self.scoped().where(User.email == email.lower()))
 
+    def emails(self) -> Sequence[str]:
+        """Every user's address (a tenant has tens to a few thousand users)."""
+        return self.session.scalars(
+            select(User.email).where(User.tenant_id == self.tenant_id)
+        ).all()
+
     def page_by_email(
         self, *, role: str | None, active: bool | None, limit: int, offset: int
     ) -> tuple[Sequence[User], int]:

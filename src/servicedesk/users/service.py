@@ -33,13 +33,18 @@ from servicedesk.users.repository import (
     active_users_by_email,
 )
 from servicedesk.users.schemas import GroupCreate, GroupOut, GroupUpdate
-from servicedesk.validation import check_email
+from servicedesk.validation import check_email, skeleton
 
 ROLES = ("admin", "agent")
 
 
 class UserExists(Exception):
     """A user of that tenant already has that address."""
+
+
+class LookAlikeAddress(ValueError):
+    """The address looks like an existing user's (`validation.skeleton`): a second account
+    an agent or an admin could mistake for the first."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,6 +136,7 @@ def create_user(
     repository = UserRepository(session, tenant_id)
     if repository.by_email(address) is not None:
         raise UserExists(address)
+    _refuse_look_alikes(repository, address)
     now = utcnow()
     user = User(
         id=uuid.uuid4(),
@@ -166,6 +172,13 @@ def set_active(session: Session, tenant_id: uuid.UUID, email_or_id: str, active:
     user.updated_at = utcnow()
     tenant_config.bump(session, tenant_id)
     return user
+
+
+def _refuse_look_alikes(repository: UserRepository, address: str) -> None:
+    wanted = skeleton(address)
+    for existing in repository.emails():
+        if skeleton(existing) == wanted:
+            raise LookAlikeAddress(f"{address} looks like the existing user {existing}")
 
 
 def set_password(session: Session, tenant_id: uuid.UUID, email_or_id: str, password: str) -> User:
