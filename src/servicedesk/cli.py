@@ -127,6 +127,8 @@ def serve(
         # default: any local process could then claim any client address).
         proxy_headers=bool(settings.trusted_proxy_list),
         forwarded_allow_ips=settings.trusted_proxy_list,
+        # A time limit and size limits on each request's head (servicedesk.slow_clients).
+        http="servicedesk.slow_clients:GuardedHttpToolsProtocol",
     )
 
 

@@ -123,6 +123,19 @@ class Settings(BaseSettings):
         "X-Forwarded-For and X-Forwarded-Proto are believed; empty: none, and the client "
         "is the connection's peer.",
     )
+    http_header_timeout_seconds: float = Field(
+        default=15.0,
+        gt=0,
+        description="A connection that has not sent a request's whole head (request line "
+        "and headers) this long after its first byte, or after connecting, is answered "
+        "408 and closed.",
+    )
+    http_max_header_bytes: int = Field(
+        default=64 * 1024, ge=1024, description="A request head past this is answered 431."
+    )
+    http_max_headers: int = Field(
+        default=100, ge=10, description="Header lines past this are answered 431."
+    )
     request_timeout_seconds: float = Field(default=30.0, gt=0)
     postgres_statement_timeout_ms: int = Field(default=10_000, ge=0)
 
