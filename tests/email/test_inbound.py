@@ -88,18 +88,27 @@ async def test_a_reply_joins_by_references_then_by_subject_token(
 
     assert joined["ticket_id"] == first["ticket_id"]
     assert joined["created"] is False
-    notes = await _notes(client, headers, first["ticket_id"])
-    assert [(n["body"], n["private"], n["author"]) for n in notes] == [
-        ("Still broken.", False, "requester")
-    ]
+    # It answers only the requester's own first mail, whose Message-ID anyone CC'd on
+    # it has: kept private, for an agent to confirm (email.senders).
+    (unverified,) = await _notes(client, headers, first["ticket_id"])
+    assert unverified["private"] is True
+    assert unverified["author"] == "email"
+    assert unverified["body"].startswith("[From ana@customer.example, the requester's address")
+    assert unverified["body"].endswith("Still broken.")
 
-    # A mail client that drops the headers still carries the token of our subject.
-
+    # A mail client that drops the headers still carries the token of our subject, which
+    # only mail from the desk carries: the requester's.
     token = thread_token(uuid.UUID(first["ticket_id"]))
     by_token = await hand_in(
         client, headers, mail(subject=f"Re: Printer [#{token}]", body="Any news?")
     )
     assert by_token["ticket_id"] == first["ticket_id"]
+    notes = await _notes(client, headers, first["ticket_id"])
+    assert [(n["body"], n["private"], n["author"]) for n in notes][-1] == (
+        "Any news?",
+        False,
+        "requester",
+    )
 
 
 async def test_a_requester_reply_reopens_a_resolved_ticket_and_a_closed_one_gets_a_new_ticket(
@@ -112,8 +121,12 @@ async def test_a_requester_reply_reopens_a_resolved_ticket_and_a_closed_one_gets
         await client.patch(f"/api/v1/tickets/{ticket_id}", json=patch, headers=headers)
     ).status_code == 200
     answer = {"In-Reply-To": "<m2@customer.example>"}
+    token = thread_token(uuid.UUID(ticket_id))
+    subject = f"Re: Printer on floor 3 is jammed [#{token}]"
 
-    await hand_in(client, headers, mail(body="It broke again.", headers=answer))
+    await hand_in(client, headers, mail(body="Who knows.", headers=answer))
+    assert (await _ticket(client, headers, ticket_id))["status"] == "resolved"  # unverified
+    await hand_in(client, headers, mail(subject=subject, body="It broke again.", headers=answer))
 
     assert (await _ticket(client, headers, ticket_id))["status"] == "open"
     closed = {"status": "closed"}

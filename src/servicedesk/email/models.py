@@ -17,6 +17,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     Uuid,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -45,6 +46,11 @@ class EmailSettings(Base):
     imap_password_encrypted: Mapped[str | None] = mapped_column(Text, nullable=True)
     # The tenant's own mail templates, {"text": ..., "html": ...} (email.mail_templates).
     templates: Mapped[dict[str, Any] | None] = mapped_column(JSONDocument, nullable=True)
+    # The authserv-ids of the receiving MTAs whose Authentication-Results the desk
+    # believes (email.senders).
+    authentication_hosts: Mapped[list[str]] = mapped_column(
+        JSONDocument, server_default=text("'[]'")
+    )
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 

@@ -70,6 +70,8 @@ class InboundMail:
     bounce: bool
     """A delivery report (mailer-daemon, postmaster, multipart/report): not taken."""
     files: tuple[MailFile, ...] = ()
+    authentication_results: tuple[str, ...] = ()
+    """Every `Authentication-Results` header, as written (email.senders)."""
 
     @property
     def thread_ids(self) -> tuple[str, ...]:
@@ -94,7 +96,15 @@ def parse(raw: bytes) -> InboundMail:
         automatic=_automatic(message),
         bounce=_bounce(message, sender),
         files=tuple(files_of(message)),
+        authentication_results=_all(message, "Authentication-Results"),
     )
+
+
+def _all(message: EmailMessage, name: str) -> tuple[str, ...]:
+    try:
+        return tuple(str(value) for value in message.get_all(name, ()))[:20]
+    except Exception:
+        return ()
 
 
 def _header(message: EmailMessage, name: str) -> str:

@@ -62,6 +62,19 @@ class EmailRepository:
         tickets = {message_id: ticket_id for message_id, ticket_id in rows}
         return next((tickets[m] for m in message_ids if m in tickets), None)
 
+    def sent_about(self, ticket_id: uuid.UUID, message_ids: Sequence[str]) -> list[str]:
+        """Which of `message_ids` are mails the desk sent about the ticket."""
+        return list(
+            self.session.scalars(
+                select(EmailMessage.message_id).where(
+                    EmailMessage.tenant_id == self.tenant_id,
+                    EmailMessage.ticket_id == ticket_id,
+                    EmailMessage.direction == OUTBOUND,
+                    EmailMessage.message_id.in_(message_ids[: THREAD_HISTORY * 5]),
+                )
+            )
+        )
+
     def tickets_of_token(self, token: str) -> list[uuid.UUID]:
         return list(
             self.session.scalars(

@@ -125,6 +125,14 @@ class EmailConfigIn(BaseModel):
     acknowledge_new: bool = Field(
         default=False, description="Answer a new ticket by mail with an acknowledgement"
     )
+    authentication_hosts: list[Hostname] = Field(
+        default_factory=list,
+        max_length=10,
+        description="The receiving mail servers (their authserv-id, e.g. mx.acme.example) "
+        "whose Authentication-Results headers are believed: a reply from an agent's "
+        "address is the agent's only when one of them vouches for its domain (DMARC or "
+        "DKIM pass); without any, such replies are private notes to confirm",
+    )
     imap: ImapIn | None = Field(
         default=None, description="A mailbox to poll (none: mail in by the API)"
     )
@@ -136,6 +144,11 @@ class EmailConfigIn(BaseModel):
     @classmethod
     def _lower(cls, value: list[str]) -> list[str]:
         return list(dict.fromkeys(address.lower() for address in value))
+
+    @field_validator("authentication_hosts")
+    @classmethod
+    def _lower_hosts(cls, value: list[str]) -> list[str]:
+        return list(dict.fromkeys(host.lower() for host in value))
 
 
 class EmailConfigOut(EmailConfigIn):

@@ -26,7 +26,7 @@ from servicedesk.crypto import secret_box
 from servicedesk.db.base import utcnow
 from servicedesk.db.database import Database
 from servicedesk.db.rows import PendingRows
-from servicedesk.email import repository, set_aside
+from servicedesk.email import repository, senders, set_aside
 from servicedesk.email.bounds import read_mail
 from servicedesk.email.models import EmailSettings
 from servicedesk.email.parse import (
@@ -38,6 +38,7 @@ from servicedesk.email.parse import (
 )
 from servicedesk.email.repository import INBOUND, EmailRepository, thread_token
 from servicedesk.email.schemas import EmailConfigIn, ImapIn
+from servicedesk.email.senders import Evidence
 from servicedesk.errors import EmailNotConfigured, RateLimited, ValidationFailed
 from servicedesk.jobs import service as jobs
 from servicedesk.jobs.service import JobSpec
@@ -59,6 +60,15 @@ _UNKNOWN_SENDER = (
     "[From {sender}, who is neither the requester nor an agent of this desk: "
     "read before answering]\n\n"
 )
+_UNVERIFIED_REQUESTER = (
+    "[From {sender}, the requester's address, but unverified: it answers no mail the "
+    "desk sent them and no mail server vouched for it. Confirm before answering]\n\n"
+)
+_UNVERIFIED_AGENT = (
+    "[From {sender}, an agent's address, but unverified: no mail server this desk "
+    "trusts vouched for it (DMARC or DKIM), so it was not sent to the requester. "
+    "Confirm before answering]\n\n"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +80,7 @@ class TenantEmail:
     acknowledge_new: bool
     text_template: str | None = None
     html_template: str | None = None
+    authentication_hosts: frozenset[str] = frozenset()
 
 
 def load_email(session: Session, tenant_id: uuid.UUID) -> TenantEmail | None:
@@ -84,6 +95,7 @@ def load_email(session: Session, tenant_id: uuid.UUID) -> TenantEmail | None:
         acknowledge_new=row.acknowledge_new,
         text_template=(row.templates or {}).get("text"),
         html_template=(row.templates or {}).get("html"),
+        authentication_hosts=frozenset(row.authentication_hosts or ()),
     )
 
 
@@ -110,6 +122,7 @@ def config_body(row: EmailSettings, settings: Settings) -> dict[str, Any]:
         "send_replies": row.send_replies,
         "acknowledge_new": row.acknowledge_new,
         "templates": row.templates,
+        "authentication_hosts": list(row.authentication_hosts or ()),
         "imap": imap,
         "smtp_configured": settings.smtp_url is not None,
         "updated_at": row.updated_at,
@@ -338,12 +351,13 @@ async def _as_ticket(
 async def _as_note(
     tickets: TicketService, config: TenantConfig, ticket: Ticket, mail: InboundMail
 ) -> Taken:
-    author, by_requester = _author(config, ticket, mail.sender)
+    evidence = await _evidence(tickets.database, config, ticket, mail)
+    author, by_requester, mark = _author(config, ticket, mail.sender, evidence)
     uploads, left_out = _files(mail, tickets.settings.max_attachment_bytes)
     text = _bounded(reply_text(mail.text) or EMPTY_BODY, left_out)
-    public = author is not None
-    if not public:
-        text = _UNKNOWN_SENDER.format(sender=mail.sender) + text
+    public = mark is None
+    if mark is not None:
+        text = mark.format(sender=mail.sender) + text
     reopen = by_requester and ticket.status in _REOPENED_BY_REPLY
     record = _note_record(tickets, config, ticket.id, mail.message_id, reopen, author or ACTOR)
     note = await tickets.add_note(
@@ -377,15 +391,39 @@ def _note_record(
     return record
 
 
-def _author(config: TenantConfig, ticket: Ticket, sender: str) -> tuple[str | None, bool]:
-    """Who wrote the reply, as the note's actor, and whether it is the requester; None
-    for a stranger (whose note stays private)."""
+async def _evidence(
+    database: Database, config: TenantConfig, ticket: Ticket, mail: InboundMail
+) -> Evidence:
+    tenant = config[EMAIL]
+    hosts = tenant.authentication_hosts if tenant is not None else frozenset()
+
+    def sent(session: Session) -> list[str]:
+        return EmailRepository(session, ticket.tenant_id).sent_about(ticket.id, mail.thread_ids)
+
+    sent_by_desk = await database.lookup(sent) if mail.thread_ids else []
+    return Evidence(
+        vouched=senders.vouched_domains(mail.authentication_results, hosts),
+        answers_desk_mail=senders.answers_desk_mail(
+            mail.thread_ids, sent_by_desk, mail.subject, thread_token(ticket.id)
+        ),
+    )
+
+
+def _author(
+    config: TenantConfig, ticket: Ticket, sender: str, evidence: Evidence
+) -> tuple[str | None, bool, str | None]:
+    """Who wrote the reply, as the note's actor; whether it is the requester; and, for a
+    note that stays private, the line that marks it for an agent (email.senders)."""
     if ticket.requester_email and sender == ticket.requester_email.lower():
-        return REQUESTER, True
+        if evidence.answers_desk_mail or evidence.vouches_for(sender):
+            return REQUESTER, True, None
+        return None, False, _UNVERIFIED_REQUESTER
     for person in config[DIRECTORY].users.values():
         if person.active and person.email.lower() == sender:
-            return f"user:{person.id}", False
-    return None, False
+            if evidence.vouches_for(sender):
+                return f"user:{person.id}", False, None
+            return None, False, _UNVERIFIED_AGENT
+    return None, False, _UNKNOWN_SENDER
 
 
 def _files(mail: InboundMail, limit: int) -> tuple[list[Upload], list[str]]:

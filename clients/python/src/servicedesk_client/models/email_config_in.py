@@ -25,6 +25,9 @@ class EmailConfigIn:
         from_name (None | str | Unset): The name replies are sent under, e.g. Acme IT
         send_replies (bool | Unset): Mail public notes and the AI's resolving reply to the requester Default: True.
         acknowledge_new (bool | Unset): Answer a new ticket by mail with an acknowledgement Default: False.
+        authentication_hosts (list[str] | Unset): The receiving mail servers (their authserv-id, e.g. mx.acme.example)
+            whose Authentication-Results headers are believed: a reply from an agent's address is the agent's only when one
+            of them vouches for its domain (DMARC or DKIM pass); without any, such replies are private notes to confirm
         imap (ImapIn | None | Unset): A mailbox to poll (none: mail in by the API)
         templates (MailTemplates | None | Unset): The tenant's own mail templates (none: the shipped ones)
     """
@@ -34,6 +37,7 @@ class EmailConfigIn:
     from_name: None | str | Unset = UNSET
     send_replies: bool | Unset = True
     acknowledge_new: bool | Unset = False
+    authentication_hosts: list[str] | Unset = UNSET
     imap: ImapIn | None | Unset = UNSET
     templates: MailTemplates | None | Unset = UNSET
 
@@ -58,6 +62,10 @@ class EmailConfigIn:
         send_replies = self.send_replies
 
         acknowledge_new = self.acknowledge_new
+
+        authentication_hosts: list[str] | Unset = UNSET
+        if not isinstance(self.authentication_hosts, Unset):
+            authentication_hosts = self.authentication_hosts
 
         imap: dict[str, Any] | None | Unset
         if isinstance(self.imap, Unset):
@@ -90,6 +98,8 @@ class EmailConfigIn:
             field_dict["send_replies"] = send_replies
         if acknowledge_new is not UNSET:
             field_dict["acknowledge_new"] = acknowledge_new
+        if authentication_hosts is not UNSET:
+            field_dict["authentication_hosts"] = authentication_hosts
         if imap is not UNSET:
             field_dict["imap"] = imap
         if templates is not UNSET:
@@ -126,6 +136,8 @@ class EmailConfigIn:
         send_replies = d.pop("send_replies", UNSET)
 
         acknowledge_new = d.pop("acknowledge_new", UNSET)
+
+        authentication_hosts = cast(list[str], d.pop("authentication_hosts", UNSET))
 
         def _parse_imap(data: object) -> ImapIn | None | Unset:
             if data is None:
@@ -167,6 +179,7 @@ class EmailConfigIn:
             from_name=from_name,
             send_replies=send_replies,
             acknowledge_new=acknowledge_new,
+            authentication_hosts=authentication_hosts,
             imap=imap,
             templates=templates,
         )

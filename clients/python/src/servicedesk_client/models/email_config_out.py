@@ -24,6 +24,9 @@ class EmailConfigOut:
         from_name (None | str): The name replies are sent under, e.g. Acme IT
         send_replies (bool): Mail public notes and the AI's resolving reply to the requester Default: True.
         acknowledge_new (bool): Answer a new ticket by mail with an acknowledgement Default: False.
+        authentication_hosts (list[str]): The receiving mail servers (their authserv-id, e.g. mx.acme.example) whose
+            Authentication-Results headers are believed: a reply from an agent's address is the agent's only when one of
+            them vouches for its domain (DMARC or DKIM pass); without any, such replies are private notes to confirm
         imap (ImapOut | None):
         templates (MailTemplates | None): The tenant's own mail templates (none: the shipped ones)
         smtp_configured (bool): Whether SERVICEDESK_SMTP_URL is set
@@ -33,6 +36,7 @@ class EmailConfigOut:
     addresses: list[str]
     from_address: None | str
     from_name: None | str
+    authentication_hosts: list[str]
     imap: ImapOut | None
     templates: MailTemplates | None
     smtp_configured: bool
@@ -55,6 +59,8 @@ class EmailConfigOut:
         send_replies = self.send_replies
 
         acknowledge_new = self.acknowledge_new
+
+        authentication_hosts = self.authentication_hosts
 
         imap: dict[str, Any] | None
         if isinstance(self.imap, ImapOut):
@@ -81,6 +87,7 @@ class EmailConfigOut:
                 "from_name": from_name,
                 "send_replies": send_replies,
                 "acknowledge_new": acknowledge_new,
+                "authentication_hosts": authentication_hosts,
                 "imap": imap,
                 "templates": templates,
                 "smtp_configured": smtp_configured,
@@ -115,6 +122,8 @@ class EmailConfigOut:
         send_replies = d.pop("send_replies")
 
         acknowledge_new = d.pop("acknowledge_new")
+
+        authentication_hosts = cast(list[str], d.pop("authentication_hosts"))
 
         def _parse_imap(data: object) -> ImapOut | None:
             if data is None:
@@ -156,6 +165,7 @@ class EmailConfigOut:
             from_name=from_name,
             send_replies=send_replies,
             acknowledge_new=acknowledge_new,
+            authentication_hosts=authentication_hosts,
             imap=imap,
             templates=templates,
             smtp_configured=smtp_configured,

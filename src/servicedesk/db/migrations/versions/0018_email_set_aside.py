@@ -1,4 +1,5 @@
-"""Polled messages the desk could not take as they are, kept whole and set aside.
+"""Polled messages the desk could not take as they are, kept whole and set aside; the
+receiving MTAs whose Authentication-Results a tenant believes.
 
 Revision ID: 0018
 Revises: 0017
@@ -8,14 +9,21 @@ from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
+from sqlalchemy.dialects import postgresql
 
 revision: str = "0018"
 down_revision: str | None = "0017"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
+JSON = sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql")
+
 
 def upgrade() -> None:
+    with op.batch_alter_table("email_settings") as batch:
+        batch.add_column(
+            sa.Column("authentication_hosts", JSON, nullable=False, server_default=sa.text("'[]'"))
+        )
     op.create_table(
         "email_set_aside",
         sa.Column("id", sa.Uuid(), nullable=False),
@@ -42,5 +50,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("email_settings") as batch:
+        batch.drop_column("authentication_hosts")
     op.drop_index("ix_email_set_aside_tenant_created", table_name="email_set_aside")
     op.drop_table("email_set_aside")
