@@ -106,6 +106,9 @@ def test_quoted_history_is_trimmed_from_replies(text: str, kept: str) -> None:
         "Precedence: list",
         "List-Id: <announce.example.com>",
         "X-Autoreply: yes",
+        "X-Auto-Response-Suppress: All",
+        "X-Auto-Response-Suppress: DR, RN, NRN, OOF, AutoReply",
+        "X-Auto-Response-Suppress: OOF",
     ],
 )
 def test_a_programs_mail_is_recognised(header: str) -> None:
@@ -114,6 +117,9 @@ def test_a_programs_mail_is_recognised(header: str) -> None:
 
 def test_a_persons_mail_is_not_automatic_and_auto_submitted_no_is_a_person() -> None:
     assert parse(_raw("From: a@example.com\nAuto-Submitted: no\n", b"hi")).automatic is False
+    # Outlook asks only that no delivery or read receipts answer it: a person's mail.
+    person = "From: a@example.com\nX-Auto-Response-Suppress: DR, RN, NRN\n"
+    assert parse(_raw(person, b"hi")).automatic is False
 
 
 def test_bounces_and_missing_message_ids() -> None:

@@ -156,7 +156,17 @@ def _automatic(message: EmailMessage) -> bool:
         return True
     if _header(message, "Precedence").strip().lower() in _AUTOMATIC_PRECEDENCE:
         return True
+    if _suppresses_auto_replies(_header(message, "X-Auto-Response-Suppress")):
+        return True
     return any(_header(message, name) for name in ("List-Id", "X-Autoreply", "X-Autorespond"))
+
+
+def _suppresses_auto_replies(value: str) -> bool:
+    """Microsoft's `X-Auto-Response-Suppress` (MS-OXCMAIL): `All`, `OOF` or `AutoReply`
+    say that no automatic answer is wanted, as programs' mail says; a person's Outlook
+    often sends `DR, RN, NRN` (no receipts) alone, which says nothing of that."""
+    tokens = {token.strip().lower() for token in value.split(",")}
+    return bool(tokens & {"all", "oof", "autoreply"})
 
 
 def _bounce(message: EmailMessage, sender: str) -> bool:
