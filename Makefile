@@ -30,7 +30,7 @@ install: $(STAMP) $(GENERATOR_STAMP)
 client: install
 	$(BIN)/python clients/python/generate.py
 
-run: install
+run: $(STAMP)
 	@SERVICEDESK_LOG_FORMAT=console $(BIN)/servicedesk db upgrade > /dev/null
 	@$(BIN)/servicedesk tenants create demo --if-not-exists > /dev/null
 	@KEY=$$($(BIN)/servicedesk keys create --tenant demo --name "make run" --replace \
@@ -57,7 +57,7 @@ lint: install
 	$(BIN)/mypy
 
 test: lint
-	$(BIN)/pytest -n 3 --maxschedchunk 1
+	$(BIN)/pytest -n 3 --maxschedchunk 1 --durations=25
 
 format: install
 	$(BIN)/ruff check --fix src tests bench clients/python

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from servicedesk.auth import service as auth
 from servicedesk.config import Settings
 from servicedesk.db.database import Database, _Postgres
-from servicedesk.db.rows import PendingRows, PreconditionFailed
+from servicedesk.db.rows import MismatchedRows, PendingRows, PreconditionFailed
 from servicedesk.tenant_config import TenantConfigs, bump, unchanged
 
 _METADATA = MetaData()
@@ -195,3 +195,59 @@ async def _terminate_other_backends(settings: Settings) -> None:
         )
     finally:
         await connection.close()
+
+
+# Three columns, one with a Python-side default: the shape that showed PendingRows'
+# traps (a default given on SQLite and a KeyError on PostgreSQL; a second row's extra key
+# dropped silently; a second row's missing key a KeyError).
+KINDS = Table(
+    f"rows_kinds_{uuid.uuid4().hex[:8]}",
+    _METADATA,
+    Column("id", Uuid, primary_key=True),
+    Column("kind", String(20), default="plain"),
+    Column("note", String(40), nullable=True),
+)
+
+
+@pytest.mark.parametrize("one_statement", [True, False])
+async def test_a_left_out_column_gets_its_python_default_on_both_databases(
+    database: Database, tables: None, one_statement: bool
+) -> None:
+    first, second, third = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
+
+    def write(session: Session) -> None:
+        rows = PendingRows()
+        rows.insert(KINDS, [{"id": first, "note": "a"}, {"id": second, "note": "b"}])
+        # Its own kind: kept, not dropped for the first row's columns (SQLite stored
+        # 'plain' here).
+        rows.insert(KINDS, [{"id": third, "kind": "special", "note": "c"}])
+        rows.write(session)
+
+    await database.write(write, one_statement=one_statement)
+
+    stored = await database.read(
+        lambda session: {row.id: row.kind for row in session.execute(select(KINDS))}
+    )
+    assert stored == {first: "plain", second: "plain", third: "special"}
+
+
+@pytest.mark.parametrize(
+    "second",
+    [
+        {"id": uuid.UUID(int=2), "note": "b", "kind": "x", "extra": 1},
+        {"id": uuid.UUID(int=2)},
+        {"id": uuid.UUID(int=2), "note": "b", "colour": "red"},
+    ],
+    ids=["extra-key", "missing-key", "unknown-column"],
+)
+def test_a_row_naming_other_columns_than_the_first_is_refused(second: dict[str, object]) -> None:
+    rows = PendingRows()
+    rows.insert(KINDS, [{"id": uuid.UUID(int=1), "note": "a"}])
+
+    with pytest.raises(MismatchedRows, match="the first"):
+        rows.insert(KINDS, [second])
+
+
+def test_a_first_row_with_a_column_the_table_lacks_is_refused() -> None:
+    with pytest.raises(MismatchedRows, match="no column 'colour'"):
+        PendingRows().insert(KINDS, [{"id": uuid.UUID(int=1), "colour": "red"}])

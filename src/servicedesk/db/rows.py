@@ -6,6 +6,12 @@ PostgreSQL all the tables' statements go in one (`WITH … INSERT …` per table
 trip to the database costs more than the rows (about half a millisecond through the
 driver), so a create that was five round trips is one.
 
+Every row of a table names the same columns: a row that names others is refused when it
+is added (`MismatchedRows`), since one statement carries one list of columns and would
+drop a second row's extra key or fail on its missing one. A column left out that has a
+Python-side `default=` gets that default here, for every row, on both databases (the ORM
+used to fill it on SQLite and not on PostgreSQL).
+
 A `Precondition` makes the rows conditional: they are written only if its query finds a
 row, checked in the same statement on PostgreSQL (the rows are selected `FROM` it), so
 that a create can check the tenant's configuration version without a round trip of its
@@ -16,7 +22,7 @@ raises `PreconditionFailed`.
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -33,7 +39,7 @@ from servicedesk.db.database import (
     driver_form,
 )
 
-__all__ = ["PendingRows", "Precondition", "PreconditionFailed"]
+__all__ = ["MismatchedRows", "PendingRows", "Precondition", "PreconditionFailed"]
 
 OUTBOX_TABLE = "outbox_jobs"
 Shape = tuple[tuple[Table, int, tuple[str, ...]], ...]
@@ -49,6 +55,11 @@ class Precondition:
     parameters: Mapping[str, Any] = field(hash=False)
 
 
+class MismatchedRows(ValueError):
+    """A row that names other columns than its table's first pending row, or a column
+    its table does not have."""
+
+
 class PendingRows:
     """Rows to insert, by table, in the order the tables were first given (parents
     before the rows that refer to them)."""
@@ -57,8 +68,25 @@ class PendingRows:
         self._tables: dict[Table, list[dict[str, Any]]] = {}
 
     def insert(self, table: Table, rows: Sequence[dict[str, Any]]) -> None:
-        if rows:
-            self._tables.setdefault(table, []).extend(rows)
+        if not rows:
+            return
+        pending = self._tables.setdefault(table, [])
+        defaults, known = _python_defaults(table)
+        columns = pending[0].keys() if pending else None
+        for row in rows:
+            missing = [(name, make) for name, make in defaults if name not in row]
+            complete = {**row, **{name: make() for name, make in missing}} if missing else row
+            if columns is None:
+                if not complete.keys() <= known:
+                    raise MismatchedRows(
+                        f"{table.name} has no column {sorted(complete.keys() - known)[0]!r}"
+                    )
+                columns = complete.keys()
+            elif complete.keys() != columns:
+                raise MismatchedRows(
+                    f"a {table.name} row names {sorted(complete)}, the first {sorted(columns)}"
+                )
+            pending.append(complete)
 
     def __bool__(self) -> bool:
         return bool(self._tables)
@@ -112,6 +140,29 @@ class PendingRows:
             values[name] if process is None else process(values[name]) for name, process in order
         )
         return DriverStatement(sql, parameters, guarded=guard is not None)
+
+
+@functools.cache
+def _python_defaults(
+    table: Table,
+) -> tuple[tuple[tuple[str, Callable[[], Any]], ...], frozenset[str]]:
+    """The table's columns with a Python-side default (and how to make it), and the names
+    of all its columns."""
+    defaults = []
+    for column in table.columns:
+        default = column.default
+        if default is None or not (default.is_scalar or default.is_callable):
+            continue
+        arg: Any = default.arg  # type: ignore[attr-defined]
+        if default.is_scalar:
+            defaults.append((column.key, functools.partial(_same, arg)))
+        else:
+            defaults.append((column.key, functools.partial(arg, None)))
+    return tuple(defaults), frozenset(column.key for column in table.columns)
+
+
+def _same(value: Any) -> Any:
+    return value
 
 
 @functools.cache
