@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import select
 
 from servicedesk.db.database import Database
+from servicedesk.tickets.service import TicketService
 from servicedesk.triage.models import TriageFeedback
 from tests.conftest import KeyFactory, UserFactory
 from tests.console.helpers import csrf_of, sign_in
@@ -226,3 +227,37 @@ async def test_an_undecodable_cursor_is_a_400_page(
 
     assert response.status_code == 400
     assert 'id="error-message"' in response.text
+
+
+async def test_a_reply_whose_field_change_fails_is_not_stored(
+    client: httpx.AsyncClient,
+    headers: dict[str, str],
+    make_user: UserFactory,
+    create_ticket: Any,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The reply and its status change are one transaction (they were two: a reply could
+    be stored, and mailed, while its status change failed)."""
+    await _signed_in_agent(client, make_user)
+    ticket = await _review_ticket(create_ticket)
+    url = f"/api/v1/tickets/{ticket['id']}"
+    token = await csrf_of(client, f"/console/tickets/{ticket['id']}")
+
+    def failing_change(*args: Any, **kwargs: Any) -> None:
+        raise RuntimeError("the field change failed")
+
+    monkeypatch.setattr(TicketService, "change", failing_change)
+    failed = await client.post(
+        f"/console/tickets/{ticket['id']}/reply",
+        data={"csrf_token": token, "body": "Restart it.", "status": "resolved"},
+    )
+    monkeypatch.undo()
+    refused = await client.post(
+        f"/console/tickets/{ticket['id']}/reply",
+        data={"csrf_token": token, "body": "Restart it.", "status": "archived"},
+    )
+
+    assert failed.status_code == 500
+    assert refused.status_code == 422
+    assert (await client.get(f"{url}/notes", headers=headers)).json()["notes"] == []
+    assert (await client.get(url, headers=headers)).json()["status"] == "pending_agent"

@@ -360,17 +360,7 @@ async def send_reply(
     tickets = _tickets(request)
 
     async def change(wanted: uuid.UUID) -> None:
-        note = NoteCreate(body=body, private=False)
-        current = await tickets.get(user.tenant_id, wanted)
-        fields: dict[str, Any] = {}
-        if status and status != current["status"]:
-            fields["status"] = status
-        if body.strip() != (current["ai_suggested_response"] or "").strip():
-            fields["ai_suggested_response"] = body
-        patch = TicketUpdate.model_validate(fields) if fields else None
-        await tickets.add_note(user.tenant_id, wanted, note, actor=user.actor)
-        if patch is not None:
-            await tickets.update(user.tenant_id, wanted, patch, actor=user.actor)
+        await tickets.reply(user.tenant_id, wanted, body, status=status, actor=user.actor)
 
     return await _apply(request, user, ticket_id, change)
 

@@ -771,12 +771,48 @@ class TicketService:
             event_data = {**ticket_document(ticket), "note": document}
             event = _event(ticket, TicketEventType.NOTE_ADDED, actor, event_data)
             publish(self.subscribers, Publication(session, config, rows), [event])
+            # The note's rows (its event first) before what the caller records: a change
+            # the caller makes (a status with a reply) is published after the note.
+            rows.write(session)
             if record is not None:
                 record(session, rows, document)
-            rows.write(session)
+                rows.write(session)
             return document
 
         return await self.database.write(write, tenant_id=tenant_id)
+
+    async def reply(
+        self,
+        tenant_id: uuid.UUID,
+        ticket_id: uuid.UUID,
+        body: str,
+        *,
+        status: str | None,
+        actor: str,
+    ) -> dict[str, Any]:
+        """A public reply and the changes that go with it, in one transaction: the
+        `status` asked for, when the ticket has another; and the reply kept as the
+        ticket's answer (`ai_suggested_response`) when it is not the suggestion as it
+        stood (triage learns from it). If a change fails, no reply is stored, and so none
+        is mailed. The console's send uses it; macros will."""
+        note = NoteCreate(body=body, private=False)
+        if status:
+            TicketUpdate.model_validate({"status": status})  # a bad one is 422 up front
+        config = await self.config_of(tenant_id)
+
+        def with_changes(session: Session, rows: PendingRows, document: dict[str, Any]) -> None:
+            ticket = _require(session, tenant_id, ticket_id, for_update=True)
+            wanted: dict[str, Any] = {}
+            if status and status != ticket.status:
+                wanted["status"] = status
+            if body.strip() != (ticket.ai_suggested_response or "").strip():
+                wanted["ai_suggested_response"] = body
+            if wanted:
+                changes = TicketUpdate.model_validate(wanted).changes()
+                fields = patched_fields(config, ticket, changes)
+                self.change(session, config, ticket, fields, actor=actor)
+
+        return await self.add_note(tenant_id, ticket_id, note, actor=actor, record=with_changes)
 
     async def list_notes(
         self, tenant_id: uuid.UUID, ticket_id: uuid.UUID, *, limit: int, offset: int
