@@ -6,8 +6,9 @@ connection and trickled its headers a byte at a time held it for as long as it l
 (open after 40 s, in a probe), and 100 KB of headers or 5,000 header lines were read
 whole. This subclass of uvicorn's httptools protocol answers such a client as nginx or
 Apache would (408 Request Timeout, 431 Request Header Fields Too Large) and closes the
-connection. `servicedesk serve` runs every connection with it. A reverse proxy in front
-(docs/operations.md) keeps its own, usually stricter, limits.
+connection. Between requests uvicorn's keep-alive timeout applies; the next request's
+head is timed from its first byte. `servicedesk serve` runs every connection with it. A
+reverse proxy in front (docs/operations.md) keeps its own, usually stricter, limits.
 
 It leans on uvicorn's protocol callbacks (`on_message_begin`, `on_header`,
 `on_headers_complete`, `send_400_response`), pinned in requirements.lock and held by
@@ -77,11 +78,6 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
     def on_headers_complete(self) -> None:
         self._head_done()
         super().on_headers_complete()
-
-    def on_response_complete(self) -> None:
-        super().on_response_complete()
-        # Between requests, uvicorn's keep-alive timeout applies; the next request's head
-        # is timed from its first byte.
 
     def send_400_response(self, msg: str) -> None:
         if self._refusal is None:

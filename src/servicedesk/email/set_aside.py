@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from servicedesk.db.base import utcnow
 from servicedesk.db.database import Database
+from servicedesk.db.ready import instant
 from servicedesk.email.bounds import MAX_HEADER_BYTES
 from servicedesk.email.models import SetAsideMessage
 from servicedesk.email.parse import InboundMail, MailFile, one_line
@@ -106,7 +107,7 @@ def document(row: SetAsideMessage, ticket_id: uuid.UUID | None) -> dict[str, Any
         "sender": row.sender,
         "subject": row.subject,
         "size": row.size,
-        "created_at": row.created_at.isoformat().replace("+00:00", "Z"),
+        "created_at": instant(row.created_at),
         "released": ticket_id is not None,
         "ticket_id": None if ticket_id is None else str(ticket_id),
     }
