@@ -32,9 +32,9 @@ from sqlalchemy.orm import Session
 
 from servicedesk.config import Settings
 from servicedesk.db.database import Database
+from servicedesk.tickets.documents import row_document
 from servicedesk.tickets.filters import TicketFilters
 from servicedesk.tickets.repository import _BY_ID, TicketRepository, _newest_page
-from servicedesk.tickets.service import row_document
 
 SERVER_SETTINGS = {"plan_cache_mode": "force_custom_plan"}
 PAGE = 20  # a list's default page

@@ -87,7 +87,7 @@ async def test_an_unexpected_error_is_a_bare_500(
 async def test_a_request_past_its_time_limit_is_503_and_writes_nothing(
     client_with: Any, headers: dict[str, str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from servicedesk.triage.service import TriageStep
+    from servicedesk.triage.step import TriageStep
 
     original = TriageStep.__call__
 

@@ -11,7 +11,7 @@ from fastapi import FastAPI
 from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
 
-from servicedesk import __version__, supervision
+from servicedesk import __version__, instruments, supervision
 from servicedesk.apidocs import document_keys_and_headers, install_api_docs
 from servicedesk.auth.cache import PrincipalCache
 from servicedesk.composition import running_worker, ticket_service
@@ -32,10 +32,9 @@ from servicedesk.errors import install_error_handlers
 from servicedesk.events.history import router as history_router
 from servicedesk.health.endpoints import router as health_router
 from servicedesk.http import KEYED_ERRORS, JsonResponse
-from servicedesk.idempotency.service import purge_expired
+from servicedesk.idempotency.repository import purge_expired
 from servicedesk.kb.endpoints import router as kb_router
 from servicedesk.logs import configure_logging, get_logger
-from servicedesk.metrics import instruments
 from servicedesk.metrics.endpoints import router as metrics_router
 from servicedesk.middleware import RequestMiddleware
 from servicedesk.providers.endpoints import inbound_router as provider_inbound_router
@@ -44,6 +43,7 @@ from servicedesk.providers.service import new_http_client as new_provider_client
 from servicedesk.ratelimit.service import RateLimiter
 from servicedesk.sla.endpoints import reports_router as sla_reports_router
 from servicedesk.sla.endpoints import router as sla_policies_router
+from servicedesk.tickets.custom_field_endpoints import router as custom_field_values_router
 from servicedesk.tickets.endpoints import attachments_router
 from servicedesk.tickets.endpoints import router as tickets_router
 from servicedesk.triage.endpoints import router as triage_config_router
@@ -134,6 +134,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(attachments_router, responses=KEYED_ERRORS)
     app.include_router(history_router, responses=KEYED_ERRORS)
     app.include_router(custom_fields_router, responses=KEYED_ERRORS)
+    app.include_router(custom_field_values_router, responses=KEYED_ERRORS)
     app.include_router(webhooks_router, responses=KEYED_ERRORS)
     app.include_router(kb_router, responses=KEYED_ERRORS)
     app.include_router(triage_config_router, responses=KEYED_ERRORS)

@@ -13,6 +13,7 @@ from typing import Any
 
 import httpx
 
+from servicedesk import registry  # noqa: F401 - every table and mapper known to this process
 from servicedesk.config import Settings
 from servicedesk.custom_fields.service import DEFINITIONS
 from servicedesk.db.database import Database
@@ -32,12 +33,14 @@ from servicedesk.sla.jobs import SlaTimerHandler
 from servicedesk.sla.service import POLICIES, sla_clock
 from servicedesk.tenant_config import ConfigPart, TenantConfigs
 from servicedesk.tickets.events import Subscriber
+from servicedesk.tickets.field_values import REMOVE_VALUES_JOB_KIND
 from servicedesk.tickets.jobs import CustomFieldValueRemoval
-from servicedesk.tickets.service import REMOVE_VALUES_JOB_KIND, TicketService
+from servicedesk.tickets.service import TicketService
 from servicedesk.triage import service as triage
 from servicedesk.triage.feedback import RETRAIN_JOB_KIND, learn_from_overrides
 from servicedesk.triage.jobs import TriageJobHandler
 from servicedesk.triage.retraining import RetrainHandler
+from servicedesk.triage.step import TriageStep
 from servicedesk.users.service import DIRECTORY
 from servicedesk.webhooks.delivery import WebhookDeliveryHandler
 from servicedesk.webhooks.delivery import new_http_client as new_webhook_client
@@ -78,7 +81,7 @@ def ticket_service(
     """The tickets' one write path: validate → triage → assign → provider → derive →
     write → publish."""
     create_steps = (
-        triage.TriageStep(database, settings),
+        TriageStep(database, settings),
         RoundRobinStep(database),
         providers.MirrorStep(database, settings, provider_http),
     )

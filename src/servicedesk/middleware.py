@@ -30,10 +30,10 @@ from starlette.exceptions import HTTPException
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from servicedesk import instruments
 from servicedesk.deadline import Deadline, limited
 from servicedesk.http import is_multipart_form
 from servicedesk.logs import get_logger
-from servicedesk.metrics import instruments
 
 log = get_logger("servicedesk.access")
 _SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")

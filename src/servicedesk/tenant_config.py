@@ -27,26 +27,12 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import Select, bindparam, literal_column, select, update
 from sqlalchemy.orm import Session
 
-from servicedesk.auth.models import Tenant
-from servicedesk.db.base import table_of
+from servicedesk.auth import repository as tenants
 from servicedesk.db.rows import Precondition
 
 T = TypeVar("T")
-
-_TENANTS = table_of(Tenant)
-_VERSION = select(_TENANTS.c.config_version).where(_TENANTS.c.id == bindparam("tenant_id"))
-_SAME_VERSION: Select[Any] = select(literal_column("1")).where(
-    _TENANTS.c.id == bindparam("guard_tenant_id"),
-    _TENANTS.c.config_version == bindparam("guard_config_version"),
-)
-_BUMP = (
-    update(_TENANTS)
-    .where(_TENANTS.c.id == bindparam("tenant_id"))
-    .values(config_version=_TENANTS.c.config_version + 1)
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,8 +73,7 @@ class TenantConfigs:
 
     def current(self, session: Session, tenant_id: uuid.UUID) -> TenantConfig:
         """The tenant's configuration as of now: one statement when it is unchanged."""
-        # On the connection: a Core statement, compiled once, without the ORM's layer.
-        version = session.connection().execute(_VERSION, {"tenant_id": tenant_id}).scalar()
+        version = tenants.config_version(session, tenant_id)
         with self._lock:
             known = self._known.get(tenant_id)
         if known is not None and known.version == version:
@@ -107,12 +92,9 @@ class TenantConfigs:
 
 def unchanged(config: TenantConfig) -> Precondition:
     """Write only if `config` is still the tenant's configuration."""
-    return Precondition(
-        _SAME_VERSION,
-        {"guard_tenant_id": config.tenant_id, "guard_config_version": config.version},
-    )
+    return tenants.same_config_version(config.tenant_id, config.version)
 
 
 def bump(session: Session, tenant_id: uuid.UUID) -> None:
     """Call in the transaction of every change to a tenant's configuration."""
-    session.connection().execute(_BUMP, {"tenant_id": tenant_id})
+    tenants.bump_config_version(session, tenant_id)

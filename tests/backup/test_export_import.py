@@ -22,13 +22,15 @@ from typer.testing import CliRunner
 
 from servicedesk.auth import service as auth
 from servicedesk.backup import archive
-from servicedesk.backup.tables import LEFT_OUT, owned_by, references, tenant_tables
+from servicedesk.backup.repository import owned_by
+from servicedesk.backup.tables import LEFT_OUT, references, tenant_tables
 from servicedesk.cli import app as cli
 from servicedesk.config import Settings
 from servicedesk.crypto import KEY_FILE_NAME, secret_box
 from servicedesk.db import copy
 from servicedesk.db.base import utcnow
 from servicedesk.db.database import Database
+from servicedesk.registry import tables
 from servicedesk.tickets.models import Ticket
 from servicedesk.users import service as users
 from tests.fakes.webhook_receiver import WebhookReceiver
@@ -120,7 +122,7 @@ async def acme_export(
 
 async def _counts_after_upgrade(settings: Settings) -> dict[str, int]:
     assert (await _run(settings, "db", "upgrade")).exit_code == 0
-    return await copy.row_counts(settings)
+    return await copy.row_counts(settings, tables())
 
 
 async def test_a_tenant_moves_to_another_installation_and_reads_the_same_there(
@@ -203,13 +205,13 @@ async def test_a_tenant_name_taken_here_is_refused_unless_renamed(
 async def test_importing_back_into_the_same_installation_is_refused(
     acme_export: Path, settings: Settings
 ) -> None:
-    counts = await copy.row_counts(settings)
+    counts = await copy.row_counts(settings, tables())
 
     refused = await _run(settings, "import", "--input", str(acme_export), "--tenant", "copy")
 
     assert refused.exit_code == 1
     assert "keeps every id" in refused.output
-    assert await copy.row_counts(settings) == counts
+    assert await copy.row_counts(settings, tables()) == counts
 
 
 def _rewrite(source: Path, target: Path, change: Any) -> None:
@@ -255,7 +257,7 @@ async def test_a_damaged_file_is_refused_and_nothing_is_written(
     assert refused.exit_code == 1
     assert told in refused.output
     assert "nothing was imported" in refused.output
-    assert await copy.row_counts(elsewhere_on_sqlite) == counts
+    assert await copy.row_counts(elsewhere_on_sqlite, tables()) == counts
 
 
 @pytest.mark.parametrize("backend", ["sqlite"], indirect=True)  # into PostgreSQL
@@ -271,7 +273,7 @@ async def test_a_refused_import_leaves_postgres_as_it_was(
 
     assert refused.exit_code == 1
     assert "cut short" in refused.output
-    assert await copy.row_counts(target) == counts
+    assert await copy.row_counts(target, tables()) == counts
 
 
 async def test_a_gzip_file_cut_short_is_refused(
@@ -294,7 +296,7 @@ async def test_a_gzip_file_cut_short_is_refused(
 
     assert refused.exit_code == 1
     assert "cannot be read" in refused.output
-    assert await copy.row_counts(elsewhere_on_sqlite) == counts
+    assert await copy.row_counts(elsewhere_on_sqlite, tables()) == counts
 
 
 async def test_a_file_sealed_with_another_secret_key_is_refused(
@@ -320,7 +322,7 @@ async def test_an_unknown_tenant_is_refused(settings: Settings, tmp_path: Path) 
 
 def test_every_table_is_exported_or_left_out_on_purpose() -> None:
     exported = {table.name for table in tenant_tables()}
-    assert exported | LEFT_OUT == {table.name for table in copy.tables()}
+    assert exported | LEFT_OUT == {table.name for table in tables()}
     for table in tenant_tables():
         owned_by(table, uuid.uuid4())  # each has a way to its tenant
 
@@ -384,13 +386,13 @@ async def test_a_row_pointing_into_another_tenant_is_refused_and_nothing_is_writ
     neighbour = await _a_neighbour(elsewhere_on_sqlite)
     tampered = tmp_path / "tampered.jsonl"
     _rewrite(acme_export, tampered, _pointing(table, column, neighbour[target]))
-    counts = await copy.row_counts(elsewhere_on_sqlite)
+    counts = await copy.row_counts(elsewhere_on_sqlite, tables())
 
     refused = await _run(elsewhere_on_sqlite, "import", "--input", str(tampered))
 
     assert refused.exit_code == 1, refused.output
     assert f"{table} row's {column} refers to another tenant's row" in refused.output
-    assert await copy.row_counts(elsewhere_on_sqlite) == counts
+    assert await copy.row_counts(elsewhere_on_sqlite, tables()) == counts
 
 
 def test_every_reference_to_a_tenants_row_is_checked_on_import() -> None:

@@ -15,9 +15,9 @@ from servicedesk.auth.repository import get_tenant_by_name
 from servicedesk.auth.scopes import Scope
 from servicedesk.db.base import utcnow
 from servicedesk.db.database import Database
+from servicedesk.tickets.field_values import REMOVAL_BATCH
 from servicedesk.tickets.models import Ticket
 from servicedesk.tickets.repository import TicketRepository
-from servicedesk.tickets.service import REMOVAL_BATCH
 from tests.conftest import SEED_CREATE, Drain
 
 URL = "/api/v1/custom-fields"

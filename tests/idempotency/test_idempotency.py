@@ -18,7 +18,8 @@ from servicedesk.db.base import utcnow
 from servicedesk.db.database import Database
 from servicedesk.idempotency import service as idempotency
 from servicedesk.idempotency.models import IdempotencyRecord
-from servicedesk.idempotency.service import IdempotencyRequest, fingerprint, purge_expired
+from servicedesk.idempotency.repository import purge_expired
+from servicedesk.idempotency.service import IdempotencyRequest, fingerprint
 from tests.conftest import SEED_CREATE, KeyFactory, ticket_count
 
 CONFLICT = {"detail": "Idempotency key reused with a different payload"}
@@ -255,7 +256,7 @@ async def test_a_key_held_by_a_dead_request_is_409_in_progress_then_taken_over(
     """A crashed process leaves its claim until the lease runs out: a retry meanwhile
     waits at most CLAIM_WAIT_SECONDS, then gets 409 with Retry-After; after the lease
     it takes the key over and makes the ticket once."""
-    monkeypatch.setattr("servicedesk.tickets.service.CLAIM_WAIT_SECONDS", 0.3)
+    monkeypatch.setattr("servicedesk.tickets.creating.CLAIM_WAIT_SECONDS", 0.3)
     tenant_id = await database.read(lambda session: require_tenant(session, "acme").id)
     held = IdempotencyRequest("held", fingerprint("POST", "/api/v1/tickets", SEED_CREATE))
     # As a process that died between its claim and its answer leaves the key.

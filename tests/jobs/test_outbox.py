@@ -15,9 +15,18 @@ from sqlalchemy.orm import Session
 from servicedesk.auth import service as auth
 from servicedesk.config import Settings
 from servicedesk.db.database import Database
-from servicedesk.jobs import service as jobs
+from servicedesk.jobs import repository as jobs
 from servicedesk.jobs.models import OutboxJob
-from servicedesk.jobs.service import Backoff, ClaimedJob, Done, Fail, JobSpec, Outcome, Retry
+from servicedesk.jobs.service import (
+    Backoff,
+    ClaimedJob,
+    Done,
+    Fail,
+    JobSpec,
+    Outcome,
+    Retry,
+    backoff_delay,
+)
 from servicedesk.jobs.worker import Worker
 
 
@@ -155,9 +164,9 @@ def test_backoff_grows_exponentially_with_jitter_and_a_cap() -> None:
     rng = random.Random(7)
     for attempt in range(1, 30):
         ceiling = min(3600.0, 5 * 2 ** (attempt - 1))
-        delay = jobs.backoff_delay(attempt, base=5, cap=3600, rng=rng)
+        delay = backoff_delay(attempt, base=5, cap=3600, rng=rng)
         assert ceiling / 2 <= delay <= ceiling
-    spread = {round(jobs.backoff_delay(3, base=5, cap=3600, rng=rng), 3) for _ in range(20)}
+    spread = {round(backoff_delay(3, base=5, cap=3600, rng=rng), 3) for _ in range(20)}
     assert len(spread) > 10
 
 

@@ -23,7 +23,8 @@ from servicedesk.auth import service as auth
 from servicedesk.config import Settings
 from servicedesk.db.base import utcnow
 from servicedesk.db.database import Database
-from servicedesk.jobs import service as jobs
+from servicedesk.jobs import repository as jobs
+from servicedesk.jobs.service import JobSpec
 from servicedesk.tickets.models import Ticket
 from tests import live_server
 from tests.conftest import ClientFactory, Drain
@@ -130,7 +131,7 @@ async def test_triage_of_new_tickets_is_counted_by_outcome(
 async def _enqueue(database: Database, kind: str, *, overdue_by: timedelta) -> None:
     def write(session: Session) -> None:
         tenant = auth.get_or_create_tenant(session, "acme")
-        spec = jobs.JobSpec(kind, f"{kind}:1", {}, run_after=utcnow() - overdue_by)
+        spec = JobSpec(kind, f"{kind}:1", {}, run_after=utcnow() - overdue_by)
         jobs.enqueue(session, tenant.id, spec)
 
     await database.write(write)

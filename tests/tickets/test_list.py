@@ -329,7 +329,7 @@ async def eight_tickets_over_a_limit_of_five(
     database: Database, headers: dict[str, str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Eight tickets of the tenant behind `headers`, with totals exact only up to five."""
-    from servicedesk.tickets import service
+    from servicedesk.tickets import reading as service
 
     monkeypatch.setattr(service, "EXACT_COUNT_LIMIT", 5)
     await insert_tickets(database, [BASE + timedelta(seconds=i) for i in range(8)])
@@ -360,7 +360,7 @@ async def test_an_estimated_total_is_remembered_for_seconds_an_exact_one_never(
     backend: str,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from servicedesk.tickets import service
+    from servicedesk.tickets import reading as service
     from servicedesk.tickets.repository import Count, TicketFilters, TicketRepository
 
     counted: list[TicketFilters] = []

@@ -160,7 +160,7 @@ async def test_only_the_newest_matches_are_ranked(
 ) -> None:
     """The window bounds the work: the oldest match, however good, is past it. On SQLite
     both ways to the window (FTS5's matches first, or the newest tickets first) agree."""
-    from servicedesk.tickets import repository
+    from servicedesk.tickets.repository import matching as repository
 
     monkeypatch.setattr(repository, "SEARCH_WINDOW", 2)
     monkeypatch.setattr(repository, "SQLITE_MATCHES_FIRST", matches_first)
@@ -178,7 +178,7 @@ async def test_a_dense_search_finds_the_same_window(
     """Many matches (by the planner's estimate; here any is many): the window is looked
     for among the newest tickets first (PostgreSQL), and if the probe comes up short,
     through the index."""
-    from servicedesk.tickets import repository
+    from servicedesk.tickets.repository import matching as repository
 
     monkeypatch.setattr(repository, "SEARCH_WINDOW", 2)
     monkeypatch.setattr(repository, "SEARCH_DENSE", 0)
@@ -196,7 +196,7 @@ async def test_a_search_total_is_exact_below_the_dense_bound(
     client: httpx.AsyncClient, headers: Headers, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A window holding every match is the count; a full one is counted (warm pages)."""
-    from servicedesk.tickets import repository
+    from servicedesk.tickets.repository import matching as repository
 
     monkeypatch.setattr(repository, "SEARCH_WINDOW", 2)
     for n in range(3):

@@ -14,6 +14,7 @@ import httpx
 import pytest
 
 from servicedesk.triage import service as triage_service
+from servicedesk.triage import step as triage_step
 from servicedesk.triage.engine import TicketText, Triage
 from tests.conftest import worker_on
 from tests.triage.conftest import (
@@ -157,7 +158,7 @@ class InlineClock:
 
     def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
         self.seconds: list[float] = []
-        timed = triage_service.triage_inline
+        timed = triage_step.triage_inline
 
         async def timing(*args: Any, **kwargs: Any) -> Triage | None:
             started = time.monotonic()
@@ -166,7 +167,8 @@ class InlineClock:
             finally:
                 self.seconds.append(time.monotonic() - started)
 
-        monkeypatch.setattr(triage_service, "triage_inline", timing)
+        # Where the create step calls it.
+        monkeypatch.setattr(triage_step, "triage_inline", timing)
 
 
 @pytest.fixture

@@ -74,7 +74,7 @@ async def _authenticate(request: Request, api_key: str | None) -> Principal | No
 async def _enforce_rate_limit(request: Request, principal: Principal) -> None:
     limiter: RateLimiter | None = request.app.state.rate_limiter
     if limiter is not None:
-        _enforce(request, await limiter.check(principal))
+        _enforce(request, await limiter.check(principal.key_id, principal.tenant_id))
 
 
 async def enforce_inbound_rate_limit(request: Request, token: str) -> None:

@@ -16,18 +16,16 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO
 
-from sqlalchemy import Table, select
+from sqlalchemy import Table
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from servicedesk.auth.models import Tenant
-from servicedesk.backup import archive
-from servicedesk.backup.tables import owned_by, tenant_tables
+from servicedesk.backup import archive, repository
+from servicedesk.backup.tables import tenant_tables
 from servicedesk.config import Settings
 from servicedesk.crypto import secret_box
 from servicedesk.db import migrate
 from servicedesk.db.streaming import batch_rows, begin_snapshot, streaming_engine
 from servicedesk.storage.blobs import LocalBlobStore
-from servicedesk.tickets.models import TicketAttachment
 
 # Told a table's name and its rows once the table is written; or a warning.
 Progress = Callable[[str], None]
@@ -64,7 +62,7 @@ async def export_tenant(
 
 
 async def _header(connection: AsyncConnection, settings: Settings, name: str) -> archive.Header:
-    tenant_id = await connection.scalar(select(Tenant.id).where(Tenant.name == name))
+    tenant_id = await repository.tenant_id_named(connection, name)
     if tenant_id is None:
         raise UnknownTenant(f"no tenant named {name!r}")
     return archive.Header(
@@ -88,16 +86,9 @@ async def _write_table(
     tenant_id: uuid.UUID,
     tally: archive.Tally,
 ) -> None:
-    batch = batch_rows(table)
-    rows = (
-        select(table)
-        .where(owned_by(table, tenant_id))
-        .order_by(*table.primary_key.columns)
-        .execution_options(yield_per=batch)
-    )
-    result = await connection.stream(rows)
     tally.rows[table.name] = 0
-    async for partition in result.partitions(batch):
+    rows = repository.rows_of_tenant(connection, table, tenant_id, batch_rows(table))
+    async for partition in rows:
         for row in partition:
             encoded = archive.encode_row(table, row._mapping)
             handle.write(archive.dumps({"table": table.name, "row": encoded}))
@@ -114,13 +105,7 @@ async def _write_blobs(
 ) -> None:
     """The contents of the tenant's attachments, each once, in parts."""
     store = LocalBlobStore(settings.attachments_dir)
-    digests = await connection.stream_scalars(
-        select(TicketAttachment.sha256)
-        .distinct()
-        .where(TicketAttachment.tenant_id == tenant_id)
-        .order_by(TicketAttachment.sha256)
-    )
-    async for digest in digests:
+    async for digest in repository.attachment_digests(connection, tenant_id):
         path = store.path(tenant_id, digest)
         if not path.exists():
             report(f"warning: attachment content {digest} is missing from {path.parent}")

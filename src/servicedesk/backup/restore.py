@@ -18,11 +18,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from sqlalchemy import Table, func, insert, select
+from sqlalchemy import Table
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from servicedesk.backup import archive
+from servicedesk.backup import archive, repository
 from servicedesk.backup.tables import owning_parent, references, tenant_table
 from servicedesk.config import Settings
 from servicedesk.crypto import SecretDecryptionError, secret_box
@@ -97,10 +97,9 @@ def _refuse_unreadable_secrets(settings: Settings, header: archive.Header) -> No
 
 
 async def _refuse_clashes(connection: AsyncConnection, header: archive.Header, name: str) -> None:
-    tenants = _table("tenants")
-    if await connection.scalar(select(tenants.c.id).where(tenants.c.name == name)):
+    if await repository.tenant_id_named(connection, name) is not None:
         raise ImportRefused(f"a tenant named {name!r} exists here: import with --tenant NEW")
-    holder = await connection.scalar(select(tenants.c.name).where(tenants.c.id == header.tenant_id))
+    holder = await repository.tenant_name_of(connection, header.tenant_id)
     if holder is not None:
         raise ImportRefused(
             f"tenant {holder!r} here has the file's tenant id: it was exported from this "
@@ -191,7 +190,7 @@ class _Loader:
         if "tenant_id" not in self.table.c and self.table.name != "tenants":
             await self._refuse_foreign_parents(self.table, self.rows)
         await self._refuse_references_into_other_tenants(self.table, self.rows)
-        await self.connection.execute(insert(self.table), self.rows)
+        await repository.insert_rows(self.connection, self.table, self.rows)
         self.rows = []
 
     async def _refuse_foreign_parents(self, table: Table, rows: list[dict[str, Any]]) -> None:
@@ -199,11 +198,7 @@ class _Loader:
         parents of this tenant."""
         column, parent = owning_parent(table)
         wanted = {row[column.name] for row in rows}
-        found = await self.connection.scalar(
-            select(func.count())
-            .select_from(parent.table)
-            .where(parent.in_(wanted), parent.table.c.tenant_id == self.tenant_id)
-        )
+        found = await repository.count_owned(self.connection, parent, wanted, self.tenant_id)
         if found != len(wanted):
             raise archive.ArchiveError(f"a {table.name} row refers to another tenant's row")
 
@@ -217,10 +212,8 @@ class _Loader:
             wanted = {row[column.name] for row in rows if row.get(column.name) is not None}
             if not wanted:
                 continue
-            foreign = await self.connection.scalar(
-                select(func.count())
-                .select_from(parent)
-                .where(parent.c.id.in_(wanted), parent.c.tenant_id != self.tenant_id)
+            foreign = await repository.count_foreign(
+                self.connection, parent, wanted, self.tenant_id
             )
             if foreign:
                 raise archive.ArchiveError(

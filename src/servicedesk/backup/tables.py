@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import uuid
 from functools import cache
 
-from sqlalchemy import Column, ColumnElement, Table, select
+from sqlalchemy import Column, Table
 
-from servicedesk.db.streaming import tables
+from servicedesk.registry import tables
 
 # Console logins belong to the installation they were made on: after an import, agents
 # sign in again.
@@ -29,16 +28,6 @@ def tenant_table(name: object) -> Table | None:
     """The exported table called `name`; None if an export holds no such table. (Asked
     once per row of an import: a lookup, not a sort of the metadata.)"""
     return _by_name().get(name) if isinstance(name, str) else None
-
-
-def owned_by(table: Table, tenant_id: uuid.UUID) -> ColumnElement[bool]:
-    """The condition that selects `table`'s rows of one tenant."""
-    if table.name == "tenants":
-        return table.c.id == tenant_id
-    if "tenant_id" in table.c:
-        return table.c.tenant_id == tenant_id
-    column, parent = owning_parent(table)
-    return column.in_(select(parent).where(parent.table.c.tenant_id == tenant_id))
 
 
 # Columns that hold another row's id without a declared foreign key (history outlives

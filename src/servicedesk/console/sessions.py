@@ -18,11 +18,11 @@ from datetime import datetime, timedelta
 
 from limits import parse
 from limits.aio.strategies import MovingWindowRateLimiter
-from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
 from servicedesk.auth.keys import hash_key
 from servicedesk.config import Settings
+from servicedesk.console import repository as sessions
 from servicedesk.console.models import ConsoleSession
 from servicedesk.db.base import utcnow
 from servicedesk.logs import get_logger
@@ -76,11 +76,8 @@ def start_session(session: Session, user: User, settings: Settings) -> str:
     """A new session for `user` (its other expired sessions are removed); returns the
     cookie's token."""
     now = utcnow()
-    session.execute(
-        delete(ConsoleSession).where(
-            ConsoleSession.user_id == user.id,
-            ConsoleSession.created_at < now - timedelta(hours=settings.console_session_hours),
-        )
+    sessions.delete_started_before(
+        session, user.id, now - timedelta(hours=settings.console_session_hours)
     )
     token = new_token()
     session.add(
@@ -139,12 +136,12 @@ def resume_session(session: Session, token: str, settings: Settings) -> SignedIn
 
 
 def end_session(session: Session, token: str) -> None:
-    session.execute(delete(ConsoleSession).where(ConsoleSession.token_hash == hash_key(token)))
+    sessions.delete_by_token_hash(session, hash_key(token))
 
 
 def end_sessions_of(session: Session, user_id: uuid.UUID) -> None:
     """Sign a user out everywhere (disabled, or a new password)."""
-    session.execute(delete(ConsoleSession).where(ConsoleSession.user_id == user_id))
+    sessions.delete_of_user(session, user_id)
 
 
 def disable_user(session: Session, tenant_id: uuid.UUID, email_or_id: str) -> User:

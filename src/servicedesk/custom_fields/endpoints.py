@@ -1,11 +1,12 @@
-"""HTTP routes of /api/v1/custom-fields (`config:read` / `config:write`) and the
-`validate` check a ticket creator can run before submitting."""
+"""HTTP routes of /api/v1/custom-fields (`config:read` / `config:write`): the definitions.
+The two routes that reach into tickets (`POST /validate`, `DELETE /{field_id}`) are
+`servicedesk.tickets.custom_field_endpoints`'s."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Response
+from fastapi import APIRouter, Depends
 
 from servicedesk.auth.dependencies import require_scope
 from servicedesk.auth.scopes import Scope
@@ -16,10 +17,7 @@ from servicedesk.custom_fields.schemas import (
     CustomFieldList,
     CustomFieldOut,
     CustomFieldUpdate,
-    ValuesIn,
-    ValuesOk,
 )
-from servicedesk.custom_fields.service import DEFINITIONS
 from servicedesk.db.session import DatabaseDep
 from servicedesk.errors import (
     Conflict,
@@ -27,7 +25,6 @@ from servicedesk.errors import (
     InvalidCustomField,
 )
 from servicedesk.http import JSON_BODY_ERRORS, VALIDATION_422, Responses, require_json_body
-from servicedesk.tickets.dependencies import TicketsDep
 
 router = APIRouter(
     prefix="/api/v1/custom-fields",
@@ -68,20 +65,6 @@ async def create_custom_field(
     return CustomFieldOut.model_validate(definition)
 
 
-@router.post(
-    "/validate",
-    response_model=ValuesOk,
-    dependencies=[Depends(require_json_body)],
-    responses=JSON_BODY_ERRORS,
-)
-async def validate_values(data: ValuesIn, tickets: TicketsDep, principal: Creator) -> ValuesOk:
-    """Requires `tickets:write`. Checks `custom_fields` as a create would (unknown names,
-    types, choices, required fields) and writes nothing: 200 with the values a create
-    would store (defaults filled in), or the 422 a create would get."""
-    config = await tickets.config_of(principal.tenant_id)
-    return ValuesOk(custom_fields=service.resolve(config[DEFINITIONS], data.custom_fields))
-
-
 @router.get("/{field_id}", response_model=CustomFieldOut, responses=_NOT_FOUND)
 async def get_custom_field(
     field_id: str, database: DatabaseDep, principal: Reader
@@ -103,34 +86,3 @@ async def update_custom_field(
     """Requires `config:write`. Values already on tickets are kept as they are."""
     definition = await service.update_definition(database, principal.tenant_id, field_id, patch)
     return CustomFieldOut.model_validate(definition)
-
-
-@router.delete(
-    "/{field_id}",
-    status_code=204,
-    responses={
-        **_NOT_FOUND,
-        409: Conflict.openapi_response(
-            {
-                "detail": "3 tickets hold a value for department; DELETE with ?force=true "
-                "removes the values too"
-            }
-        ),
-    },
-)
-async def delete_custom_field(
-    field_id: str,
-    tickets: TicketsDep,
-    principal: Writer,
-    force: Annotated[
-        bool, Query(description="Also remove the field's values from tickets")
-    ] = False,
-) -> Response:
-    """Requires `config:write`. Refused (409, with the count) while tickets hold values
-    for the field, unless `force=true`: then the values are removed from those tickets in
-    the background, within seconds, each removal a recorded change (`ticket.updated`, in
-    its history) that also reaches the ITSM provider."""
-    await tickets.delete_custom_field(
-        principal.tenant_id, field_id, force=force, actor=principal.key_id
-    )
-    return Response(status_code=204)

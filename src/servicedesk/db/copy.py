@@ -18,7 +18,7 @@ Attachments' files stay where they are (`DATA_DIR/attachments`); only their rows
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import Table, func, insert, select, text
@@ -31,7 +31,6 @@ from servicedesk.db.streaming import (
     numbered_by_database,
     refresh_statistics,
     streaming_engine,
-    tables,
 )
 
 
@@ -49,36 +48,40 @@ Progress = Callable[[TableCopied], None]
 
 
 async def copy_installation(
-    source: Settings, target: Settings, progress: Progress | None = None
+    source: Settings,
+    target: Settings,
+    tables: Sequence[Table],
+    progress: Progress | None = None,
 ) -> list[TableCopied]:
-    """Copy every row of `source`'s database into `target`'s, which must be migrated
-    and empty; returns the rows copied per table."""
+    """Copy every row of `tables` (all of the models', parents first:
+    `servicedesk.registry.tables()`) from `source`'s database into `target`'s, which must
+    be migrated and empty; returns the rows copied per table."""
     async with streaming_engine(source) as reading, streaming_engine(target) as writing:
         async with reading.connect() as source_connection, writing.begin() as target_connection:
             await begin_snapshot(source_connection)
-            await _refuse_unless_empty(target_connection)
+            await _refuse_unless_empty(target_connection, tables)
             copied = []
-            for table in tables():
+            for table in tables:
                 rows = await _copy_table(table, source_connection, target_connection)
                 copied.append(TableCopied(table.name, rows))
                 if progress is not None:
                     progress(copied[-1])
-            await _advance_sequences(target_connection)
-        await refresh_statistics(writing, tables())
+            await _advance_sequences(target_connection, tables)
+        await refresh_statistics(writing, list(tables))
     return copied
 
 
-async def row_counts(settings: Settings) -> dict[str, int]:
-    """Rows per table of the models: what a copy is checked against."""
+async def row_counts(settings: Settings, tables: Sequence[Table]) -> dict[str, int]:
+    """Rows per table of `tables`: what a copy is checked against."""
     async with streaming_engine(settings) as engine, engine.connect() as connection:
         return {
             table.name: int(await connection.scalar(select(func.count()).select_from(table)) or 0)
-            for table in tables()
+            for table in tables
         }
 
 
-async def _refuse_unless_empty(connection: AsyncConnection) -> None:
-    for table in tables():
+async def _refuse_unless_empty(connection: AsyncConnection, tables: Sequence[Table]) -> None:
+    for table in tables:
         if await connection.scalar(select(text("1")).select_from(table).limit(1)):
             raise TargetNotEmpty(f"the target database already has rows in {table.name}")
 
@@ -97,13 +100,13 @@ async def _copy_table(table: Table, source: AsyncConnection, target: AsyncConnec
     return copied
 
 
-async def _advance_sequences(connection: AsyncConnection) -> None:
+async def _advance_sequences(connection: AsyncConnection, tables: Sequence[Table]) -> None:
     """PostgreSQL hands out ids from sequences that know nothing of the copied rows:
     each is set to its table's highest id. (SQLite takes max(id) + 1 by itself.)"""
     if connection.dialect.name != "postgresql":
         return
     quote = connection.dialect.identifier_preparer.quote
-    for table in tables():
+    for table in tables:
         for column in table.primary_key.columns:
             if numbered_by_database(column):
                 # No sequence (a key the application assigns): setval(NULL, ...) is NULL.

@@ -45,12 +45,9 @@ from sqlalchemy.orm import Session
 from sqlalchemy.pool import Pool
 from sqlalchemy.util import greenlet_spawn
 
-from servicedesk import deadline
+from servicedesk import deadline, instruments
 from servicedesk.config import Settings
-from servicedesk.db import (
-    models,  # noqa: F401 - every mapper known to every session
-    ready,
-)
+from servicedesk.db import ready
 from servicedesk.db.engine import (
     AUTOCOMMIT,
     SQLITE_BEGIN_OPTION,
@@ -60,7 +57,6 @@ from servicedesk.db.engine import (
 )
 from servicedesk.db.fair import FairGate
 from servicedesk.db.sqlite_writer import SqliteWriter
-from servicedesk.metrics import instruments
 
 T = TypeVar("T")
 

@@ -30,10 +30,10 @@ from typing import Any, Generic, TypeVar
 from sqlalchemy.engine import Connection, Engine, RootTransaction
 from sqlalchemy.orm import Session
 
+from servicedesk import instruments
 from servicedesk.db.fair import FairQueue, QueueTimeout
 from servicedesk.db.turns import ProcessTurns
 from servicedesk.logs import get_logger
-from servicedesk.metrics import instruments
 
 log = get_logger(__name__)
 

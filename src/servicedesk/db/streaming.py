@@ -15,16 +15,10 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_en
 
 from servicedesk.config import Settings
 from servicedesk.db.engine import JSON_CODEC, configure_sqlite, create_postgres_engine
-from servicedesk.db.models import Base
 
 BATCH_ROWS = 1000
 # A triage model is tens of megabytes: rows that hold one move one at a time.
 BATCH_ROWS_WITH_BLOBS = 1
-
-
-def tables() -> list[Table]:
-    """Every table of the models, each after the tables it refers to."""
-    return list(Base.metadata.sorted_tables)
 
 
 def batch_rows(table: Table) -> int:

@@ -38,7 +38,7 @@ from servicedesk.email.service import POLL_JOB_KIND, poll_ordering_key, take_mai
 from servicedesk.email.set_aside import set_aside
 from servicedesk.errors import RateLimited, ValidationFailed
 from servicedesk.http import tls_context
-from servicedesk.jobs import service as jobs
+from servicedesk.jobs import repository as jobs
 from servicedesk.jobs.service import Backoff, ClaimedJob, Done, JobSpec, Outcome
 from servicedesk.logs import get_logger
 from servicedesk.tickets.service import TicketService

@@ -51,7 +51,7 @@ from servicedesk.email.service import (
     load_email,
     sending_address,
 )
-from servicedesk.jobs import service as jobs
+from servicedesk.jobs import repository as jobs
 from servicedesk.jobs.service import Backoff, ClaimedJob, Done, Fail, JobSpec, Outcome, Retry
 from servicedesk.storage.blobs import BlobStore
 from servicedesk.tickets.events import Publication, TicketEvent, TicketEventType

@@ -40,7 +40,7 @@ from servicedesk.email.repository import INBOUND, EmailRepository, thread_token
 from servicedesk.email.schemas import EmailConfigIn, ImapIn
 from servicedesk.email.senders import Evidence
 from servicedesk.errors import EmailNotConfigured, RateLimited, ValidationFailed
-from servicedesk.jobs import service as jobs
+from servicedesk.jobs import repository as jobs
 from servicedesk.jobs.service import JobSpec
 from servicedesk.tenant_config import ConfigPart, TenantConfig, bump
 from servicedesk.tickets.attachments import Upload, attach

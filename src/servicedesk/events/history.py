@@ -4,13 +4,11 @@ the transaction of each change, so history and ticket cannot disagree."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
 from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from servicedesk.auth.dependencies import require_scope
@@ -19,14 +17,13 @@ from servicedesk.auth.service import Principal
 from servicedesk.db.database import Database
 from servicedesk.db.session import DatabaseDep
 from servicedesk.errors import TicketNotFound
+from servicedesk.events import repository as event_rows
 from servicedesk.events.models import Event
 from servicedesk.http import VALIDATION_422
 from servicedesk.tickets.events import TicketEventType
 from servicedesk.tickets.repository import TicketRepository
 from servicedesk.tickets.schemas import NoteOut, SlaTarget
 
-# A bound on the work of one request; a ticket with more events shows its first ones.
-MAX_EVENTS = 10_000
 _NOT_FIELDS = {"id", "created_at", "updated_at"}
 
 
@@ -108,7 +105,8 @@ async def history_of(database: Database, tenant_id: uuid.UUID, ticket_id: uuid.U
     def read(session: Session) -> History:
         if TicketRepository(session, tenant_id).get(ticket_id) is None:
             raise TicketNotFound()
-        entries = [_entry(event) for event in _events_of(session, tenant_id, ticket_id)]
+        stored = event_rows.events_of_ticket(session, tenant_id, ticket_id)
+        entries = [_entry(event) for event in stored]
         _creation_before_triage(entries)
         return History(events=entries)
 
@@ -140,16 +138,6 @@ def _creation_before_triage(entries: list[HistoryEvent]) -> None:
             if field in first_values and field not in seen:
                 first_values[field] = Change(old=None, new=change.old)
                 seen.add(field)
-
-
-def _events_of(session: Session, tenant_id: uuid.UUID, ticket_id: uuid.UUID) -> Sequence[Event]:
-    result = session.scalars(
-        select(Event)
-        .where(Event.tenant_id == tenant_id, Event.ticket_id == ticket_id)
-        .order_by(Event.seq)
-        .limit(MAX_EVENTS)
-    )
-    return result.all()
 
 
 def _entry(event: Event) -> HistoryEvent:

@@ -12,16 +12,12 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
-from servicedesk.db.base import table_of, utcnow
-from servicedesk.events.models import Event
+from servicedesk.db.base import utcnow
+from servicedesk.events import repository
+from servicedesk.events.repository import EVENTS
 from servicedesk.tickets.events import Publication, TicketEvent, new_event_id
-
-_EVENTS = table_of(Event)
-# Prebuilt (Core, not the ORM's bulk path): its compiled form is reused.
-_INSERT = insert(_EVENTS)
 
 
 def record(
@@ -38,8 +34,8 @@ def record(
 ) -> str:
     """Insert one event row; returns its id."""
     event_id = event_id or new_event_id()
-    session.connection().execute(
-        _INSERT,
+    repository.insert_event(
+        session,
         {
             "id": event_id,
             "tenant_id": tenant_id,
@@ -57,7 +53,7 @@ def record(
 def record_ticket_events(publication: Publication, events: Sequence[TicketEvent]) -> None:
     """The subscriber that adds a change's event rows."""
     publication.rows.insert(
-        _EVENTS,
+        EVENTS,
         [
             {
                 "id": event.id,

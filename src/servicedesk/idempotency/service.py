@@ -37,13 +37,13 @@ from datetime import datetime, timedelta
 from functools import partial
 from typing import Any
 
-from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from servicedesk.db.base import utcnow
 from servicedesk.db.database import Database
 from servicedesk.db.upsert import insert_or_ignore
 from servicedesk.errors import IdempotencyKeyInProgress, IdempotencyKeyReused
+from servicedesk.idempotency import repository as records
 from servicedesk.idempotency.models import IdempotencyRecord
 
 POLL_SECONDS = (0.02, 0.05, 0.1, 0.2)
@@ -130,7 +130,9 @@ async def claim(
                 raise IdempotencyKeyInProgress(retry_after=_seconds_until(locked_until))
             await asyncio.sleep(POLL_SECONDS[min(polls, len(POLL_SECONDS) - 1)])
             polls += 1
-            record = await database.read(partial(_find, tenant_id=tenant_id, key=request.key))
+            record = await database.read(
+                partial(records.find, tenant_id=tenant_id, key=request.key)
+            )
             if record is None or not _held(record, utcnow()):
                 break
             locked_until = record.locked_until
@@ -171,7 +173,7 @@ def _try_claim(
         session, IdempotencyRecord, {"tenant_id": tenant_id, "key": request.key, **fresh}
     ):
         return Claim(tenant_id, request.key, token, resource_id)
-    record = _find(session, tenant_id=tenant_id, key=request.key, for_update=True)
+    record = records.find(session, tenant_id=tenant_id, key=request.key, for_update=True)
     if record is None:
         return _Held()  # purged a moment ago: try again
     if record.expires_at <= now:
@@ -242,57 +244,17 @@ def _record_columns(
 
 def complete(session: Session, response: StoredResponse, *, held: Claim) -> None:
     """Store the response on the claimed record, in the transaction of what it made."""
-    result = session.execute(
-        update(IdempotencyRecord)
-        .where(
-            IdempotencyRecord.tenant_id == held.tenant_id,
-            IdempotencyRecord.key == held.key,
-            IdempotencyRecord.claim_token == held.token,
-        )
-        .values(
-            status_code=response.status_code,
-            response_body=response.body,
-            claim_token=None,
-            locked_until=None,
-        )
-        .execution_options(synchronize_session=False)
+    stored = records.store_answer(
+        session, held.tenant_id, held.key, held.token, response.status_code, response.body
     )
-    if not result.rowcount:  # type: ignore[attr-defined]
+    if not stored:
         raise ClaimLost(held.key)
 
 
 async def release(database: Database, held: Claim) -> None:
     """Free the key after the request failed with an error answer (nothing was made)."""
 
-    def free(session: Session) -> None:
-        session.execute(
-            delete(IdempotencyRecord).where(
-                IdempotencyRecord.tenant_id == held.tenant_id,
-                IdempotencyRecord.key == held.key,
-                IdempotencyRecord.claim_token == held.token,
-                IdempotencyRecord.status_code == 0,
-            )
-        )
-
+    free = partial(
+        records.delete_unanswered, tenant_id=held.tenant_id, key=held.key, token=held.token
+    )
     await database.write(free, tenant_id=held.tenant_id)
-
-
-def purge_expired(session: Session, now: datetime | None = None) -> int:
-    """Delete records past their lifetime; returns how many went."""
-    result = session.execute(
-        delete(IdempotencyRecord).where(IdempotencyRecord.expires_at <= (now or utcnow()))
-    )
-    return int(result.rowcount)  # type: ignore[attr-defined]
-
-
-def _find(
-    session: Session, *, tenant_id: uuid.UUID, key: str, for_update: bool = False
-) -> IdempotencyRecord | None:
-    statement = (
-        select(IdempotencyRecord)
-        .where(IdempotencyRecord.tenant_id == tenant_id, IdempotencyRecord.key == key)
-        .execution_options(populate_existing=True)
-    )
-    if for_update:
-        statement = statement.with_for_update()
-    return session.scalars(statement).first()

@@ -19,12 +19,12 @@ from typing import Any, Protocol
 
 from sqlalchemy.orm import Session
 
+from servicedesk import instruments
 from servicedesk.config import Settings
 from servicedesk.db.database import Database
-from servicedesk.jobs import service as jobs
+from servicedesk.jobs import repository as jobs
 from servicedesk.jobs.service import Backoff, ClaimedJob, Done, Fail, Outcome, Retry
 from servicedesk.logs import get_logger
-from servicedesk.metrics import instruments
 
 log = get_logger(__name__)
 

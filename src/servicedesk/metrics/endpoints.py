@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from servicedesk.db.base import utcnow
 from servicedesk.db.session import DatabaseDep
-from servicedesk.jobs import service as jobs
+from servicedesk.jobs import repository as jobs
 from servicedesk.metrics import multiprocess
 from servicedesk.tickets import repository as tickets
 

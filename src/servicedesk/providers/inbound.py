@@ -17,6 +17,7 @@ from typing import Any
 from servicedesk.db.database import Database
 from servicedesk.errors import ApiError, InboundNotAuthorized
 from servicedesk.providers import freshservice, service, zendesk
+from servicedesk.providers import repository as configs
 from servicedesk.providers.base import InboundChange
 from servicedesk.providers.models import ProviderConfig
 from servicedesk.tickets.models import Ticket
@@ -47,7 +48,7 @@ async def authorised_config(
     """The tenant's provider settings that `token` and the secret open, or 401."""
     if not INBOUND_TOKEN.fullmatch(token) or not presented:
         raise InboundNotAuthorized()
-    config = await database.read(lambda session: service.config_by_inbound_token(session, token))
+    config = await database.read(lambda session: configs.config_by_inbound_token(session, token))
     if (
         config is None
         or config.kind != provider

@@ -20,7 +20,6 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import httpx
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from servicedesk import tenant_config
@@ -32,10 +31,11 @@ from servicedesk.db.base import utcnow
 from servicedesk.db.database import Database
 from servicedesk.errors import InvalidProviderConfig, ProviderNotConfigured, ProviderRejected
 from servicedesk.http import tls_context
-from servicedesk.jobs import service as jobs
+from servicedesk.jobs import repository as jobs
 from servicedesk.jobs.service import JobSpec
 from servicedesk.logs import get_logger
 from servicedesk.providers import freshservice, zendesk
+from servicedesk.providers import repository as configs
 from servicedesk.providers.base import (
     SYNCED_FIELDS,
     OutboundTicket,
@@ -47,9 +47,9 @@ from servicedesk.providers.base import (
 from servicedesk.providers.models import ProviderConfig
 from servicedesk.providers.schemas import ProviderConfigIn, ProviderConfigOut
 from servicedesk.tenant_config import ConfigPart, TenantConfig
+from servicedesk.tickets.drafts import NewTicket
 from servicedesk.tickets.events import Publication, TicketEvent, TicketEventType
 from servicedesk.tickets.models import Ticket
-from servicedesk.tickets.service import NewTicket
 
 log = get_logger(__name__)
 
@@ -233,20 +233,13 @@ def inbound_path(config: ProviderConfig) -> str:
     return INBOUND_PATH.format(kind=config.kind, token=config.inbound_token)
 
 
-def config_by_inbound_token(session: Session, token: str) -> ProviderConfig | None:
-    result = session.execute(select(ProviderConfig).where(ProviderConfig.inbound_token == token))
-    return result.scalar_one_or_none()
-
-
 def inbound_secret_matches(config: ProviderConfig, presented: str) -> bool:
     return hmac.compare_digest(config.inbound_secret_hash, hash_key(presented))
 
 
 def paused_until(session: Session, tenant_id: uuid.UUID) -> datetime | None:
     """When the circuit breaker lets the provider be called again (None: now)."""
-    found = session.scalar(
-        select(ProviderConfig.paused_until).where(ProviderConfig.tenant_id == tenant_id)
-    )
+    found = configs.paused_until(session, tenant_id)
     return found if found is not None and found > utcnow() else None
 
 
@@ -451,15 +444,6 @@ def pause_circuit(
         config.paused_until = now + timedelta(seconds=delay)
         jobs.postpone_pending(session, tenant_id, JOB_KINDS, config.paused_until)
     return config.paused_until
-
-
-def consecutive_failures(session: Session, tenant_id: uuid.UUID) -> int:
-    return int(
-        session.scalar(
-            select(ProviderConfig.consecutive_failures).where(ProviderConfig.tenant_id == tenant_id)
-        )
-        or 0
-    )
 
 
 def close_circuit(session: Session, tenant_id: uuid.UUID) -> None:

@@ -25,9 +25,10 @@ from sqlalchemy.orm import Session
 from servicedesk.config import Settings
 from servicedesk.db.base import utcnow
 from servicedesk.db.database import Database
-from servicedesk.jobs import service as jobs
+from servicedesk.jobs import repository as jobs
 from servicedesk.jobs.service import Backoff, ClaimedJob, Done, Fail, Outcome, Retry
 from servicedesk.logs import get_logger
+from servicedesk.providers import repository as configs
 from servicedesk.providers import service
 from servicedesk.providers.base import CallResult, Provider, Rejected, RemoteTicket, Unavailable
 from servicedesk.providers.service import PROVIDER
@@ -171,7 +172,7 @@ class ProviderSyncHandler:
         back to one moment, and each failed probe in a row doubles the pause (capped,
         jittered, never shorter than the provider's `Retry-After`).
         """
-        failures = service.consecutive_failures(session, job.tenant_id) + 1
+        failures = configs.consecutive_failures(session, job.tenant_id) + 1
         until = service.pause_circuit(
             session, job.tenant_id, failures, self._delay(failures, result)
         )

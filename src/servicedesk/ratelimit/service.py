@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import time
+import uuid
 from dataclasses import dataclass
 
 from limits import RateLimitItem, parse
@@ -16,7 +17,6 @@ from limits.aio.storage import MemoryStorage, Storage
 from limits.aio.strategies import SlidingWindowCounterRateLimiter
 from limits.storage import storage_from_string
 
-from servicedesk.auth.service import Principal
 from servicedesk.config import Settings
 from servicedesk.logs import get_logger
 
@@ -66,10 +66,11 @@ class RateLimiter:
         self.storage = shared_storage(settings.redis_url, "servicedesk-ratelimit")
         self.strategy = SlidingWindowCounterRateLimiter(self.storage)
 
-    async def check(self, principal: Principal) -> Decision:
+    async def check(self, key_id: str, tenant_id: uuid.UUID) -> Decision:
+        """Spend one request of the key's budget and one of its tenant's."""
         return await self._check_safely(
-            (self.per_key, ("key", principal.key_id)),
-            (self.per_tenant, ("tenant", str(principal.tenant_id))),
+            (self.per_key, ("key", key_id)),
+            (self.per_tenant, ("tenant", str(tenant_id))),
         )
 
     async def check_inbound(self, token: str) -> Decision:

@@ -15,9 +15,9 @@ from collections.abc import Sequence
 
 from servicedesk.db.database import Database
 from servicedesk.tenant_config import TenantConfig
+from servicedesk.tickets.drafts import FollowUp, NewTicket
 from servicedesk.tickets.events import TicketEventType
 from servicedesk.tickets.repository import TicketRepository
-from servicedesk.tickets.service import FollowUp, NewTicket
 from servicedesk.users.service import DIRECTORY
 
 ACTOR = "assignment:round_robin"

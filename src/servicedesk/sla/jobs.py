@@ -20,9 +20,10 @@ from servicedesk.sla import clock
 from servicedesk.sla.clock import BREACH
 from servicedesk.sla.service import POLICIES
 from servicedesk.tickets.derived import Moment
+from servicedesk.tickets.documents import ticket_columns
 from servicedesk.tickets.events import TicketEventType
 from servicedesk.tickets.repository import TicketRepository
-from servicedesk.tickets.service import TicketService, ticket_columns
+from servicedesk.tickets.service import TicketService
 
 ACTOR = "sla"
 _EVENT_OF = {BREACH: TicketEventType.SLA_BREACHED, clock.WARNING: TicketEventType.SLA_WARNING}

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from servicedesk.jobs import service as jobs
+from servicedesk.jobs import repository as jobs
 from servicedesk.jobs.service import Backoff, ClaimedJob, Done, Outcome
-from servicedesk.tickets.service import TicketService, removal_job
+from servicedesk.tickets.field_values import removal_job
+from servicedesk.tickets.service import TicketService
 
 
 class CustomFieldValueRemoval:

@@ -11,18 +11,16 @@ since its last model (`servicedesk.triage.retraining`)."""
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
-
 from servicedesk.db.base import table_of, utcnow
-from servicedesk.jobs.service import JobSpec, cancel_pending, enqueue_with
+from servicedesk.jobs.repository import cancel_pending, enqueue_with
+from servicedesk.jobs.service import JobSpec
 from servicedesk.tickets.events import Publication, TicketEvent, TicketEventType
+from servicedesk.triage import repository as triage_rows
 from servicedesk.triage.engine import TicketText
-from servicedesk.triage.models import TriageFeedback, TriageModelRecord
+from servicedesk.triage.models import TriageFeedback
 from servicedesk.triage.service import TRIAGE
 
 LEARNED_FIELDS = ("category", "ai_suggested_response")
@@ -61,29 +59,10 @@ def _queue_retraining(publication: Publication, rows: list[dict[str, Any]]) -> N
     added = sum(1 for row in rows if row["field"] == "category")
     if tenant.retrain_every is None or added == 0:
         return
-    if new_overrides(publication.session, tenant.tenant_id) + added < tenant.retrain_every:
+    if (
+        triage_rows.new_overrides(publication.session, tenant.tenant_id) + added
+        < tenant.retrain_every
+    ):
         return
     cancel_pending(publication.session, tenant.tenant_id, RETRAIN_KEY)
     enqueue_with(publication.rows, tenant.tenant_id, JobSpec(RETRAIN_JOB_KIND, RETRAIN_KEY))
-
-
-def new_overrides(session: Session, tenant_id: uuid.UUID) -> int:
-    """Category overrides recorded after the newest feedback the tenant's latest model
-    was trained through."""
-    through = (
-        select(TriageModelRecord.feedback_through)
-        .where(TriageModelRecord.tenant_id == tenant_id)
-        .order_by(TriageModelRecord.version.desc())
-        .limit(1)
-        .scalar_subquery()
-    )
-    count = session.scalar(
-        select(func.count())
-        .select_from(TriageFeedback)
-        .where(
-            TriageFeedback.tenant_id == tenant_id,
-            TriageFeedback.field == "category",
-            TriageFeedback.id > func.coalesce(through, 0),
-        )
-    )
-    return int(count or 0)

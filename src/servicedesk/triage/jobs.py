@@ -22,7 +22,7 @@ from servicedesk.jobs.service import Backoff, ClaimedJob, Done, Fail, Outcome, R
 from servicedesk.logs import get_logger
 from servicedesk.tickets.repository import TicketRepository
 from servicedesk.tickets.service import TicketService
-from servicedesk.triage import service
+from servicedesk.triage import service, step
 from servicedesk.triage.engine import LLM_ENGINE, TicketText, Triage
 from servicedesk.triage.llm import LlmClient, LlmError
 from servicedesk.users.service import DIRECTORY
@@ -108,11 +108,11 @@ class TriageJobHandler:
             return Done()
         config = self.tickets.configs.current(session, job.tenant_id)
         still_routable = job.payload["route"] and ticket.status == expect["status"]
-        status = service.routed_status(config[service.TRIAGE], result) if still_routable else None
-        group = service.routed_group(
+        status = step.routed_status(config[service.TRIAGE], result) if still_routable else None
+        group = step.routed_group(
             config[service.TRIAGE], config[DIRECTORY], result, ticket.group_id
         )
-        plan = service.follow_up(result, status, group)
+        plan = step.follow_up(result, status, group)
         self.tickets.change(
             session,
             config,

@@ -18,7 +18,7 @@ from servicedesk.db.database import Database
 from servicedesk.jobs.service import Backoff, ClaimedJob, Done, Outcome
 from servicedesk.logs import get_logger
 from servicedesk.triage import service
-from servicedesk.triage.feedback import new_overrides
+from servicedesk.triage.repository import new_overrides
 
 log = get_logger(__name__)
 

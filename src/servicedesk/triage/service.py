@@ -17,9 +17,8 @@ import uuid
 from collections import OrderedDict
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from servicedesk import tenant_config
@@ -28,17 +27,13 @@ from servicedesk.db.base import utcnow
 from servicedesk.db.database import Database
 from servicedesk.db.upsert import insert_or_ignore
 from servicedesk.errors import InvalidTriageConfig, ValidationFailed
-from servicedesk.jobs.service import JobSpec
 from servicedesk.kb.repository import ArticleRepository
 from servicedesk.logs import get_logger
-from servicedesk.metrics import instruments
 from servicedesk.tenant_config import ConfigPart, TenantConfig
-from servicedesk.tickets.events import TicketEventType
-from servicedesk.tickets.models import Ticket
-from servicedesk.tickets.service import FollowUp, NewTicket
+from servicedesk.triage import repository as triage_rows
 from servicedesk.triage import starter
 from servicedesk.triage.engine import LLM_ENGINE, LocalTriager, TicketText, Triage
-from servicedesk.triage.models import TriageFeedback, TriageModelRecord, TriageSettings
+from servicedesk.triage.models import TriageModelRecord, TriageSettings
 from servicedesk.triage.schemas import (
     DEFAULT_NEVER_AUTO_RESOLVE,
     DEFAULT_THRESHOLD,
@@ -47,7 +42,7 @@ from servicedesk.triage.schemas import (
 )
 from servicedesk.triage.sources import Source
 from servicedesk.triage.starter import DEFAULT_CATEGORIES, starter_models
-from servicedesk.users.service import DIRECTORY, Directory, load_directory
+from servicedesk.users.service import Directory, load_directory
 
 if TYPE_CHECKING:  # numpy and scikit-learn: imported when the first engine is built
     from servicedesk.triage.knowledge import KnowledgeIndex
@@ -207,30 +202,14 @@ async def _model_info(record: TriageModelRecord | None) -> ModelOut:
     )
 
 
-def model_record(session: Session, tenant_id: uuid.UUID, version: int) -> TriageModelRecord | None:
-    found: TriageModelRecord | None = session.scalar(
-        select(TriageModelRecord).where(
-            TriageModelRecord.tenant_id == tenant_id, TriageModelRecord.version == version
-        )
-    )
-    return found
-
-
 def _active_record(session: Session, tenant: TenantTriage) -> TriageModelRecord | None:
     if tenant.active_model_version is None:
         return None
-    return model_record(session, tenant.tenant_id, tenant.active_model_version)
+    return triage_rows.model_record(session, tenant.tenant_id, tenant.active_model_version)
 
 
 def active_model_record(session: Session, tenant_id: uuid.UUID) -> TriageModelRecord | None:
     return _active_record(session, load_settings(session, tenant_id))
-
-
-def next_model_version(session: Session, tenant_id: uuid.UUID) -> int:
-    latest = session.scalar(
-        select(func.max(TriageModelRecord.version)).where(TriageModelRecord.tenant_id == tenant_id)
-    )
-    return int(latest or 0) + 1
 
 
 # -- the engine, cached per process ---------------------------------------------------
@@ -297,7 +276,7 @@ def prepare(session: Session, config: TenantConfig, settings: Settings) -> Prepa
     blob = None
     version = tenant.active_model_version
     if version is not None and caches.model(tenant.tenant_id, version) is None:
-        record = model_record(session, tenant.tenant_id, version)
+        record = triage_rows.model_record(session, tenant.tenant_id, version)
         blob = record.model if record is not None else None
     ttl = settings.triage_knowledge_ttl_seconds
     sources = None
@@ -447,24 +426,7 @@ def load_sources(session: Session, tenant_id: uuid.UUID) -> list[Source]:
         )
         for article in ArticleRepository(session, tenant_id).recently_updated(MAX_ARTICLES)
     ]
-    replies = session.execute(
-        select(
-            TriageFeedback.ticket_id,
-            TriageFeedback.agent_value,
-            TriageFeedback.ticket_text,
-            Ticket.subject,
-            Ticket.category,
-        )
-        .join(Ticket, Ticket.id == TriageFeedback.ticket_id)
-        .where(
-            TriageFeedback.tenant_id == tenant_id,
-            TriageFeedback.field == "ai_suggested_response",
-            TriageFeedback.agent_value.is_not(None),
-            Ticket.status.in_(ANSWERED_STATUSES),
-        )
-        .order_by(TriageFeedback.id.desc())
-        .limit(MAX_AGENT_REPLIES)
-    )
+    replies = triage_rows.agent_replies(session, tenant_id, ANSWERED_STATUSES, MAX_AGENT_REPLIES)
     seen: set[uuid.UUID] = set()
     for ticket_id, reply, text, subject, category in replies:
         if ticket_id in seen:
@@ -474,9 +436,6 @@ def load_sources(session: Session, tenant_id: uuid.UUID) -> list[Source]:
     return sources
 
 
-# -- routing, and the create step -----------------------------------------------------
-
-
 def _check_groups(directory: Directory, data: TriageConfigIn) -> None:
     """422 for a category routed to a group the tenant does not have."""
     for category, group in data.category_groups.items():
@@ -484,97 +443,3 @@ def _check_groups(directory: Directory, data: TriageConfigIn) -> None:
             raise ValidationFailed.at(
                 ("body", "category_groups", category), "is not a group of this tenant"
             )
-
-
-def routed_group(
-    tenant: TenantTriage, directory: Directory, triage: Triage, current: uuid.UUID | None
-) -> uuid.UUID | None:
-    """The group a ticket in none is routed to by its category, if the tenant routes
-    that category (and the group still exists)."""
-    if current is not None:
-        return None
-    group = tenant.group_for(triage.category)
-    return group if group is not None and group in directory.groups else None
-
-
-def routed_status(tenant: TenantTriage, triage: Triage | None) -> str | None:
-    """The status auto-routing gives a new ticket, or None when it leaves it alone."""
-    if not tenant.auto_routing or triage is None:
-        return None
-    if triage.category in tenant.never_auto_resolve or triage.suggested_response is None:
-        return "pending_agent"
-    return "ai_resolved" if triage.confidence >= tenant.threshold else "pending_agent"
-
-
-def follow_up(triage: Triage, status: str | None, group: uuid.UUID | None = None) -> FollowUp:
-    fields: dict[str, Any] = triage.ticket_fields()
-    if status is not None:
-        fields["status"] = status
-    if group is not None:
-        fields["group_id"] = group
-    return FollowUp(TicketEventType.TRIAGED, ACTOR, fields, {"triage": triage.as_dict()})
-
-
-def background_job(
-    ticket_id: uuid.UUID, state: dict[str, Any], *, engine: str, route: bool
-) -> JobSpec:
-    """Triage the ticket in the worker: when the inline triage failed, or to refine it
-    with the LLM. `expect` is what the ticket holds now; an agent's change meanwhile wins."""
-    return JobSpec(
-        JOB_KIND,
-        f"triage:{ticket_id}",
-        {
-            "ticket_id": str(ticket_id),
-            "engine": engine,
-            "route": route,
-            "expect": {
-                "category": state.get("category"),
-                "ai_suggested_response": state.get("ai_suggested_response"),
-                "status": state["status"],
-            },
-        },
-    )
-
-
-class TriageStep:
-    """The create step: triage the new ticket within its budget and route it; the
-    worker triages it instead when the inline triage fails, or refines it (LLM)."""
-
-    def __init__(self, database: Database, settings: Settings) -> None:
-        self.database = database
-        self.settings = settings
-
-    def reaches_out(self, config: TenantConfig) -> bool:
-        return False  # the local engine inline; an LLM only in the worker's job
-
-    async def __call__(self, config: TenantConfig, draft: NewTicket) -> NewTicket:
-        tenant = config[TRIAGE]
-        prepared = await self.prepared(config)
-        text = TicketText(draft.fields["subject"], draft.fields["description"])
-        budget = self.settings.triage_inline_timeout_seconds
-        started = time.perf_counter()
-        triaged = await triage_inline(
-            prepared, text, budget, loop_max_chars=self.settings.triage_loop_max_chars
-        )
-        if triaged is None:
-            instruments.observe_triage("deferred", None)
-        else:
-            status = routed_status(tenant, triaged) if draft.route else None
-            instruments.observe_triage(status or "not_routed", time.perf_counter() - started)
-            group = routed_group(tenant, config[DIRECTORY], triaged, draft.state().get("group_id"))
-            draft = draft.followed_by(follow_up(triaged, status, group))
-        if triaged is None or tenant.engine == LLM_ENGINE:
-            job = background_job(draft.id, draft.state(), engine=tenant.engine, route=draft.route)
-            draft = draft.with_job(job)
-        return draft
-
-    async def prepared(self, config: TenantConfig) -> Prepared:
-        if not needs_reading(config, self.settings):
-            return Prepared(
-                config[TRIAGE],
-                config.version,
-                None,
-                None,
-                self.settings.triage_knowledge_ttl_seconds,
-            )
-        return await self.database.read(lambda session: prepare(session, config, self.settings))

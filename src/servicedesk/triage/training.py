@@ -20,16 +20,15 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from servicedesk.db.base import utcnow
 from servicedesk.db.database import Database
 from servicedesk.kb.repository import ArticleRepository
-from servicedesk.tickets.models import Ticket
 from servicedesk.triage import model, service
+from servicedesk.triage import repository as triage_rows
 from servicedesk.triage.engine import TicketText
-from servicedesk.triage.models import TriageFeedback, TriageModelRecord
+from servicedesk.triage.models import TriageModelRecord
 from servicedesk.triage.starter import examples as starter_examples
 
 CLOSED_STATUSES = ("resolved", "closed")
@@ -63,31 +62,17 @@ def collect(
     imported: Sequence[tuple[str, str]] = (),
     with_starter: bool = True,
 ) -> TrainingSet:
-    found = TrainingSet(feedback_through=newest_feedback(session, tenant.tenant_id))
+    found = TrainingSet(feedback_through=triage_rows.newest_feedback(session, tenant.tenant_id))
     overridden: set[uuid.UUID] = set()
-    feedback = session.execute(
-        select(TriageFeedback.ticket_id, TriageFeedback.agent_value, TriageFeedback.ticket_text)
-        .where(
-            TriageFeedback.id <= (found.feedback_through or 0),
-            TriageFeedback.tenant_id == tenant.tenant_id,
-            TriageFeedback.field == "category",
-            TriageFeedback.agent_value.is_not(None),
-        )
-        .order_by(TriageFeedback.id.desc())
+    feedback = triage_rows.category_overrides(
+        session, tenant.tenant_id, through=found.feedback_through or 0
     )
     for ticket_id, label, text in feedback:
         if ticket_id not in overridden and label:
             overridden.add(ticket_id)
             found.add(text, label, "feedback")
-    closed = session.execute(
-        select(Ticket.id, Ticket.subject, Ticket.description, Ticket.category)
-        .where(
-            Ticket.tenant_id == tenant.tenant_id,
-            Ticket.status.in_(CLOSED_STATUSES),
-            Ticket.category.is_not(None),
-        )
-        .order_by(Ticket.updated_at.desc())
-        .limit(MAX_TICKETS)
+    closed = triage_rows.closed_with_category(
+        session, tenant.tenant_id, CLOSED_STATUSES, MAX_TICKETS
     )
     for ticket_id, subject, description, category in closed:
         if ticket_id not in overridden and category:
@@ -135,13 +120,6 @@ def description_phrases(description: str) -> list[str]:
     return [phrase.strip() for phrase in _PHRASE_ENDS.split(description) if phrase.strip()]
 
 
-def newest_feedback(session: Session, tenant_id: uuid.UUID) -> int | None:
-    found: int | None = session.scalar(
-        select(func.max(TriageFeedback.id)).where(TriageFeedback.tenant_id == tenant_id)
-    )
-    return found
-
-
 def fit(training: TrainingSet) -> model.CategoryModel:
     if len(set(training.labels)) < 2:
         raise TrainingError(
@@ -172,7 +150,7 @@ async def train_and_activate(
     def store(session: Session) -> TriageModelRecord:
         record = TriageModelRecord(
             tenant_id=tenant_id,
-            version=service.next_model_version(session, tenant_id),
+            version=triage_rows.next_model_version(session, tenant_id),
             kind=trained.kind,
             labels=trained.labels,
             n_train=len(training.texts),

@@ -18,7 +18,7 @@ from typing import Any
 import httpx
 from sqlalchemy.orm import Session
 
-from servicedesk import __version__, tenant_config
+from servicedesk import __version__, instruments, tenant_config
 from servicedesk.config import Settings
 from servicedesk.crypto import secret_box
 from servicedesk.db.base import utcnow
@@ -26,7 +26,6 @@ from servicedesk.db.database import Database
 from servicedesk.events.models import Event
 from servicedesk.http import retry_after_seconds, tls_context
 from servicedesk.jobs.service import Backoff, ClaimedJob, Done, Fail, Outcome, Retry
-from servicedesk.metrics import instruments
 from servicedesk.webhooks import urls
 from servicedesk.webhooks.dispatch import DeliveryStatus
 from servicedesk.webhooks.models import Webhook, WebhookAttempt, WebhookDelivery

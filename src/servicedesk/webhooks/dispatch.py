@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from servicedesk.db.base import table_of, utcnow
 from servicedesk.db.rows import PendingRows
-from servicedesk.jobs import service as jobs
+from servicedesk.jobs import repository as jobs
 from servicedesk.jobs.service import JobSpec
 from servicedesk.tenant_config import ConfigPart
 from servicedesk.tickets.events import Publication, TicketEvent

@@ -29,7 +29,7 @@ from servicedesk.errors import (
     WebhookNotFound,
 )
 from servicedesk.events import service as events
-from servicedesk.jobs import service as jobs
+from servicedesk.jobs import repository as jobs
 from servicedesk.webhooks import urls
 from servicedesk.webhooks.dispatch import (
     DeliveryStatus,

@@ -11,7 +11,7 @@ from sqlalchemy.engine import Connection
 
 from servicedesk.config import Settings
 from servicedesk.db.engine import create_postgres_engine, create_sqlite_engine
-from servicedesk.db.models import Base
+from servicedesk.registry import Base
 
 # Any constant: concurrent `servicedesk serve` start-ups on PostgreSQL queue here.
 _MIGRATION_LOCK_ID = 7_310_221_004
