@@ -150,3 +150,36 @@ def test_the_sql_walk_sees_statements(tmp_path: Path, source: str, expected: lis
     module = tmp_path / "service.py"
     module.write_text(source)
     assert sql_outside_repositories(module) == expected
+
+
+# Where a running app's parts are reached: the factory that puts them there, the
+# composition root, and the modules of FastAPI dependencies that hand them to routes.
+WIRING = frozenset({"app.py", "composition.py", "db/session.py", "http.py"})
+
+
+def reads_of_app_state(path: Path) -> list[int]:
+    """The lines where the module reads `….app.state` (or `app.state`)."""
+    tree = ast.parse(path.read_text(), str(path))
+    return [
+        node.lineno
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Attribute)
+        and node.attr == "state"
+        and (
+            (isinstance(node.value, ast.Attribute) and node.value.attr == "app")
+            or (isinstance(node.value, ast.Name) and node.value.id == "app")
+        )
+    ]
+
+
+def test_only_the_wiring_reads_the_apps_state() -> None:
+    """Routes, console pages included, take their parts as `Annotated` dependencies
+    (DatabaseDep, TicketsDep, SettingsDep, ...), never from `request.app.state`."""
+    found = {
+        name: lines
+        for path in modules()
+        if (name := str(path.relative_to(SOURCE))) not in WIRING
+        and path.name != "dependencies.py"
+        and (lines := reads_of_app_state(path))
+    }
+    assert not found, found

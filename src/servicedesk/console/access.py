@@ -10,7 +10,6 @@ from urllib.parse import quote
 from fastapi import Depends, FastAPI, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
-from servicedesk.config import Settings
 from servicedesk.console.sessions import (
     COOKIE,
     SignedIn,
@@ -18,7 +17,8 @@ from servicedesk.console.sessions import (
     resume_session,
     same_token,
 )
-from servicedesk.db.session import get_database
+from servicedesk.db.session import DatabaseDep
+from servicedesk.http import SettingsDep
 from servicedesk.tickets.service import TicketService
 from servicedesk.users.service import DIRECTORY, Directory
 
@@ -37,12 +37,10 @@ class NotAllowed(Exception):
         self.message = message
 
 
-async def signed_in(request: Request) -> SignedIn:
+async def signed_in(request: Request, database: DatabaseDep, settings: SettingsDep) -> SignedIn:
     token = request.cookies.get(COOKIE)
     if not token:
         raise SignInRequired()
-    settings: Settings = request.app.state.settings
-    database = get_database(request)
     # A read; a write only when the session's last use must move on (once a minute)
     # or it has expired.
     user, stale = await database.read(lambda session: current_user(session, token, settings))
@@ -90,9 +88,8 @@ async def checked_admin_form(user: FormUser) -> SignedIn:
 AdminForm = Annotated[SignedIn, Depends(checked_admin_form)]
 
 
-async def directory_of(request: Request, user: SignedIn) -> Directory:
+async def directory_of(tickets: TicketService, user: SignedIn) -> Directory:
     """The signed-in user's tenant's users and groups, as this process keeps them."""
-    tickets: TicketService = request.app.state.tickets
     return (await tickets.config_of(user.tenant_id))[DIRECTORY]
 
 

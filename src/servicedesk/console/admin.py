@@ -13,12 +13,15 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
-from servicedesk.config import Settings
 from servicedesk.console.access import Admin, AdminForm, directory_of
 from servicedesk.console.render import first_error, page
 from servicedesk.console.sessions import SignedIn, disable_user
-from servicedesk.db.session import get_database
+from servicedesk.db.database import Database
+from servicedesk.db.session import DatabaseDep
 from servicedesk.errors import ApiError, ValidationFailed
+from servicedesk.http import SettingsDep
+from servicedesk.tickets.dependencies import TicketsDep
+from servicedesk.tickets.service import TicketService
 from servicedesk.triage import service as triage
 from servicedesk.triage.schemas import TriageConfigIn
 from servicedesk.users import service as users
@@ -28,11 +31,16 @@ router = APIRouter(prefix="/console/admin", include_in_schema=False)
 
 
 async def _users_page(
-    request: Request, user: SignedIn, *, error: str | None = None, status_code: int = 200
+    request: Request,
+    tickets: TicketService,
+    user: SignedIn,
+    *,
+    error: str | None = None,
+    status_code: int = 200,
 ) -> Response:
     # The tenant's directory (users by address, groups by name) is what a process
     # already keeps: no query of its own.
-    directory = await directory_of(request, user)
+    directory = await directory_of(tickets, user)
     context = {
         "people": list(directory.users.values()),
         "groups": list(directory.groups.values()),
@@ -42,21 +50,23 @@ async def _users_page(
 
 
 @router.get("/users", response_class=HTMLResponse)
-async def users_page(request: Request, user: Admin) -> Response:
-    return await _users_page(request, user)
+async def users_page(request: Request, user: Admin, tickets: TicketsDep) -> Response:
+    return await _users_page(request, tickets, user)
 
 
 @router.post("/users")
 async def create_user(
     request: Request,
     user: AdminForm,
+    database: DatabaseDep,
+    tickets: TicketsDep,
     email: Annotated[str, Form(max_length=320)] = "",
     name: Annotated[str, Form(max_length=200)] = "",
     role: Annotated[str, Form(max_length=10)] = "agent",
     password: Annotated[str, Form(max_length=1024)] = "",
 ) -> Response:
     try:
-        await get_database(request).write(
+        await database.write(
             lambda session: users.create_user(
                 session, user.tenant_id, email=email, role=role, name=name, password=password
             ),
@@ -64,10 +74,10 @@ async def create_user(
         )
     except users.UserExists:
         return await _users_page(
-            request, user, error=f"{email} is already a user.", status_code=409
+            request, tickets, user, error=f"{email} is already a user.", status_code=409
         )
     except ValueError as error:
-        return await _users_page(request, user, error=str(error), status_code=422)
+        return await _users_page(request, tickets, user, error=str(error), status_code=422)
     return RedirectResponse("/console/admin/users", status_code=303)
 
 
@@ -76,12 +86,14 @@ async def set_active(
     request: Request,
     user_id: str,
     user: AdminForm,
+    database: DatabaseDep,
+    tickets: TicketsDep,
     active: Annotated[str, Form(max_length=5)] = "false",
 ) -> Response:
     enable = active == "true"
     if str(user.user_id) == user_id and not enable:
         return await _users_page(
-            request, user, error="You cannot disable yourself.", status_code=422
+            request, tickets, user, error="You cannot disable yourself.", status_code=422
         )
 
     def change(session: Session) -> None:
@@ -91,9 +103,9 @@ async def set_active(
             disable_user(session, user.tenant_id, user_id)
 
     try:
-        await get_database(request).write(change, tenant_id=user.tenant_id)
+        await database.write(change, tenant_id=user.tenant_id)
     except ApiError:
-        return await _users_page(request, user, error="No such user.", status_code=404)
+        return await _users_page(request, tickets, user, error="No such user.", status_code=404)
     return RedirectResponse("/console/admin/users", status_code=303)
 
 
@@ -117,37 +129,53 @@ GroupFormDep = Annotated[GroupForm, Depends()]
 
 
 @router.post("/groups")
-async def create_group(request: Request, user: AdminForm, form: GroupFormDep) -> Response:
+async def create_group(
+    request: Request,
+    user: AdminForm,
+    form: GroupFormDep,
+    database: DatabaseDep,
+    tickets: TicketsDep,
+) -> Response:
     async def save() -> None:
         data = GroupCreate.model_validate(form.fields())
-        await users.create_group(get_database(request), user.tenant_id, data)
+        await users.create_group(database, user.tenant_id, data)
 
-    return await _save_group(request, user, save)
+    return await _save_group(request, tickets, user, save)
 
 
 @router.post("/groups/{group_id}")
 async def update_group(
-    request: Request, group_id: str, user: AdminForm, form: GroupFormDep
+    request: Request,
+    group_id: str,
+    user: AdminForm,
+    form: GroupFormDep,
+    database: DatabaseDep,
+    tickets: TicketsDep,
 ) -> Response:
     async def save() -> None:
         data = GroupUpdate.model_validate(form.fields())
-        await users.update_group(get_database(request), user.tenant_id, uuid.UUID(group_id), data)
+        await users.update_group(database, user.tenant_id, uuid.UUID(group_id), data)
 
-    return await _save_group(request, user, save)
+    return await _save_group(request, tickets, user, save)
 
 
 async def _save_group(
-    request: Request, user: SignedIn, save: Callable[[], Awaitable[None]]
+    request: Request,
+    tickets: TicketService,
+    user: SignedIn,
+    save: Callable[[], Awaitable[None]],
 ) -> Response:
     """Back to the users page; with the reason when the group was refused."""
     try:
         await save()
     except ApiError as error:
         return await _users_page(
-            request, user, error=_message(error), status_code=error.status_code
+            request, tickets, user, error=_message(error), status_code=error.status_code
         )
     except ValueError as error:  # pydantic's ValidationError, a malformed id
-        return await _users_page(request, user, error=str(error).splitlines()[-1], status_code=422)
+        return await _users_page(
+            request, tickets, user, error=str(error).splitlines()[-1], status_code=422
+        )
     return RedirectResponse("/console/admin/users", status_code=303)
 
 
@@ -162,14 +190,16 @@ def _message(error: ApiError) -> str:
 
 async def _triage_page(
     request: Request,
+    database: Database,
+    tickets: TicketService,
     user: SignedIn,
     *,
     values: dict[str, Any] | None = None,
     error: str | None = None,
     status_code: int = 200,
 ) -> Response:
-    tenant, model = await triage.get_settings(get_database(request), user.tenant_id)
-    directory = await directory_of(request, user)
+    tenant, model = await triage.get_settings(database, user.tenant_id)
+    directory = await directory_of(tickets, user)
     shown = values or {
         "categories": "\n".join(tenant.categories),
         "auto_routing": tenant.auto_routing,
@@ -191,12 +221,20 @@ async def _triage_page(
 
 
 @router.get("/triage", response_class=HTMLResponse)
-async def triage_page(request: Request, user: Admin) -> Response:
-    return await _triage_page(request, user)
+async def triage_page(
+    request: Request, user: Admin, database: DatabaseDep, tickets: TicketsDep
+) -> Response:
+    return await _triage_page(request, database, tickets, user)
 
 
 @router.post("/triage")
-async def save_triage(request: Request, user: AdminForm) -> Response:
+async def save_triage(
+    request: Request,
+    user: AdminForm,
+    database: DatabaseDep,
+    tickets: TicketsDep,
+    settings: SettingsDep,
+) -> Response:
     """The whole configuration, as PUT /api/v1/configuration/triage takes it: one
     category per line; for each, whether it is never auto-resolved and its group."""
     form = await request.form()
@@ -222,13 +260,20 @@ async def save_triage(request: Request, user: AdminForm) -> Response:
         data = TriageConfigIn.model_validate(
             {**values, "categories": categories, "retrain_every": values["retrain_every"] or None}
         )
-        settings: Settings = request.app.state.settings
-        await triage.put_settings(get_database(request), settings, user.tenant_id, data)
+        await triage.put_settings(database, settings, user.tenant_id, data)
     except ValidationError as error:
         message = first_error(error.errors())
-        return await _triage_page(request, user, values=values, error=message, status_code=422)
+        return await _triage_page(
+            request, database, tickets, user, values=values, error=message, status_code=422
+        )
     except ApiError as error:
         return await _triage_page(
-            request, user, values=values, error=_message(error), status_code=error.status_code
+            request,
+            database,
+            tickets,
+            user,
+            values=values,
+            error=_message(error),
+            status_code=error.status_code,
         )
     return RedirectResponse("/console/admin/triage", status_code=303)

@@ -15,9 +15,10 @@ from servicedesk.console.access import CurrentUser, directory_of
 from servicedesk.console.render import PRIORITIES, page
 from servicedesk.db.base import utcnow
 from servicedesk.db.database import Database
-from servicedesk.db.session import get_database
+from servicedesk.db.session import DatabaseDep
 from servicedesk.reports.service import Dashboard, dashboard
 from servicedesk.sla import service as sla
+from servicedesk.tickets.dependencies import TicketsDep
 from servicedesk.users.service import Directory
 
 router = APIRouter(prefix="/console", include_in_schema=False)
@@ -109,9 +110,11 @@ async def sla_rows(database: Database, tenant_id: uuid.UUID, days: int) -> list[
 
 
 @router.get("/dashboard", response_class=HTMLResponse)
-async def dashboard_page(request: Request, user: CurrentUser) -> Response:
-    figures: Dashboard = await dashboard(get_database(request), user.tenant_id)
-    directory = await directory_of(request, user)
+async def dashboard_page(
+    request: Request, user: CurrentUser, database: DatabaseDep, tickets: TicketsDep
+) -> Response:
+    figures: Dashboard = await dashboard(database, user.tenant_id)
+    directory = await directory_of(tickets, user)
     backlog: list[tuple[str, int]] = sorted(
         (
             (_group_name(directory, group), count)
@@ -128,6 +131,6 @@ async def dashboard_page(request: Request, user: CurrentUser) -> Response:
         "ai_resolved_share": share(figures.ai_resolved_share),
         "category_kept_share": share(figures.category_kept_share),
         "median_first_reply": duration(figures.median_first_reply_seconds),
-        "sla_rows": await sla_rows(get_database(request), user.tenant_id, figures.days),
+        "sla_rows": await sla_rows(database, user.tenant_id, figures.days),
     }
     return page(request, "dashboard.html", user, context)

@@ -13,10 +13,11 @@ from servicedesk.console.access import Admin, AdminForm
 from servicedesk.console.render import not_found, page
 from servicedesk.console.sessions import SignedIn
 from servicedesk.custom_fields import service as custom_fields
-from servicedesk.db.session import get_database
+from servicedesk.db.database import Database
+from servicedesk.db.session import DatabaseDep
 from servicedesk.errors import ApiError, ProviderNotConfigured
 from servicedesk.providers import service as providers
-from servicedesk.tickets.service import TicketService
+from servicedesk.tickets.dependencies import TicketsDep
 from servicedesk.webhooks import service as webhooks
 
 router = APIRouter(prefix="/console/admin", include_in_schema=False)
@@ -24,20 +25,26 @@ DELIVERIES_SHOWN = 50
 
 
 @router.get("/webhooks", response_class=HTMLResponse)
-async def webhooks_page(request: Request, user: Admin) -> Response:
-    found = await webhooks.list_webhooks(get_database(request), user.tenant_id)
+async def webhooks_page(request: Request, user: Admin, database: DatabaseDep) -> Response:
+    found = await webhooks.list_webhooks(database, user.tenant_id)
     return page(request, "admin_webhooks.html", user, {"webhooks": found})
 
 
 @router.get("/webhooks/{webhook_id}", response_class=HTMLResponse)
-async def webhook_page(request: Request, webhook_id: str, user: Admin) -> Response:
-    return await _webhook_page(request, user, webhook_id)
+async def webhook_page(
+    request: Request, webhook_id: str, user: Admin, database: DatabaseDep
+) -> Response:
+    return await _webhook_page(request, database, user, webhook_id)
 
 
 async def _webhook_page(
-    request: Request, user: SignedIn, webhook_id: str, *, error: str | None = None
+    request: Request,
+    database: Database,
+    user: SignedIn,
+    webhook_id: str,
+    *,
+    error: str | None = None,
 ) -> Response:
-    database = get_database(request)
     try:
         webhook = await webhooks.get_webhook(database, user.tenant_id, webhook_id[:40])
         deliveries, total = await webhooks.list_deliveries(
@@ -51,26 +58,25 @@ async def _webhook_page(
 
 @router.post("/webhooks/{webhook_id}/deliveries/{delivery_id}/retry")
 async def retry_delivery(
-    request: Request, webhook_id: str, delivery_id: str, user: AdminForm
+    request: Request, webhook_id: str, delivery_id: str, user: AdminForm, database: DatabaseDep
 ) -> Response:
     try:
-        await webhooks.retry_delivery(
-            get_database(request), user.tenant_id, webhook_id[:40], delivery_id[:40]
-        )
+        await webhooks.retry_delivery(database, user.tenant_id, webhook_id[:40], delivery_id[:40])
     except ApiError as error:
         if error.status_code == 404:
-            return await _webhook_page(request, user, webhook_id)
-        return await _webhook_page(request, user, webhook_id, error=error.detail)
+            return await _webhook_page(request, database, user, webhook_id)
+        return await _webhook_page(request, database, user, webhook_id, error=error.detail)
     return RedirectResponse(f"/console/admin/webhooks/{webhook_id}", status_code=303)
 
 
 @router.get("/provider", response_class=HTMLResponse)
-async def provider_page(request: Request, user: Admin) -> Response:
+async def provider_page(
+    request: Request, user: Admin, database: DatabaseDep, tickets: TicketsDep
+) -> Response:
     try:
-        config = await providers.get_config(get_database(request), user.tenant_id)
+        config = await providers.get_config(database, user.tenant_id)
     except ProviderNotConfigured:
         config = None
-    tickets: TicketService = request.app.state.tickets
     counts, unsynced = await tickets.sync_states(user.tenant_id)
     context = {
         "config": config,
@@ -81,6 +87,6 @@ async def provider_page(request: Request, user: Admin) -> Response:
 
 
 @router.get("/custom-fields", response_class=HTMLResponse)
-async def custom_fields_page(request: Request, user: Admin) -> Response:
-    definitions = await custom_fields.list_definitions(get_database(request), user.tenant_id)
+async def custom_fields_page(request: Request, user: Admin, database: DatabaseDep) -> Response:
+    definitions = await custom_fields.list_definitions(database, user.tenant_id)
     return page(request, "admin_custom_fields.html", user, {"definitions": definitions})

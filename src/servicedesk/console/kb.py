@@ -14,7 +14,7 @@ from pydantic import ValidationError
 from servicedesk.console.access import CurrentUser, FormUser
 from servicedesk.console.render import first_error, not_found, page, page_offset, search_text
 from servicedesk.console.sessions import SignedIn
-from servicedesk.db.session import get_database
+from servicedesk.db.session import DatabaseDep
 from servicedesk.errors import ArticleNotFound
 from servicedesk.kb import service as kb
 from servicedesk.kb.schemas import ArticleCreate, ArticleUpdate
@@ -24,11 +24,11 @@ PAGE_SIZE = 25
 
 
 @router.get("", response_class=HTMLResponse)
-async def articles(request: Request, user: CurrentUser) -> Response:
+async def articles(request: Request, user: CurrentUser, database: DatabaseDep) -> Response:
     search = search_text(request.query_params.get("search", ""))
     offset = page_offset(request.query_params.get("offset"))
     found, total = await kb.list_articles(
-        get_database(request),
+        database,
         user.tenant_id,
         category=None,
         limit=PAGE_SIZE,
@@ -96,21 +96,25 @@ ArticleFormDep = Annotated[ArticleForm, Depends()]
 
 
 @router.post("")
-async def create_article(request: Request, user: FormUser, form: ArticleFormDep) -> Response:
+async def create_article(
+    request: Request, user: FormUser, form: ArticleFormDep, database: DatabaseDep
+) -> Response:
     try:
         data = ArticleCreate.model_validate(form.fields())
     except ValidationError as error:
         return _form(
             request, user, None, form.values(), error=first_error(error.errors()), status_code=422
         )
-    article = await kb.create_article(get_database(request), user.tenant_id, data)
+    article = await kb.create_article(database, user.tenant_id, data)
     return RedirectResponse(f"/console/kb/{article.id}", status_code=303)
 
 
 @router.get("/{article_id}", response_class=HTMLResponse)
-async def edit_article(request: Request, article_id: str, user: CurrentUser) -> Response:
+async def edit_article(
+    request: Request, article_id: str, user: CurrentUser, database: DatabaseDep
+) -> Response:
     try:
-        article = await kb.get_article(get_database(request), user.tenant_id, uuid.UUID(article_id))
+        article = await kb.get_article(database, user.tenant_id, uuid.UUID(article_id))
     except (ValueError, ArticleNotFound):
         return not_found(request, user, "No such article.")
     values = {
@@ -124,12 +128,16 @@ async def edit_article(request: Request, article_id: str, user: CurrentUser) -> 
 
 @router.post("/{article_id}")
 async def update_article(
-    request: Request, article_id: str, user: FormUser, form: ArticleFormDep
+    request: Request,
+    article_id: str,
+    user: FormUser,
+    form: ArticleFormDep,
+    database: DatabaseDep,
 ) -> Response:
     try:
         wanted = uuid.UUID(article_id)
         patch = ArticleUpdate.model_validate(form.fields())
-        await kb.update_article(get_database(request), user.tenant_id, wanted, patch)
+        await kb.update_article(database, user.tenant_id, wanted, patch)
     except ValidationError as error:
         values = form.values()
         return _form(
@@ -141,9 +149,11 @@ async def update_article(
 
 
 @router.post("/{article_id}/delete")
-async def delete_article(request: Request, article_id: str, user: FormUser) -> Response:
+async def delete_article(
+    request: Request, article_id: str, user: FormUser, database: DatabaseDep
+) -> Response:
     try:
-        await kb.delete_article(get_database(request), user.tenant_id, uuid.UUID(article_id))
+        await kb.delete_article(database, user.tenant_id, uuid.UUID(article_id))
     except (ValueError, ArticleNotFound):
         return not_found(request, user, "No such article.")
     return RedirectResponse("/console/kb", status_code=303)

@@ -15,7 +15,6 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 
-from servicedesk.config import Settings
 from servicedesk.console import sessions
 from servicedesk.console.access import (
     CurrentUser,
@@ -24,6 +23,7 @@ from servicedesk.console.access import (
     directory_of,
     signed_in,
 )
+from servicedesk.console.dependencies import ThrottleDep
 from servicedesk.console.queues import DEFAULT_VIEW, SORTS, VIEWS, Refinement
 from servicedesk.console.render import (
     actor_label,
@@ -35,11 +35,14 @@ from servicedesk.console.render import (
     search_text,
 )
 from servicedesk.console.sessions import COOKIE, COOKIE_PATH, SIGN_IN_COOKIE, SignedIn
-from servicedesk.db.session import get_database
+from servicedesk.db.database import Database
+from servicedesk.db.session import DatabaseDep
 from servicedesk.errors import ApiError, TicketNotFound, ValidationFailed
 from servicedesk.events.history import history_of
+from servicedesk.http import SettingsDep
 from servicedesk.tenant_config import TenantConfig
 from servicedesk.tickets.cursors import InvalidCursor, decode_cursor
+from servicedesk.tickets.dependencies import TicketsDep
 from servicedesk.tickets.schemas import NoteCreate, TicketUpdate
 from servicedesk.tickets.service import TicketService
 from servicedesk.triage.service import TRIAGE
@@ -48,11 +51,6 @@ router = APIRouter(prefix="/console", include_in_schema=False)
 
 PAGE_SIZE = 25
 SIGN_IN_TOKEN_SECONDS = 3600
-
-
-def _tickets(request: Request) -> TicketService:
-    service: TicketService = request.app.state.tickets
-    return service
 
 
 def _secure(request: Request) -> bool:
@@ -90,9 +88,11 @@ def _unsafe(text: str) -> bool:
 
 
 @router.get("/login", response_class=HTMLResponse)
-async def login_page(request: Request, next: str | None = None) -> Response:
+async def login_page(
+    request: Request, database: DatabaseDep, settings: SettingsDep, next: str | None = None
+) -> Response:
     with contextlib.suppress(SignInRequired):  # no current session: show the form
-        await signed_in(request)
+        await signed_in(request, database, settings)
         return RedirectResponse(_local_target(next), status_code=303)
     return _login_form(request, next, error=None)
 
@@ -123,6 +123,9 @@ def _login_form(
 @router.post("/login", response_class=HTMLResponse)
 async def login(
     request: Request,
+    database: DatabaseDep,
+    settings: SettingsDep,
+    throttle: ThrottleDep,
     email: Annotated[str, Form(max_length=320)] = "",
     password: Annotated[str, Form(max_length=1024)] = "",
     sign_in_token: Annotated[str | None, Form()] = None,
@@ -135,7 +138,6 @@ async def login(
         return _login_form(
             request, next, error="The sign-in form expired. Please try again.", status_code=403
         )
-    throttle: sessions.SignInThrottle = request.app.state.sign_in_throttle
     client = request.client.host if request.client else "unknown"
     if not await throttle.allowed(email, client):
         response = _login_form(
@@ -146,8 +148,7 @@ async def login(
         )
         response.headers["Retry-After"] = str(throttle.retry_after_seconds)
         return response
-    settings: Settings = request.app.state.settings
-    token = await get_database(request).write(
+    token = await database.write(
         lambda session: sessions.sign_in(session, email, password, settings)
     )
     if token is None:
@@ -167,9 +168,9 @@ async def login(
 
 
 @router.post("/logout")
-async def logout(request: Request, user: FormUser) -> Response:
+async def logout(request: Request, user: FormUser, database: DatabaseDep) -> Response:
     token = request.cookies.get(COOKIE) or ""
-    await get_database(request).write(lambda session: sessions.end_session(session, token))
+    await database.write(lambda session: sessions.end_session(session, token))
     response = RedirectResponse("/console/login", status_code=303)
     response.delete_cookie(COOKIE, path=COOKIE_PATH)
     return response
@@ -179,15 +180,15 @@ async def logout(request: Request, user: FormUser) -> Response:
 
 
 @router.get("/", response_class=HTMLResponse)
-async def home(request: Request, user: CurrentUser) -> Response:
-    return await _queue(request, user, DEFAULT_VIEW)
+async def home(request: Request, user: CurrentUser, tickets: TicketsDep) -> Response:
+    return await _queue(request, tickets, user, DEFAULT_VIEW)
 
 
 @router.get("/views/{view}", response_class=HTMLResponse)
-async def queue(request: Request, view: str, user: CurrentUser) -> Response:
+async def queue(request: Request, view: str, user: CurrentUser, tickets: TicketsDep) -> Response:
     if view not in VIEWS:
         return not_found(request, user, "No such view.")
-    return await _queue(request, user, view)
+    return await _queue(request, tickets, user, view)
 
 
 def _refinement(request: Request) -> Refinement:
@@ -204,9 +205,8 @@ def _refinement(request: Request) -> Refinement:
     )
 
 
-async def _queue(request: Request, user: SignedIn, slug: str) -> Response:
-    tickets = _tickets(request)
-    directory = await directory_of(request, user)
+async def _queue(request: Request, tickets: TicketService, user: SignedIn, slug: str) -> Response:
+    directory = await directory_of(tickets, user)
     refinement = _refinement(request)
     filters = refinement.apply(VIEWS[slug].filters(user, directory))
     cursor = request.query_params.get("cursor")
@@ -270,12 +270,20 @@ async def _queue(request: Request, user: SignedIn, slug: str) -> Response:
 
 
 @router.get("/tickets/{ticket_id}", response_class=HTMLResponse)
-async def ticket_page(request: Request, ticket_id: str, user: CurrentUser) -> Response:
-    return await _ticket_page(request, user, ticket_id)
+async def ticket_page(
+    request: Request,
+    ticket_id: str,
+    user: CurrentUser,
+    database: DatabaseDep,
+    tickets: TicketsDep,
+) -> Response:
+    return await _ticket_page(request, database, tickets, user, ticket_id)
 
 
 async def _ticket_page(
     request: Request,
+    database: Database,
+    tickets: TicketService,
     user: SignedIn,
     ticket_id: str,
     *,
@@ -284,13 +292,12 @@ async def _ticket_page(
 ) -> Response:
     try:
         wanted = uuid.UUID(ticket_id)
-        tickets = _tickets(request)
         ticket = await tickets.get(user.tenant_id, wanted)
         notes, _ = await tickets.list_notes(user.tenant_id, wanted, limit=100, offset=0)
-        history = await history_of(get_database(request), user.tenant_id, wanted)
+        history = await history_of(database, user.tenant_id, wanted)
     except (ValueError, TicketNotFound):
         return not_found(request, user, "No such ticket.")
-    directory = await directory_of(request, user)
+    directory = await directory_of(tickets, user)
     triage = next(
         (entry.triage for entry in reversed(history.events) if entry.triage is not None), None
     )
@@ -320,7 +327,14 @@ def _categories(config: TenantConfig, ticket: dict[str, Any]) -> list[str]:
     return known
 
 
-async def _apply(request: Request, user: SignedIn, ticket_id: str, change: Any) -> Response:
+async def _apply(
+    request: Request,
+    database: Database,
+    tickets: TicketService,
+    user: SignedIn,
+    ticket_id: str,
+    change: Any,
+) -> Response:
     """Run `change` (a service call); back to the ticket page, or the page with the
     error when the change is refused."""
     try:
@@ -333,15 +347,33 @@ async def _apply(request: Request, user: SignedIn, ticket_id: str, change: Any) 
         return not_found(request, user, "No such ticket.")
     except ValidationError as error:
         return await _ticket_page(
-            request, user, ticket_id, error=first_error(error.errors()), status_code=422
+            request,
+            database,
+            tickets,
+            user,
+            ticket_id,
+            error=first_error(error.errors()),
+            status_code=422,
         )
     except ValidationFailed as error:
         return await _ticket_page(
-            request, user, ticket_id, error=first_error(error.errors), status_code=422
+            request,
+            database,
+            tickets,
+            user,
+            ticket_id,
+            error=first_error(error.errors),
+            status_code=422,
         )
     except ApiError as error:
         return await _ticket_page(
-            request, user, ticket_id, error=error.detail, status_code=error.status_code
+            request,
+            database,
+            tickets,
+            user,
+            ticket_id,
+            error=error.detail,
+            status_code=error.status_code,
         )
     return RedirectResponse(f"/console/tickets/{wanted}", status_code=303)
 
@@ -351,26 +383,34 @@ async def send_reply(
     request: Request,
     ticket_id: str,
     user: FormUser,
+    database: DatabaseDep,
+    tickets: TicketsDep,
     body: Annotated[str, Form(max_length=65_536)] = "",
     status: Annotated[str, Form(max_length=20)] = "resolved",
 ) -> Response:
     """The AI panel's send (the suggestion as it is, or as the agent edited it): a public
     reply to the requester, and the status the agent chose (resolved by default). An
     edited reply is also kept as the ticket's answer (triage learns from it)."""
-    tickets = _tickets(request)
 
     async def change(wanted: uuid.UUID) -> None:
         await tickets.reply(user.tenant_id, wanted, body, status=status, actor=user.actor)
 
-    return await _apply(request, user, ticket_id, change)
+    return await _apply(request, database, tickets, user, ticket_id, change)
 
 
 @router.post("/tickets/{ticket_id}/discard")
-async def discard_suggestion(request: Request, ticket_id: str, user: FormUser) -> Response:
-    tickets = _tickets(request)
+async def discard_suggestion(
+    request: Request,
+    ticket_id: str,
+    user: FormUser,
+    database: DatabaseDep,
+    tickets: TicketsDep,
+) -> Response:
     patch = TicketUpdate.model_validate({"ai_suggested_response": None})
     return await _apply(
         request,
+        database,
+        tickets,
         user,
         ticket_id,
         lambda wanted: tickets.update(user.tenant_id, wanted, patch, actor=user.actor),
@@ -382,6 +422,8 @@ async def change_fields(
     request: Request,
     ticket_id: str,
     user: FormUser,
+    database: DatabaseDep,
+    tickets: TicketsDep,
     status: Annotated[str | None, Form(max_length=20)] = None,
     priority: Annotated[str | None, Form(max_length=10)] = None,
     category: Annotated[str | None, Form(max_length=100)] = None,
@@ -391,7 +433,6 @@ async def change_fields(
     """Status, priority, category, group and assignee as the form sent them (an empty
     choice: none). Only what differs from the ticket is changed; a category change is
     recorded as feedback for triage, as PATCH does."""
-    tickets = _tickets(request)
     sent = {
         "status": status,
         "priority": priority,
@@ -411,7 +452,7 @@ async def change_fields(
             patch = TicketUpdate.model_validate(fields)
             await tickets.update(user.tenant_id, wanted, patch, actor=user.actor)
 
-    return await _apply(request, user, ticket_id, change)
+    return await _apply(request, database, tickets, user, ticket_id, change)
 
 
 @router.post("/tickets/{ticket_id}/notes")
@@ -419,13 +460,14 @@ async def add_note(
     request: Request,
     ticket_id: str,
     user: FormUser,
+    database: DatabaseDep,
+    tickets: TicketsDep,
     body: Annotated[str, Form(max_length=65_536)] = "",
     kind: Annotated[str, Form(max_length=10)] = "private",
 ) -> Response:
-    tickets = _tickets(request)
 
     async def change(wanted: uuid.UUID) -> None:
         note = NoteCreate(body=body, private=kind != "public")
         await tickets.add_note(user.tenant_id, wanted, note, actor=user.actor)
 
-    return await _apply(request, user, ticket_id, change)
+    return await _apply(request, database, tickets, user, ticket_id, change)

@@ -18,8 +18,10 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 from sqlalchemy.orm import Session
 
+from servicedesk.config import Settings
 from servicedesk.db.base import utcnow
 from servicedesk.db.session import DatabaseDep
+from servicedesk.http import SettingsDep
 from servicedesk.jobs import repository as jobs
 from servicedesk.metrics import multiprocess
 from servicedesk.tickets import repository as tickets
@@ -31,8 +33,8 @@ router = APIRouter(tags=["metrics"])
 
 
 @router.get("/metrics", include_in_schema=False)
-async def metrics(request: Request, database: DatabaseDep) -> Response:
-    if not _authorized(request):
+async def metrics(request: Request, database: DatabaseDep, settings: SettingsDep) -> Response:
+    if not _authorized(request, settings):
         return JSONResponse(
             {"error": "unauthorized", "message": "Missing or invalid metrics token"},
             status_code=401,
@@ -44,8 +46,8 @@ async def metrics(request: Request, database: DatabaseDep) -> Response:
     return Response(_exposition(readings, utcnow()), media_type=CONTENT_TYPE_LATEST)
 
 
-def _authorized(request: Request) -> bool:
-    token = request.app.state.settings.metrics_token
+def _authorized(request: Request, settings: Settings) -> bool:
+    token = settings.metrics_token
     if token is None:
         return True
     given = request.headers.get("authorization", "")
