@@ -338,11 +338,13 @@ async def test_a_sender_over_the_hourly_limit_is_told_to_come_back_later(
 async def test_a_message_past_a_reading_limit_is_422_at_once_and_writes_nothing(
     client: httpx.AsyncClient, headers: dict[str, str], raw: bytes, reason: str
 ) -> None:
-    """It was a 500 (RecursionError) and a 503 after 30 s."""
+    """It was a 500 (RecursionError) and a 503 after 30 s. The bound is well under the
+    30 s it took and above what a loaded CI machine needs for the upload itself (3.4 s
+    once on a fresh-clone run; milliseconds when idle)."""
     started = time.perf_counter()
     body = await hand_in(client, headers, raw, status=422)
 
-    assert time.perf_counter() - started < 2.0
+    assert time.perf_counter() - started < 10.0
     assert body["detail"][0]["loc"] == ["body"]
     assert reason in body["detail"][0]["msg"]
     assert (await client.get("/api/v1/tickets", headers=headers)).json()["total"] == 0
