@@ -196,6 +196,26 @@ async def test_every_user_supplied_text_is_escaped(
         assert html.escape(script, quote=False) in page.text.replace("&#34;", '"')
 
 
+async def test_the_requester_is_shown_by_the_name_their_mail_gave(
+    client: httpx.AsyncClient, make_user: UserFactory, create_ticket: Any
+) -> None:
+    await _signed_in_agent(client, make_user)
+    named = await create_ticket(
+        requester_email="John.Smith@example.com",
+        metadata={"source": "email", "email_from_name": "Smith, <b>John</b>"},
+    )
+    odd = await create_ticket(requester_email="sam@example.com", metadata={"email_from_name": 7})
+
+    page = (await client.get(f"/console/tickets/{named['id']}")).text
+    queue = (await client.get("/console/views/all")).text
+    other = (await client.get(f"/console/tickets/{odd['id']}")).text
+
+    shown = "Smith, &lt;b&gt;John&lt;/b&gt; &lt;John.Smith@example.com&gt;"
+    assert f'<span id="ticket-requester">{shown}</span>' in page
+    assert shown in queue
+    assert '<span id="ticket-requester">sam@example.com</span>' in other
+
+
 async def test_the_queues_count_and_filter(
     client: httpx.AsyncClient, make_user: UserFactory, create_ticket: Any
 ) -> None:

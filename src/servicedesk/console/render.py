@@ -115,7 +115,20 @@ def _span(left: timedelta) -> str:
     return f"{hours:.0f} h" if hours < 48 else f"{hours / 24:.0f} days"
 
 
+def requester(ticket: Any) -> str:
+    """The requester as a mail client shows a sender: `Name <address>` when the ticket
+    came by mail with a display name (its metadata's `email_from_name`), else the
+    address."""
+    address = ticket.get("requester_email") or ""
+    metadata = ticket.get("metadata")
+    name = metadata.get("email_from_name") if isinstance(metadata, dict) else None
+    if isinstance(name, str) and name.strip() and address:
+        return f"{name.strip()} <{address}>"
+    return str(address)
+
+
 templates.env.filters["when"] = when
+templates.env.filters["requester"] = requester
 templates.env.filters["uuid"] = as_uuid
 templates.env.globals["sla_badge"] = sla_badge
 templates.env.globals["STATUS_LABELS"] = STATUS_LABELS

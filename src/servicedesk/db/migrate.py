@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from alembic.config import Config
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
-HEAD = "0018"
+HEAD = "0019"
 _STORED_REVISION = text("SELECT version_num FROM alembic_version")
 
 

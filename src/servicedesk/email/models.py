@@ -55,7 +55,9 @@ class EmailSettings(Base):
 
 
 class EmailMessage(Base):
-    """A message taken in (`in`) or sent (`out`), by its Message-ID, unique per tenant."""
+    """A message taken in (`in`) or sent (`out`), by its Message-ID, unique per tenant;
+    of one taken in, who wrote it (the address as written, the display name) and whom it
+    was copied to (`cc`)."""
 
     __tablename__ = "email_messages"
     __table_args__ = (
@@ -71,6 +73,9 @@ class EmailMessage(Base):
         Uuid, ForeignKey("tickets.id", ondelete="CASCADE"), nullable=True
     )
     note_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, nullable=True)
+    sender: Mapped[str | None] = mapped_column(String(320), nullable=True)
+    sender_name: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    cc: Mapped[list[str] | None] = mapped_column(JSONDocument, nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 

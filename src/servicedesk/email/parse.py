@@ -1,37 +1,52 @@
 """Reading a raw message (RFC 5322, MIME) into what a ticket needs, with the standard
-library's `email` package and `policy.default`: headers decoded (RFC 2047), bodies in
-their charset, HTML reduced to text. Nothing here touches the database."""
+library's `email` package and `policy.default`, as leniently as real mail needs: headers
+and bodies decoded through `email.charsets`' fallbacks, the first usable sender of any
+domain form an MTA delivers, every text part in order, uuencoded files taken out of the
+text, HTML made text by inscriptis (table cells kept, broken nesting recovered). Nothing
+here touches the database."""
 
 from __future__ import annotations
 
 import email
 import email.utils
 import hashlib
+import mimetypes
 import re
 from dataclasses import dataclass
 from email import policy
 from email.message import EmailMessage, Message, MIMEPart
-from html.parser import HTMLParser
 
-from servicedesk.validation import check_email
+from inscriptis import get_text
+from lxml.etree import ParserError
 
-# The line our outgoing mail puts above the quoted thread (see outbound.py).
-REPLY_MARKER = "##- Please type your reply above this line -##"
+from servicedesk.email import uuencode
+from servicedesk.email.addresses import first_sender, mail_addresses
+from servicedesk.email.charsets import decode_header_value, decode_text
+from servicedesk.email.quotes import REPLY_MARKER, reply_text
+
+__all__ = ["REPLY_MARKER", "reply_text"]
+
 NO_SUBJECT = "(no subject)"
 EMPTY_BODY = "(no text)"
 
+_HEAD_END = re.compile(rb"\r?\n\r?\n")
+_LOOSE_BOUNDARY = re.compile(
+    rb'(;[ \t]*(?:\r?\n[ \t]+)?boundary[ \t]*=[ \t]*)([^"\s;][^\s;]*)', re.I
+)
+_TSPECIALS = re.compile(rb"[()<>@,:\\/\[\]?=]")
+_UNQUOTED_NAME = re.compile(r"(?:^|;)\s*(?:file)?name\s*=\s*([^\"'\s;=][^\";=]*?)\s*(?:;|$)")
+_LOOKS_LIKE_HTML = re.compile(r"<(html|body|p|div|br|table|font)\b", re.IGNORECASE)
+_FIELD = re.compile(rb"[!-9;-~]+[ \t]*:")
 _MESSAGE_ID = re.compile(r"<[^<>\s\x00-\x1f\x7f]{1,994}>")
 _AUTOMATIC_PRECEDENCE = {"bulk", "junk", "list"}
 _DAEMONS = {"mailer-daemon", "postmaster"}
-# Where a reply's quoted history starts: "On Tue, 1 Dec 2026, Ana <a@x> wrote:" (Gmail,
-# Apple Mail, Thunderbird; possibly wrapped onto a second line) and Outlook's separator.
-_QUOTE_HEADERS = (
-    re.compile(r"^On\b.{0,300}\bwrote:\s*$", re.DOTALL),
-    re.compile(r"^-{2,}\s*Original Message\s*-{2,}\s*$", re.IGNORECASE),
-)
-_BLOCK_TAGS = {"p", "div", "br", "tr", "li", "ul", "ol", "table", "blockquote", "hr"}
-_BLOCK_TAGS |= {f"h{n}" for n in range(1, 7)}
-_HIDDEN_TAGS = {"script", "style", "head", "title"}
+_BODY_TYPES = ("text/plain", "text/html")
+# Python's own table, not the machine's /etc/mime.types: a part's name is the same on
+# every installation.
+_TYPES = mimetypes.MimeTypes()
+_TYPES.add_type("text/calendar", ".ics")
+_NAME_MAX = 100
+CC_KEPT = 50  # a mail to a whole department is still one ticket's worth of metadata
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +85,8 @@ class InboundMail:
     bounce: bool
     """A delivery report (mailer-daemon, postmaster, multipart/report): not taken."""
     files: tuple[MailFile, ...] = ()
+    cc: tuple[str, ...] = ()
+    """The `Cc` addresses, as written."""
     authentication_results: tuple[str, ...] = ()
     """Every `Authentication-Results` header, as written (email.senders)."""
 
@@ -80,24 +97,64 @@ class InboundMail:
 
 
 def parse(raw: bytes) -> InboundMail:
-    message = email.message_from_bytes(raw, policy=policy.default)
+    message = email.message_from_bytes(_repaired(raw), policy=policy.default)
     if not isinstance(message, EmailMessage) or not message.keys():
         raise NotAMessage("The body is not an e-mail message (no headers)")
-    sender_name, sender = _sender(message)
+    hint = _text_charset(message)
+    sender_name, sender = _sender(message, hint)
+    text, uuencoded = uuencode.extract(body_text(message))
     return InboundMail(
         message_id=_message_id(message, raw),
         in_reply_to=tuple(_MESSAGE_ID.findall(_header(message, "In-Reply-To"))),
         references=tuple(_MESSAGE_ID.findall(_header(message, "References"))),
-        subject=_clean_subject(_header(message, "Subject")),
+        subject=_clean_subject(_text_header(message, "Subject", hint)),
         sender=sender,
         sender_name=sender_name,
         recipients=_recipients(message),
-        text=body_text(message),
+        text=_tidy(text),
         automatic=_automatic(message),
         bounce=_bounce(message, sender),
-        files=tuple(files_of(message)),
+        files=(*files_of(message), *_uuencoded_files(uuencoded)),
+        cc=mail_addresses(_raw_all(message, "Cc"))[:CC_KEPT],
         authentication_results=_all(message, "Authentication-Results"),
     )
+
+
+def _repaired(raw: bytes) -> bytes:
+    """The message with what the standard library cannot read in its headers mended."""
+    return _LOOSE_BOUNDARY.sub(_quoted_boundary, _repaired_head(raw))
+
+
+def _quoted_boundary(match: re.Match[bytes]) -> bytes:
+    """`boundary=----=_Part_1` (Outlook, JavaMail) quoted: unquoted, the library reads
+    the boundary as `----` and finds no part."""
+    value = match.group(2)
+    if not _TSPECIALS.search(value):
+        return match.group(0)
+    return match.group(1) + b'"' + value + b'"'
+
+
+def _repaired_head(raw: bytes) -> bytes:
+    """The message with its header lines that are neither a field nor a folded line
+    (`d=gmail.com; s=1;` of an unfolded DKIM signature, `quite Delivered-To: x`) made
+    folded lines of the field above, when more fields follow. The standard library ends
+    the header at such a line, and everything after it (From and Subject often) becomes
+    the body."""
+    end = _HEAD_END.search(raw)
+    head = raw[: end.start()] if end else raw
+    lines = head.split(b"\n")
+    fields = [index for index, line in enumerate(lines) if _FIELD.match(line)]
+    # A line after the last field starts a body written without the blank line.
+    broken = [
+        index
+        for index, line in enumerate(lines[: fields[-1]] if fields else [])
+        if index and line.strip() and not line[:1].isspace() and not _FIELD.match(line)
+    ]
+    if not broken:
+        return raw
+    for index in broken:
+        lines[index] = b" " + lines[index]
+    return b"\n".join(lines) + raw[len(head) :]
 
 
 def _all(message: EmailMessage, name: str) -> tuple[str, ...]:
@@ -115,15 +172,41 @@ def _header(message: EmailMessage, name: str) -> str:
     return "" if value is None else str(value)
 
 
-def _sender(message: EmailMessage) -> tuple[str, str]:
-    name, address = email.utils.parseaddr(_header(message, "From"))
-    if "@" not in address:
+def _raw_all(message: EmailMessage, name: str, hint: str | None = None) -> list[str]:
+    """Every value of a header as written, encoded words and 8-bit bytes decoded with
+    the charset fallbacks (the standard library trusts the label and drops what does
+    not decode, or refuses the whole header)."""
+    wanted = name.lower()
+    return [
+        decode_header_value(str(value), hint)
+        for key, value in message.raw_items()
+        if key.lower() == wanted
+    ][:20]
+
+
+def _text_header(message: EmailMessage, name: str, hint: str | None) -> str:
+    values = _raw_all(message, name, hint)
+    return values[0] if values else ""
+
+
+def _text_charset(message: EmailMessage) -> str | None:
+    """The charset of the message's first text part: what its headers' raw bytes are
+    most likely in."""
+    for part in message.walk():
+        if part.get_content_maintype() == "text":
+            return part.get_content_charset()
+    return None
+
+
+def _sender(message: EmailMessage, hint: str | None) -> tuple[str, str]:
+    froms = _raw_all(message, "From", hint)
+    if not any("@" in value for value in froms):
         raise NotAMessage("The message has no From address")
-    try:
-        valid = check_email(address.strip())
-    except ValueError:
-        raise NotAMessage("The message's From address is not valid") from None
-    return one_line(name)[:100], valid.lower()
+    found = first_sender(froms)
+    if found is None:
+        raise NotAMessage("The message's From address is not valid")
+    name, address = found
+    return one_line(name)[:_NAME_MAX], address
 
 
 def _message_id(message: EmailMessage, raw: bytes) -> str:
@@ -145,9 +228,9 @@ def one_line(text: str) -> str:
 
 
 def _recipients(message: EmailMessage) -> tuple[str, ...]:
-    fields = [_header(message, name) for name in ("To", "Cc", "Delivered-To", "X-Original-To")]
-    addresses = (address.lower() for _, address in email.utils.getaddresses(fields))
-    return tuple(dict.fromkeys(a for a in addresses if "@" in a))
+    fields = ("To", "Cc", "Delivered-To", "X-Original-To")
+    addresses = mail_addresses(value for name in fields for value in _raw_all(message, name))
+    return tuple(dict.fromkeys(address.lower() for address in addresses))
 
 
 def _automatic(message: EmailMessage) -> bool:
@@ -170,36 +253,106 @@ def _suppresses_auto_replies(value: str) -> bool:
 
 
 def _bounce(message: EmailMessage, sender: str) -> bool:
-    local = sender.split("@", 1)[0]
+    local = sender.split("@", 1)[0].lower()
     return local in _DAEMONS or message.get_content_type() == "multipart/report"
 
 
 def body_text(message: EmailMessage) -> str:
-    """The message's text: its text/plain part, else its HTML reduced to text."""
-    part = message.get_body(preferencelist=("plain", "html"))
-    if part is None:
-        return ""
+    """The message's text: every text part a reader sees, in order (Apple Mail writes
+    text, an inline image, more text); of alternatives, the plain one, else the HTML
+    made text."""
+    return "\n\n".join(text for text in map(_part_text, _body_parts(message)) if text.strip())
+
+
+def _part_text(part: MIMEPart) -> str:
     content = _decoded(part)
-    if part.get_content_subtype() == "html":
+    if part.get_content_subtype() == "html" or (
+        part.get_content_maintype() == "multipart" and _LOOKS_LIKE_HTML.search(content)
+    ):
         content = html_to_text(content)
     return _tidy(content)
 
 
-def files_of(message: EmailMessage) -> list[MailFile]:
-    """Every part that is not the message's text: attachments, inline images, attached
-    messages (as .eml), in the order they appear."""
-    bodies = {
-        id(part)
-        for part in (message.get_body(("plain",)), message.get_body(("html",)))
-        if part is not None
-    }
-    found: list[MailFile] = []
-    _collect_files(message, bodies, found)
+def _body_parts(message: EmailMessage) -> list[MIMEPart]:
+    found: list[MIMEPart] = []
+    _collect_bodies(message, found)
     return found
 
 
-def _collect_files(part: MIMEPart, bodies: set[int], found: list[MailFile]) -> None:
-    if id(part) in bodies:
+def _collect_bodies(part: MIMEPart, found: list[MIMEPart]) -> None:
+    if part.get_content_type() == "message/rfc822":
+        return  # an attached message is a file, its text its own
+    if not part.is_multipart():
+        if _is_file(part):
+            return
+        if part.get_content_type() in _BODY_TYPES or part.get_content_maintype() == "multipart":
+            found.append(part)  # a multipart whose boundary never came: read as its text
+        return
+    if part.get_content_type() == "multipart/alternative":
+        chosen = _preferred_alternative(part)
+        if chosen is not None:
+            _collect_bodies(chosen, found)
+        return
+    for child in part.iter_parts():
+        _collect_bodies(child, found)
+
+
+def _preferred_alternative(part: MIMEPart) -> MIMEPart | None:
+    """The alternative to read: plain text first, then one that holds plain text, then
+    HTML, then any (clients put the richest last; the desk stores text)."""
+    children = [child for child in part.iter_parts() if _body_parts_of(child)]
+    for test in (_is_plain, _holds_plain, lambda child: True):
+        chosen = next((child for child in children if test(child)), None)
+        if chosen is not None:
+            return chosen
+    return None
+
+
+def _body_parts_of(part: MIMEPart) -> list[MIMEPart]:
+    found: list[MIMEPart] = []
+    _collect_bodies(part, found)
+    return found
+
+
+def _is_plain(part: MIMEPart) -> bool:
+    return part.get_content_type() == "text/plain"
+
+
+def _holds_plain(part: MIMEPart) -> bool:
+    return any(map(_is_plain, _body_parts_of(part)))
+
+
+def _is_file(part: MIMEPart) -> bool:
+    return part.get_filename() is not None or part.get_content_disposition() == "attachment"
+
+
+def files_of(message: EmailMessage) -> list[MailFile]:
+    """Every part that is not the message's text: attachments, inline images, attached
+    messages (as .eml), text parts of other kinds (an invite, a CSV), in the order they
+    appear. The alternatives not read are other renderings of the text, not files."""
+    skipped = {id(part) for part in _body_parts(message)}
+    skipped |= {id(part) for part in _unread_renderings(message)}
+    found: list[MailFile] = []
+    _collect_files(message, skipped, found)
+    return found
+
+
+def _unread_renderings(part: MIMEPart) -> list[MIMEPart]:
+    """The text parts of the alternatives the desk does not read."""
+    found: list[MIMEPart] = []
+    if part.get_content_type() == "multipart/alternative":
+        chosen = _preferred_alternative(part)
+        for child in part.iter_parts():
+            if child is not chosen:
+                found.extend(_body_parts_of(child))
+    if part.is_multipart() and part.get_content_type() != "message/rfc822":
+        for child in part.iter_parts():
+            found.extend(_unread_renderings(child))
+    return found
+
+
+def _collect_files(part: MIMEPart, skipped: set[int], found: list[MailFile]) -> None:
+    if id(part) in skipped:
         return
     inner = part.get_payload(0) if part.get_content_type() == "message/rfc822" else None
     if isinstance(inner, Message):
@@ -209,17 +362,16 @@ def _collect_files(part: MIMEPart, bodies: set[int], found: list[MailFile]) -> N
         return
     if part.is_multipart():
         for child in part.iter_parts():
-            _collect_files(child, bodies, found)
+            _collect_files(child, skipped, found)
         return
-    is_file = part.get_filename() is not None or part.get_content_disposition() == "attachment"
-    if part.get_content_maintype() == "text" and not is_file:
-        return  # another rendering of the text (e.g. a second alternative)
     payload = part.get_payload(decode=True)
     data = payload if isinstance(payload, bytes) else b""
+    if not data and part.get_content_maintype() == "text" and not _is_file(part):
+        return  # an empty text part: nothing to keep
     content_id = _MESSAGE_ID.search(str(part.get("Content-ID", "")))
     found.append(
         MailFile(
-            part.get_filename() or _unnamed(part),
+            _filename(part) or _unnamed(part),
             part.get_content_type(),
             data,
             content_id.group(0)[1:-1] if content_id else None,
@@ -227,19 +379,45 @@ def _collect_files(part: MIMEPart, bodies: set[int], found: list[MailFile]) -> N
     )
 
 
+def _filename(part: MIMEPart) -> str | None:
+    """The part's file name: as MIME gives it; an unquoted name with spaces whole
+    (`filename=This is a test.txt`, which the library cuts at the first space); else the
+    last segment of its Content-Location."""
+    given = part.get_filename()
+    for key, value in part.raw_items():
+        if key.lower() in ("content-disposition", "content-type"):
+            unquoted = _UNQUOTED_NAME.search(str(value))
+            whole = unquoted.group(1) if unquoted else ""
+            if whole and (given is None or (len(whole) > len(given) and whole.startswith(given))):
+                return whole
+    if given:
+        return given
+    location = str(part.get("Content-Location", "")).strip()
+    return location.rsplit("/", 1)[-1] or None
+
+
 def _unnamed(part: MIMEPart) -> str:
-    """A name for a part that carries none: `part.png` for image/png."""
-    subtype = re.sub(r"[^a-z0-9]", "", part.get_content_subtype().lower())[:10]
-    return f"part.{subtype or 'bin'}"
+    """A name for a part that carries none: `part.png` for image/png, `part.ics` for an
+    invite."""
+    extension = _TYPES.guess_extension(part.get_content_type(), strict=False)
+    if extension is None:
+        subtype = re.sub(r"[^a-z0-9]", "", part.get_content_subtype().lower())[:10]
+        extension = f".{subtype or 'bin'}"
+    return f"part{extension}"
+
+
+def _uuencoded_files(files: list[tuple[str, bytes]]) -> list[MailFile]:
+    return [
+        MailFile(name, _TYPES.guess_type(name)[0] or "application/octet-stream", data, None)
+        for name, data in files
+    ]
 
 
 def _decoded(part: MIMEPart) -> str:
-    try:
-        content = part.get_content()
-    except Exception:
-        payload = part.get_payload(decode=True)
-        content = payload.decode("utf-8", errors="replace") if isinstance(payload, bytes) else ""
-    return content if isinstance(content, str) else ""
+    payload = part.get_payload(decode=True)
+    if not isinstance(payload, bytes):
+        return ""
+    return decode_text(payload, part.get_content_charset())
 
 
 def _tidy(text: str) -> str:
@@ -249,57 +427,13 @@ def _tidy(text: str) -> str:
     return tidy.replace("\x00", "").encode("utf-8", errors="replace").decode().strip()
 
 
-def reply_text(text: str) -> str:
-    """A reply without the thread it quotes: cut at our marker, at "On … wrote:", at
-    Outlook's "Original Message", and any trailing block of `>` lines."""
-    lines = text.split("\n")
-    cut = len(lines)
-    for index, line in enumerate(lines):
-        joined = " ".join(lines[index : index + 2])
-        if REPLY_MARKER in line or any(
-            pattern.match(line.strip()) or pattern.match(joined.strip())
-            for pattern in _QUOTE_HEADERS
-        ):
-            cut = index
-            break
-    kept = lines[:cut]
-    while kept and (not kept[-1].strip() or kept[-1].lstrip().startswith(">")):
-        kept.pop()
-    return "\n".join(kept).strip()
-
-
 def html_to_text(html: str) -> str:
-    extractor = _TextExtractor()
-    extractor.feed(html)
-    extractor.close()
-    return extractor.text()
-
-
-class _TextExtractor(HTMLParser):
-    """Text as a reader sees it: blocks on lines of their own, list items marked,
-    scripts and styles dropped, entities decoded. No markup survives."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self._parts: list[str] = []
-        self._hidden = 0
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in _HIDDEN_TAGS:
-            self._hidden += 1
-        elif tag in _BLOCK_TAGS:
-            self._parts.append("\n- " if tag == "li" else "\n")
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in _HIDDEN_TAGS:
-            self._hidden = max(0, self._hidden - 1)
-        elif tag in _BLOCK_TAGS and tag != "li":  # the next item starts its own line
-            self._parts.append("\n")
-
-    def handle_data(self, data: str) -> None:
-        if not self._hidden:
-            self._parts.append(re.sub(r"\s+", " ", data))
-
-    def text(self) -> str:
-        lines = (line.strip() for line in "".join(self._parts).split("\n"))
-        return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+    """HTML as a reader sees it, by inscriptis (lxml's recovering parser): blocks on
+    lines of their own, table cells apart, list items marked, scripts and styles
+    dropped, entities decoded. No markup survives."""
+    if not html.strip():
+        return ""
+    try:
+        return _tidy(get_text(html))
+    except (ParserError, ValueError):
+        return ""

@@ -16,6 +16,7 @@ from servicedesk.db.base import table_of, utcnow
 from servicedesk.db.repository import TenantRepository
 from servicedesk.db.rows import PendingRows
 from servicedesk.email.models import EmailMessage, EmailSettings, EmailThread, SetAsideMessage
+from servicedesk.email.parse import InboundMail
 
 MESSAGES = table_of(EmailMessage)
 THREADS = table_of(EmailThread)
@@ -102,7 +103,9 @@ def message_row(
     direction: str,
     ticket_id: uuid.UUID,
     note_id: uuid.UUID | None = None,
+    taken: InboundMail | None = None,
 ) -> dict[str, Any]:
+    """The row of a message sent, or of one `taken` in (with who wrote it)."""
     return {
         "id": uuid.uuid4(),
         "tenant_id": tenant_id,
@@ -110,19 +113,23 @@ def message_row(
         "direction": direction,
         "ticket_id": ticket_id,
         "note_id": note_id,
+        "sender": taken.sender if taken else None,
+        "sender_name": (taken.sender_name or None) if taken else None,
+        "cc": list(taken.cc) if taken and taken.cc else None,
         "created_at": utcnow(),
     }
 
 
-def add_message(
+def add_taken(
     rows: PendingRows,
     tenant_id: uuid.UUID,
-    message_id: str,
-    direction: str,
+    mail: InboundMail,
     ticket_id: uuid.UUID,
     note_id: uuid.UUID | None = None,
 ) -> None:
-    rows.insert(MESSAGES, [message_row(tenant_id, message_id, direction, ticket_id, note_id)])
+    """Record a message taken in, as a ticket (`note_id` None) or as a note of one."""
+    row = message_row(tenant_id, mail.message_id, INBOUND, ticket_id, note_id, taken=mail)
+    rows.insert(MESSAGES, [row])
 
 
 def add_thread(rows: PendingRows, tenant_id: uuid.UUID, ticket_id: uuid.UUID) -> None:

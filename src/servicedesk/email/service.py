@@ -27,6 +27,7 @@ from servicedesk.db.base import utcnow
 from servicedesk.db.database import Database
 from servicedesk.db.rows import PendingRows
 from servicedesk.email import repository, senders, set_aside
+from servicedesk.email.addresses import same_address
 from servicedesk.email.bounds import read_mail
 from servicedesk.email.models import EmailSettings
 from servicedesk.email.parse import (
@@ -36,7 +37,7 @@ from servicedesk.email.parse import (
     MessageRefused,
     reply_text,
 )
-from servicedesk.email.repository import INBOUND, EmailRepository, thread_token
+from servicedesk.email.repository import EmailRepository, thread_token
 from servicedesk.email.schemas import EmailConfigIn, ImapIn
 from servicedesk.email.senders import Evidence
 from servicedesk.errors import EmailNotConfigured, RateLimited, ValidationFailed
@@ -279,7 +280,7 @@ def _loop(mail: InboundMail, config: TenantConfig, settings: Settings) -> str | 
     sender = sending_address(tenant, settings)
     if sender:
         own.add(sender.lower())
-    return "own_address" if mail.sender in own else None
+    return "own_address" if mail.sender.lower() in own else None
 
 
 async def _taken_before(database: Database, tenant_id: uuid.UUID, message_id: str) -> Taken | None:
@@ -304,7 +305,7 @@ def _ticket_of(session: Session, tenant_id: uuid.UUID, mail: InboundMail) -> Tic
     if match is None:
         return None
     candidates = [t for t in map(tickets.get, found.tickets_of_token(match.group(1))) if t]
-    mine = [t for t in candidates if t.requester_email == mail.sender]
+    mine = [t for t in candidates if same_address(t.requester_email, mail.sender)]
     return next(iter(mine or candidates), None)
 
 
@@ -329,6 +330,10 @@ async def _as_ticket(
         metadata["email_automatic"] = True
     if follow_up_of is not None:
         metadata["follow_up_of"] = str(follow_up_of.id)
+    if mail.sender_name:
+        metadata["email_from_name"] = mail.sender_name
+    if mail.cc:
+        metadata["email_cc"] = list(mail.cc)
     uploads, left_out = _files(mail, tickets.settings.max_attachment_bytes)
     data = TicketCreate(
         subject=_TOKEN.sub("", mail.subject).strip() or NO_SUBJECT,
@@ -340,7 +345,7 @@ async def _as_ticket(
 
     def record(session: Session, rows: PendingRows, ticket: dict[str, Any]) -> None:
         ticket_id = uuid.UUID(ticket["id"])
-        repository.add_message(rows, tenant_id, mail.message_id, INBOUND, ticket_id)
+        repository.add_taken(rows, tenant_id, mail, ticket_id)
         repository.add_thread(rows, tenant_id, ticket_id)
         attach(rows, tenant_id, ticket_id, None, stored)
 
@@ -359,7 +364,7 @@ async def _as_note(
     if mark is not None:
         text = mark.format(sender=mail.sender) + text
     reopen = by_requester and ticket.status in _REOPENED_BY_REPLY
-    record = _note_record(tickets, config, ticket.id, mail.message_id, reopen, author or ACTOR)
+    record = _note_record(tickets, config, ticket.id, mail, reopen, author or ACTOR)
     note = await tickets.add_note(
         ticket.tenant_id,
         ticket.id,
@@ -376,13 +381,13 @@ def _note_record(
     tickets: TicketService,
     config: TenantConfig,
     ticket_id: uuid.UUID,
-    message_id: str,
+    mail: InboundMail,
     reopen: bool,
     actor: str,
 ) -> Callable[[Session, PendingRows, dict[str, Any]], None]:
     def record(session: Session, rows: PendingRows, note: dict[str, Any]) -> None:
         note_id = uuid.UUID(note["id"])
-        repository.add_message(rows, config.tenant_id, message_id, INBOUND, ticket_id, note_id)
+        repository.add_taken(rows, config.tenant_id, mail, ticket_id, note_id)
         if reopen:
             ticket = TicketRepository(session, config.tenant_id).get(ticket_id, for_update=True)
             if ticket is not None:
@@ -414,12 +419,12 @@ def _author(
 ) -> tuple[str | None, bool, str | None]:
     """Who wrote the reply, as the note's actor; whether it is the requester; and, for a
     note that stays private, the line that marks it for an agent (email.senders)."""
-    if ticket.requester_email and sender == ticket.requester_email.lower():
+    if same_address(sender, ticket.requester_email):
         if evidence.answers_desk_mail or evidence.vouches_for(sender):
             return REQUESTER, True, None
         return None, False, _UNVERIFIED_REQUESTER
     for person in config[DIRECTORY].users.values():
-        if person.active and person.email.lower() == sender:
+        if person.active and same_address(person.email, sender):
             if evidence.vouches_for(sender):
                 return f"user:{person.id}", False, None
             return None, False, _UNVERIFIED_AGENT

@@ -189,13 +189,14 @@ class TicketRepository(TenantRepository[Ticket]):
         return found
 
     def created_for_requester_since(self, requester_email: str, since: datetime) -> int:
-        """How many tickets of this requester were created since then (an index range)."""
+        """How many tickets of this requester were created since then, the address
+        compared case-insensitively (the tenant's range of creation times)."""
         statement = (
             select(func.count())
             .select_from(Ticket)
             .where(
                 Ticket.tenant_id == self.tenant_id,
-                Ticket.requester_email == requester_email,
+                func.lower(Ticket.requester_email) == requester_email.lower(),
                 Ticket.created_at >= since,
             )
         )
