@@ -9,6 +9,7 @@ import asyncio
 import threading
 import time
 from collections.abc import Iterator
+from datetime import datetime, timedelta
 from typing import Any
 
 import httpx
@@ -291,6 +292,34 @@ async def test_a_message_that_cannot_be_taken_is_set_aside_and_the_next_one_goes
     assert original["size"] == len(poison)
     shown = (await client.get(SET_ASIDE, headers=headers)).json()["messages"]
     assert {(m["released"], m["ticket_id"]) for m in shown} == {(True, ticket_id), (False, None)}
+
+
+async def test_a_poison_message_delays_the_next_one_by_at_most_one_poll(
+    client: httpx.AsyncClient, headers: dict[str, str], dovecot: ImapServer
+) -> None:
+    """Polling every 5 seconds, a poison message and a good one delivered behind it: the
+    good one is a ticket within one poll of its delivery (with slack for a busy machine),
+    and less than one poll after the poison was set aside, so no poll was lost to it."""
+    poll = 5
+    dovecot.deliver("acme-desk", mail(subject="Before", message_id="<before@c.example>"))
+    await configure(client, headers, imap=mailbox(dovecot, poll_seconds=poll))
+    assert await _eventually(lambda: _total(client, headers), 1)  # the first poll is done
+
+    dovecot.deliver("acme-desk", nested_mail(1_000, subject="Poison"))
+    dovecot.deliver("acme-desk", mail(subject="Behind it", message_id="<behind@c.example>"))
+    delivered = time.monotonic()
+    assert await _eventually(lambda: _total(client, headers), 2, seconds=poll + 30)
+    waited = time.monotonic() - delivered
+
+    (kept,) = (await client.get(SET_ASIDE, headers=headers)).json()["messages"]
+    ticket = (await client.get("/api/v1/tickets", headers=headers)).json()["tickets"][0]
+    apart = datetime.fromisoformat(ticket["created_at"]) - datetime.fromisoformat(
+        kept["created_at"]
+    )
+    assert ticket["subject"] == "Behind it"
+    assert timedelta(0) <= apart < timedelta(seconds=poll), apart
+    assert waited < poll + 15, waited
+    assert dovecot.count("acme-desk", "Quarantine") == 1
 
 
 async def test_another_tenant_neither_sees_nor_releases_a_set_aside_message(
