@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import time
 
 import httpx
 import pytest
@@ -231,7 +232,9 @@ def test_html_tables_keep_their_cells_apart() -> None:
         "<table><tr><td>Printer broken<td></table></div></div> since Monday",
         "<html><body><p>Printer broken<p>since Monday</html></body>",
         "<!--[if mso]><p>x</p><![endif]--><p>Printer broken since Monday",
+        "<font>" * 300 + "Printer broken since Monday",
     ],
+    ids=["unclosed-inline", "stray-closers", "crossed-html-body", "mso-comment", "300-unclosed"],
 )
 def test_broken_html_nesting_still_gives_its_text(html: str) -> None:
     text = html_to_text(html)
@@ -329,3 +332,35 @@ async def test_the_name_the_cc_and_the_address_as_written_are_kept(
         (requester, "Smith, John", ["Bob@abcd-gestion.local"]),
         ("john.smith@abcd-gestion.local", None, None),
     ]
+
+
+# -- cost ----------------------------------------------------------------------------
+
+
+def _nested_alternatives(depth: int) -> bytes:
+    body = b"Content-Type: text/plain\r\n\r\nleaf\r\n"
+    for level in range(depth):
+        body = (
+            b'Content-Type: multipart/alternative; boundary="b%d"\r\n\r\n--b%d\r\n' % (level, level)
+            + body
+            + b"--b%d\r\nContent-Type: text/html\r\n\r\n<p>h</p>\r\n--b%d--\r\n" % (level, level)
+        )
+    return b"From: a@example.com\r\nSubject: x\r\nMIME-Version: 1.0\r\n" + body
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        _nested_alternatives(19),  # asked again at every level, 3^19 steps
+        _raw(
+            "From: a@example.com\nContent-Type: text/html\n",
+            ("<table>" + "<tr><td>srv</td><td>10.0.0.1</td></tr>" * 20_000).encode(),
+        ),  # a layout engine took seconds on it, near the 10 s budget
+    ],
+    ids=["alternatives-19-deep", "table-of-20000-rows"],
+)
+def test_reading_costs_time_in_proportion_to_the_message(raw: bytes) -> None:
+    started = time.monotonic()
+    mail = parse(raw)
+    assert time.monotonic() - started < 5
+    assert mail.text.startswith(("leaf", "srv  10.0.0.1"))

@@ -68,7 +68,7 @@ def test_html_only_mail_becomes_text_without_markup_or_scripts() -> None:
     raw = _raw("From: a@example.com\nContent-Type: text/html; charset=utf-8\n", html.encode())
 
     assert parse(raw).text == (
-        "Hello team,\n\n  * VPN down\n  * Wi-Fi slow & flaky\n\nSee this <b>now</b>"
+        "Hello team,\n\n- VPN down\n- Wi-Fi slow & flaky\n\nSee this <b>now</b>"
     )
 
 

@@ -2,7 +2,7 @@
 library's `email` package and `policy.default`, as leniently as real mail needs: headers
 and bodies decoded through `email.charsets`' fallbacks, the first usable sender of any
 domain form an MTA delivers, every text part in order, uuencoded files taken out of the
-text, HTML made text by inscriptis (table cells kept, broken nesting recovered). Nothing
+text, HTML made text (`email.html`: table cells apart, broken nesting recovered). Nothing
 here touches the database."""
 
 from __future__ import annotations
@@ -16,15 +16,13 @@ from dataclasses import dataclass
 from email import policy
 from email.message import EmailMessage, Message, MIMEPart
 
-from inscriptis import get_text
-from lxml.etree import ParserError
-
 from servicedesk.email import uuencode
 from servicedesk.email.addresses import first_sender, mail_addresses
 from servicedesk.email.charsets import decode_header_value, decode_text
+from servicedesk.email.html import html_to_text
 from servicedesk.email.quotes import REPLY_MARKER, reply_text
 
-__all__ = ["REPLY_MARKER", "reply_text"]
+__all__ = ["REPLY_MARKER", "html_to_text", "reply_text"]
 
 NO_SUBJECT = "(no subject)"
 EMPTY_BODY = "(no text)"
@@ -102,7 +100,8 @@ def parse(raw: bytes) -> InboundMail:
         raise NotAMessage("The body is not an e-mail message (no headers)")
     hint = _text_charset(message)
     sender_name, sender = _sender(message, hint)
-    text, uuencoded = uuencode.extract(body_text(message))
+    structure = _Structure()
+    text, uuencoded = uuencode.extract(_text_of(structure.bodies(message)))
     return InboundMail(
         message_id=_message_id(message, raw),
         in_reply_to=tuple(_MESSAGE_ID.findall(_header(message, "In-Reply-To"))),
@@ -114,7 +113,7 @@ def parse(raw: bytes) -> InboundMail:
         text=_tidy(text),
         automatic=_automatic(message),
         bounce=_bounce(message, sender),
-        files=(*files_of(message), *_uuencoded_files(uuencoded)),
+        files=(*_files_of(message, structure), *_uuencoded_files(uuencoded)),
         cc=mail_addresses(_raw_all(message, "Cc"))[:CC_KEPT],
         authentication_results=_all(message, "Authentication-Results"),
     )
@@ -261,7 +260,11 @@ def body_text(message: EmailMessage) -> str:
     """The message's text: every text part a reader sees, in order (Apple Mail writes
     text, an inline image, more text); of alternatives, the plain one, else the HTML
     made text."""
-    return "\n\n".join(text for text in map(_part_text, _body_parts(message)) if text.strip())
+    return _text_of(_Structure().bodies(message))
+
+
+def _text_of(bodies: list[MIMEPart]) -> str:
+    return "\n\n".join(text for text in map(_part_text, bodies) if text.strip())
 
 
 def _part_text(part: MIMEPart) -> str:
@@ -273,53 +276,66 @@ def _part_text(part: MIMEPart) -> str:
     return _tidy(content)
 
 
-def _body_parts(message: EmailMessage) -> list[MIMEPart]:
-    found: list[MIMEPart] = []
-    _collect_bodies(message, found)
-    return found
+class _Structure:
+    """Which parts of a message are its text, each part's answer worked out once (nested
+    alternatives asked again at every level cost exponential time)."""
 
+    def __init__(self) -> None:
+        self._bodies: dict[int, list[MIMEPart]] = {}
+        self._chosen: dict[int, MIMEPart | None] = {}
 
-def _collect_bodies(part: MIMEPart, found: list[MIMEPart]) -> None:
-    if part.get_content_type() == "message/rfc822":
-        return  # an attached message is a file, its text its own
-    if not part.is_multipart():
-        if _is_file(part):
-            return
-        if part.get_content_type() in _BODY_TYPES or part.get_content_maintype() == "multipart":
-            found.append(part)  # a multipart whose boundary never came: read as its text
-        return
-    if part.get_content_type() == "multipart/alternative":
-        chosen = _preferred_alternative(part)
-        if chosen is not None:
-            _collect_bodies(chosen, found)
-        return
-    for child in part.iter_parts():
-        _collect_bodies(child, found)
+    def bodies(self, part: MIMEPart) -> list[MIMEPart]:
+        """The text parts a reader of `part` sees, in order."""
+        key = id(part)
+        if key not in self._bodies:
+            self._bodies[key] = self._bodies_of(part)
+        return self._bodies[key]
 
+    def _bodies_of(self, part: MIMEPart) -> list[MIMEPart]:
+        if part.get_content_type() == "message/rfc822":
+            return []  # an attached message is a file, its text its own
+        if not part.is_multipart():
+            if _is_file(part):
+                return []
+            readable = part.get_content_type() in _BODY_TYPES
+            # A multipart whose boundary never came is read as its text.
+            return [part] if readable or part.get_content_maintype() == "multipart" else []
+        if part.get_content_type() == "multipart/alternative":
+            chosen = self.chosen(part)
+            return self.bodies(chosen) if chosen is not None else []
+        return [body for child in part.iter_parts() for body in self.bodies(child)]
 
-def _preferred_alternative(part: MIMEPart) -> MIMEPart | None:
-    """The alternative to read: plain text first, then one that holds plain text, then
-    HTML, then any (clients put the richest last; the desk stores text)."""
-    children = [child for child in part.iter_parts() if _body_parts_of(child)]
-    for test in (_is_plain, _holds_plain, lambda child: True):
-        chosen = next((child for child in children if test(child)), None)
-        if chosen is not None:
-            return chosen
-    return None
+    def chosen(self, part: MIMEPart) -> MIMEPart | None:
+        """The alternative to read: plain text first, then one that holds plain text,
+        then HTML, then any (clients put the richest last; the desk stores text)."""
+        key = id(part)
+        if key not in self._chosen:
+            children = [child for child in part.iter_parts() if self.bodies(child)]
+            plain = [child for child in children if _is_plain(child)]
+            holding_plain = [child for child in children if self._holds_plain(child)]
+            self._chosen[key] = next(iter(plain or holding_plain or children), None)
+        return self._chosen[key]
 
+    def _holds_plain(self, part: MIMEPart) -> bool:
+        return any(map(_is_plain, self.bodies(part)))
 
-def _body_parts_of(part: MIMEPart) -> list[MIMEPart]:
-    found: list[MIMEPart] = []
-    _collect_bodies(part, found)
-    return found
+    def unread(self, part: MIMEPart) -> list[MIMEPart]:
+        """The text parts of the alternatives not read: other renderings of the text."""
+        if part.get_content_type() == "message/rfc822" or not part.is_multipart():
+            return []
+        found: list[MIMEPart] = []
+        if part.get_content_type() == "multipart/alternative":
+            chosen = self.chosen(part)
+            for child in part.iter_parts():
+                if child is not chosen:
+                    found.extend(self.bodies(child))
+        for child in part.iter_parts():
+            found.extend(self.unread(child))
+        return found
 
 
 def _is_plain(part: MIMEPart) -> bool:
     return part.get_content_type() == "text/plain"
-
-
-def _holds_plain(part: MIMEPart) -> bool:
-    return any(map(_is_plain, _body_parts_of(part)))
 
 
 def _is_file(part: MIMEPart) -> bool:
@@ -330,24 +346,14 @@ def files_of(message: EmailMessage) -> list[MailFile]:
     """Every part that is not the message's text: attachments, inline images, attached
     messages (as .eml), text parts of other kinds (an invite, a CSV), in the order they
     appear. The alternatives not read are other renderings of the text, not files."""
-    skipped = {id(part) for part in _body_parts(message)}
-    skipped |= {id(part) for part in _unread_renderings(message)}
+    return _files_of(message, _Structure())
+
+
+def _files_of(message: EmailMessage, structure: _Structure) -> list[MailFile]:
+    skipped = {id(part) for part in structure.bodies(message)}
+    skipped |= {id(part) for part in structure.unread(message)}
     found: list[MailFile] = []
     _collect_files(message, skipped, found)
-    return found
-
-
-def _unread_renderings(part: MIMEPart) -> list[MIMEPart]:
-    """The text parts of the alternatives the desk does not read."""
-    found: list[MIMEPart] = []
-    if part.get_content_type() == "multipart/alternative":
-        chosen = _preferred_alternative(part)
-        for child in part.iter_parts():
-            if child is not chosen:
-                found.extend(_body_parts_of(child))
-    if part.is_multipart() and part.get_content_type() != "message/rfc822":
-        for child in part.iter_parts():
-            found.extend(_unread_renderings(child))
     return found
 
 
@@ -425,15 +431,3 @@ def _tidy(text: str) -> str:
     tidy = re.sub(r"\n{3,}", "\n\n", "\n".join(lines))
     # Text a column cannot hold: NUL and lone surrogates.
     return tidy.replace("\x00", "").encode("utf-8", errors="replace").decode().strip()
-
-
-def html_to_text(html: str) -> str:
-    """HTML as a reader sees it, by inscriptis (lxml's recovering parser): blocks on
-    lines of their own, table cells apart, list items marked, scripts and styles
-    dropped, entities decoded. No markup survives."""
-    if not html.strip():
-        return ""
-    try:
-        return _tidy(get_text(html))
-    except (ParserError, ValueError):
-        return ""
