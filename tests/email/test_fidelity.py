@@ -15,7 +15,7 @@ from sqlalchemy import select
 from servicedesk.db.database import Database
 from servicedesk.email.charsets import decode_text
 from servicedesk.email.models import EmailMessage as MessageRow
-from servicedesk.email.parse import html_to_text, parse, reply_text
+from servicedesk.email.parse import CC_KEPT, html_to_text, parse, reply_text
 from tests.conftest import Drain
 from tests.email.conftest import configure, hand_in, mail
 from tests.smtp_server import SmtpServer
@@ -364,3 +364,14 @@ def test_reading_costs_time_in_proportion_to_the_message(raw: bytes) -> None:
     mail = parse(raw)
     assert time.monotonic() - started < 5
     assert mail.text.startswith(("leaf", "srv  10.0.0.1"))
+
+
+async def test_a_mail_to_a_crowd_is_taken_with_the_first_cc_kept(
+    client: httpx.AsyncClient, headers: dict[str, str]
+) -> None:
+    crowd = ", ".join(f"{'x' * 60}.{n}@{'department.' * 20}example.com" for n in range(60))
+    taken = await hand_in(client, headers, mail(headers={"Cc": crowd}))
+
+    ticket = (await client.get(f"/api/v1/tickets/{taken['ticket_id']}", headers=headers)).json()
+    assert len(ticket["metadata"]["email_cc"]) == CC_KEPT
+    assert ticket["metadata"]["email_cc"][0].endswith(".0@" + "department." * 20 + "example.com")
