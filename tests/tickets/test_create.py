@@ -159,6 +159,23 @@ async def test_test_domain_email_is_accepted(
     assert response.status_code == 201
 
 
+@pytest.mark.parametrize(
+    ("given", "stored"),
+    [
+        ("Marc.Dupont@ABCD-Gestion.local", "Marc.Dupont@abcd-gestion.local"),
+        ("guest@localhost", "guest@localhost"),
+    ],
+)
+async def test_addresses_mail_comes_from_are_accepted_as_written(
+    client: httpx.AsyncClient, headers: dict[str, str], given: str, stored: str
+) -> None:
+    body = {**SEED_CREATE, "requester_email": given}
+    response = await client.post("/api/v1/tickets", json=body, headers=headers)
+
+    assert response.status_code == 201, response.text
+    assert response.json()["requester_email"] == stored
+
+
 INVALID_BODIES: list[tuple[str, dict[str, Any], str]] = [
     ("missing subject", {"description": "d"}, "subject"),
     ("missing description", {"subject": "s"}, "description"),
