@@ -375,3 +375,17 @@ async def test_a_mail_to_a_crowd_is_taken_with_the_first_cc_kept(
     ticket = (await client.get(f"/api/v1/tickets/{taken['ticket_id']}", headers=headers)).json()
     assert len(ticket["metadata"]["email_cc"]) == CC_KEPT
     assert ticket["metadata"]["email_cc"][0].endswith(".0@" + "department." * 20 + "example.com")
+
+
+@pytest.mark.parametrize(
+    ("raw_subject", "subject"),
+    [
+        ("Caf\u00e9 =?utf-8?q?cr=C3=A8me?= ok".encode("latin-1"), "Café crème ok"),
+        ("印刷 =?utf-8?q?cr=C3=A8me?=".encode(), "印刷 crème"),
+        (b"C:\\users\\x =?utf-8?q?cr=C3=A8me?=", "C:\\users\\x crème"),
+    ],
+    ids=["latin-1-beside-a-word", "utf8-beside-a-word", "a-backslash-u"],
+)
+def test_raw_8bit_text_beside_an_encoded_word(raw_subject: bytes, subject: str) -> None:
+    raw = b"Subject: " + raw_subject + b"\r\nFrom: j@example.com\r\n\r\nx"
+    assert parse(raw).subject == subject

@@ -123,9 +123,18 @@ def decode_header_value(raw: str, hint: str | None = None) -> str:
         pieces = email.header.decode_header(raw)
     except Exception:
         pieces = [(raw, None)]
-    text = []
-    for piece, label in pieces:
-        if isinstance(piece, str):
-            piece = piece.encode("utf-8", errors="surrogateescape")
-        text.append(decode_text(piece, label, hint))
-    return "".join(text)
+    return "".join(decode_text(_written(piece, label), label, hint) for piece, label in pieces)
+
+
+def _written(piece: bytes | str, label: str | None) -> bytes:
+    """A piece's bytes as the message had them. Beside encoded words the library hands
+    back the plain text between them as `raw-unicode-escape` bytes, which spell a raw
+    8-bit byte as `\\udcXX`: undone, so that the byte is decoded like any other."""
+    if isinstance(piece, str):
+        return piece.encode("utf-8", errors="surrogateescape")
+    if label is None and b"\\u" in piece:
+        try:
+            return piece.decode("raw-unicode-escape").encode("utf-8", errors="surrogateescape")
+        except UnicodeDecodeError:
+            return piece  # a literal backslash-u of the text (`C:\\users`)
+    return piece

@@ -44,6 +44,7 @@ _BODY_TYPES = ("text/plain", "text/html")
 _TYPES = mimetypes.MimeTypes()
 _TYPES.add_type("text/calendar", ".ics")
 _NAME_MAX = 100
+_HEADER_VALUES_READ = 20  # of one header: a message may repeat it up to its header limit
 CC_KEPT = 20  # 20 addresses of the longest kind fit a ticket's metadata (16 KiB) with room
 
 
@@ -158,7 +159,7 @@ def _repaired_head(raw: bytes) -> bytes:
 
 def _all(message: EmailMessage, name: str) -> tuple[str, ...]:
     try:
-        return tuple(str(value) for value in message.get_all(name, ()))[:20]
+        return tuple(str(value) for value in message.get_all(name, ()))[:_HEADER_VALUES_READ]
     except Exception:
         return ()
 
@@ -176,11 +177,8 @@ def _raw_all(message: EmailMessage, name: str, hint: str | None = None) -> list[
     the charset fallbacks (the standard library trusts the label and drops what does
     not decode, or refuses the whole header)."""
     wanted = name.lower()
-    return [
-        decode_header_value(str(value), hint)
-        for key, value in message.raw_items()
-        if key.lower() == wanted
-    ][:20]
+    written = [str(value) for key, value in message.raw_items() if key.lower() == wanted]
+    return [decode_header_value(value, hint) for value in written[:_HEADER_VALUES_READ]]
 
 
 def _text_header(message: EmailMessage, name: str, hint: str | None) -> str:
