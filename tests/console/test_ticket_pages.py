@@ -15,7 +15,7 @@ from servicedesk.db.database import Database
 from servicedesk.tickets.service import TicketService
 from servicedesk.triage.models import TriageFeedback
 from tests.conftest import KeyFactory, UserFactory
-from tests.console.helpers import csrf_of, sign_in
+from tests.console.helpers import csrf_of, hidden_value, sign_in
 from tests.helpers.hostile import HOSTILE_CURSORS
 
 SUGGESTION = "Please restart the VPN client and sign in again."
@@ -133,6 +133,66 @@ async def test_assigning_from_the_ticket_page(
     assert stored["assignee_id"] == str(agent)
     mine = await client.get("/console/views/mine")
     assert ticket["subject"] in mine.text
+
+
+async def test_a_stale_page_cannot_undo_another_agents_change(
+    client: httpx.AsyncClient, headers: dict[str, str], make_user: UserFactory, create_ticket: Any
+) -> None:
+    """Bob's page shows the ticket before Carol set it urgent and open; his save of the
+    assignee is refused (it would have put priority and status back), and goes through
+    once made on the page as it now is."""
+    bob = await _signed_in_agent(client, make_user)
+    ticket = await create_ticket(priority="low")
+    path = f"/console/tickets/{ticket['id']}"
+    shown = (await client.get(path)).text
+    carol = {"priority": "urgent", "status": "open"}
+    await client.patch(f"/api/v1/tickets/{ticket['id']}", json=carol, headers=headers)
+
+    form = {
+        "csrf_token": hidden_value(shown, "csrf_token"),
+        "version": hidden_value(shown, "version"),
+        "assignee_id": str(bob),
+        "status": ticket["status"],
+        "priority": "low",
+    }
+    refused = await client.post(f"{path}/fields", data=form)
+    stored = (await client.get(f"/api/v1/tickets/{ticket['id']}", headers=headers)).json()
+    again = {**form, "version": hidden_value(refused.text, "version"), **carol}
+    saved = await client.post(f"{path}/fields", data=again)
+    after = (await client.get(f"/api/v1/tickets/{ticket['id']}", headers=headers)).json()
+
+    assert refused.status_code == 409
+    assert "Someone changed this ticket after you opened it" in refused.text
+    assert (stored["priority"], stored["status"], stored["assignee_id"]) == ("urgent", "open", None)
+    assert saved.status_code == 303
+    assert (after["priority"], after["status"], after["assignee_id"]) == (
+        "urgent",
+        "open",
+        str(bob),
+    )
+
+
+async def test_a_double_clicked_send_replies_once(
+    client: httpx.AsyncClient, headers: dict[str, str], make_user: UserFactory, create_ticket: Any
+) -> None:
+    await _signed_in_agent(client, make_user)
+    ticket = await _review_ticket(create_ticket)
+    url = f"/api/v1/tickets/{ticket['id']}"
+    await client.patch(url, headers=headers, json={"ai_suggested_response": SUGGESTION})
+    page = (await client.get(f"/console/tickets/{ticket['id']}")).text
+    form = {
+        "csrf_token": hidden_value(page, "csrf_token"),
+        "version": hidden_value(page, "version"),
+        "body": SUGGESTION,
+        "status": "resolved",
+    }
+
+    first = await client.post(f"/console/tickets/{ticket['id']}/reply", data=form)
+    second = await client.post(f"/console/tickets/{ticket['id']}/reply", data=form)
+
+    assert (first.status_code, second.status_code) == (303, 409)
+    notes = (await client.get(f"{url}/notes", headers=headers)).json()["notes"]
+    assert [note["body"] for note in notes] == [SUGGESTION]
 
 
 async def test_a_refused_change_shows_why_and_writes_nothing(

@@ -35,6 +35,7 @@ from servicedesk.console.render import (
     search_text,
 )
 from servicedesk.console.sessions import COOKIE, COOKIE_PATH, SIGN_IN_COOKIE, SignedIn
+from servicedesk.console.versions import CHANGED_MEANWHILE, Version, expected_version
 from servicedesk.db.database import Database
 from servicedesk.db.session import DatabaseDep
 from servicedesk.errors import ApiError, TicketNotFound, ValidationFailed
@@ -45,6 +46,7 @@ from servicedesk.tickets.cursors import InvalidCursor, decode_cursor
 from servicedesk.tickets.dependencies import TicketsDep
 from servicedesk.tickets.schemas import NoteCreate, TicketUpdate
 from servicedesk.tickets.service import TicketService
+from servicedesk.tickets.versions import TicketChanged
 from servicedesk.triage.service import TRIAGE
 
 router = APIRouter(prefix="/console", include_in_schema=False)
@@ -345,6 +347,10 @@ async def _apply(
         await change(wanted)
     except TicketNotFound:
         return not_found(request, user, "No such ticket.")
+    except TicketChanged:
+        return await _ticket_page(
+            request, database, tickets, user, ticket_id, error=CHANGED_MEANWHILE, status_code=409
+        )
     except ValidationError as error:
         return await _ticket_page(
             request,
@@ -387,13 +393,23 @@ async def send_reply(
     tickets: TicketsDep,
     body: Annotated[str, Form(max_length=65_536)] = "",
     status: Annotated[str, Form(max_length=20)] = "resolved",
+    version: Version = None,
 ) -> Response:
     """The AI panel's send (the suggestion as it is, or as the agent edited it): a public
     reply to the requester, and the status the agent chose (resolved by default). An
-    edited reply is also kept as the ticket's answer (triage learns from it)."""
+    edited reply is also kept as the ticket's answer (triage learns from it). Sent for
+    the version the page showed: a second click, or a send after someone else's change,
+    is refused, not mailed twice."""
 
     async def change(wanted: uuid.UUID) -> None:
-        await tickets.reply(user.tenant_id, wanted, body, status=status, actor=user.actor)
+        await tickets.reply(
+            user.tenant_id,
+            wanted,
+            body,
+            status=status,
+            actor=user.actor,
+            expected=expected_version(version),
+        )
 
     return await _apply(request, database, tickets, user, ticket_id, change)
 
@@ -405,6 +421,7 @@ async def discard_suggestion(
     user: FormUser,
     database: DatabaseDep,
     tickets: TicketsDep,
+    version: Version = None,
 ) -> Response:
     patch = TicketUpdate.model_validate({"ai_suggested_response": None})
     return await _apply(
@@ -413,7 +430,9 @@ async def discard_suggestion(
         tickets,
         user,
         ticket_id,
-        lambda wanted: tickets.update(user.tenant_id, wanted, patch, actor=user.actor),
+        lambda wanted: tickets.update(
+            user.tenant_id, wanted, patch, actor=user.actor, expected=expected_version(version)
+        ),
     )
 
 
@@ -429,10 +448,12 @@ async def change_fields(
     category: Annotated[str | None, Form(max_length=100)] = None,
     group_id: Annotated[str | None, Form(max_length=36)] = None,
     assignee_id: Annotated[str | None, Form(max_length=36)] = None,
+    version: Version = None,
 ) -> Response:
     """Status, priority, category, group and assignee as the form sent them (an empty
     choice: none). Only what differs from the ticket is changed; a category change is
-    recorded as feedback for triage, as PATCH does."""
+    recorded as feedback for triage, as PATCH does. Made only if the ticket is still at
+    the version the page showed: another agent's change in between is never undone."""
     sent = {
         "status": status,
         "priority": priority,
@@ -450,7 +471,9 @@ async def change_fields(
         }
         if fields:
             patch = TicketUpdate.model_validate(fields)
-            await tickets.update(user.tenant_id, wanted, patch, actor=user.actor)
+            await tickets.update(
+                user.tenant_id, wanted, patch, actor=user.actor, expected=expected_version(version)
+            )
 
     return await _apply(request, database, tickets, user, ticket_id, change)
 

@@ -19,6 +19,7 @@ from servicedesk.errors import (
 )
 from servicedesk.jobs import repository as jobs
 from servicedesk.tenant_config import TenantConfig
+from servicedesk.tickets import versions
 from servicedesk.tickets.core import ServiceCore
 from servicedesk.tickets.derived import Moment
 from servicedesk.tickets.documents import (
@@ -41,6 +42,7 @@ from servicedesk.tickets.repository import (
 from servicedesk.tickets.schemas import (
     TicketUpdate,
 )
+from servicedesk.tickets.versions import Expected
 from servicedesk.users.service import DIRECTORY, check_assignment
 
 MIRROR_FAILED = "failed"
@@ -49,10 +51,17 @@ MIRROR_PENDING = "pending"
 
 class Changing(ServiceCore):
     async def update(
-        self, tenant_id: uuid.UUID, ticket_id: uuid.UUID, patch: TicketUpdate, *, actor: str
+        self,
+        tenant_id: uuid.UUID,
+        ticket_id: uuid.UUID,
+        patch: TicketUpdate,
+        *,
+        actor: str,
+        expected: Expected | None = None,
     ) -> dict[str, Any]:
         """Apply a PATCH: omitted fields stay, `metadata` and `custom_fields` merge key by
-        key; the change is published (none if nothing really changed)."""
+        key; the change is published (none if nothing really changed). `expected`: the
+        versions the caller's If-Match names (`tickets.versions`)."""
         changes = patch.changes()
         if not changes:
             raise NoValidFields()
@@ -62,6 +71,7 @@ class Changing(ServiceCore):
             ticket = TicketRepository(session, tenant_id).require(
                 ticket_id, missing=TicketNotFound, for_update=True
             )
+            versions.check(expected, ticket)
             return self.change(
                 session, config, ticket, patched_fields(config, ticket, changes), actor=actor
             )

@@ -17,6 +17,7 @@ from servicedesk.errors import (
     TicketNotFound,
 )
 from servicedesk.storage.blobs import BlobTooLarge
+from servicedesk.tickets import versions
 from servicedesk.tickets.attachments import (
     StoredFile,
     Upload,
@@ -44,6 +45,7 @@ from servicedesk.tickets.schemas import (
     NoteCreate,
     TicketUpdate,
 )
+from servicedesk.tickets.versions import Expected
 
 
 class Conversation(Changing):
@@ -57,12 +59,13 @@ class Conversation(Changing):
         by_requester: bool = False,
         files: Sequence[Upload] = (),
         record: Recorder | None = None,
+        expected: Expected | None = None,
     ) -> dict[str, Any]:
         """A private note or a public reply, with its `files`; moves the ticket's
         `updated_at` and publishes `ticket.note_added` (the ticket, with the note under
         `note`). A public note `by_requester` (their mail) is no response to them: the
         SLA's first response still runs. `record` adds the caller's rows to the note's
-        transaction."""
+        transaction. `expected`: the versions the caller's If-Match names."""
         config = await self.config_of(tenant_id)
         if files:
             await self.database.read(
@@ -76,6 +79,7 @@ class Conversation(Changing):
             ticket = TicketRepository(session, tenant_id).require(
                 ticket_id, missing=TicketNotFound, for_update=True
             )
+            versions.check(expected, ticket)
             note = TicketNote(
                 id=uuid.uuid4(),
                 tenant_id=tenant_id,
@@ -114,6 +118,7 @@ class Conversation(Changing):
         *,
         status: str | None,
         actor: str,
+        expected: Expected | None = None,
     ) -> dict[str, Any]:
         """A public reply and the changes that go with it, in one transaction: the
         `status` asked for, when the ticket has another; and the reply kept as the
@@ -139,7 +144,9 @@ class Conversation(Changing):
                 fields = patched_fields(config, ticket, changes)
                 self.change(session, config, ticket, fields, actor=actor)
 
-        return await self.add_note(tenant_id, ticket_id, note, actor=actor, record=with_changes)
+        return await self.add_note(
+            tenant_id, ticket_id, note, actor=actor, record=with_changes, expected=expected
+        )
 
     async def list_notes(
         self, tenant_id: uuid.UUID, ticket_id: uuid.UUID, *, limit: int, offset: int

@@ -48,6 +48,7 @@ from servicedesk.tickets.schemas import (
     TicketOut,
     TicketUpdate,
 )
+from servicedesk.tickets.versions import Expected, TicketChanged, etag_header
 
 router = APIRouter(
     prefix="/api/v1/tickets",
@@ -58,6 +59,27 @@ Reader = Annotated[Principal, Depends(require_scope(Scope.TICKETS_READ))]
 Writer = Annotated[Principal, Depends(require_scope(Scope.TICKETS_WRITE))]
 
 _NOT_FOUND_404 = TicketNotFound.openapi_response()
+_ETAG = {
+    "ETag": {
+        "description": "The ticket's version (a strong entity tag), for `If-Match`",
+        "schema": {"type": "string"},
+    }
+}
+_WITH_ETAG: dict[str, Any] = {"headers": _ETAG}
+_CHANGED_412 = {
+    **TicketChanged.openapi_response(SEED_TICKET_EXAMPLE),
+    "headers": _ETAG,
+}
+IfMatch = Annotated[
+    str | None,
+    Header(
+        alias="If-Match",
+        max_length=1_000,
+        description="The ticket's version from an `ETag`: the write is made only while the "
+        "ticket is still at it (`*`: any version), else 412 with the ticket as it now is. "
+        "Without it the write is made whatever changed meanwhile.",
+    ),
+]
 
 
 @router.post(
@@ -70,11 +92,12 @@ _NOT_FOUND_404 = TicketNotFound.openapi_response()
         201: {
             "content": {"application/json": {"example": SEED_TICKET_EXAMPLE}},
             "headers": {
+                **_ETAG,
                 "Idempotent-Replayed": {
                     "description": "`true` when this is the stored answer to an earlier "
                     "request with the same Idempotency-Key",
                     "schema": {"type": "string", "enum": ["true"]},
-                }
+                },
             },
         },
         400: ProviderRejected.openapi_response(
@@ -117,7 +140,9 @@ async def create_ticket(
     response = await tickets.create(
         principal.tenant_id, data, actor=principal.key_id, idempotency_key=idempotency
     )
-    headers = {"Idempotent-Replayed": "true"} if response.replayed else None
+    headers = etag_header(response.body) if "updated_at" in response.body else {}
+    if response.replayed:
+        headers["Idempotent-Replayed"] = "true"
     return JsonResponse(response.body, status_code=response.status_code, headers=headers)
 
 
@@ -125,11 +150,13 @@ async def create_ticket(
     "/{ticket_id}",
     response_model=TicketOut,
     summary="Get a ticket",
-    responses={404: _NOT_FOUND_404, 422: VALIDATION_422},
+    responses={200: _WITH_ETAG, 404: _NOT_FOUND_404, 422: VALIDATION_422},
 )
 async def get_ticket(ticket_id: uuid.UUID, principal: Reader, tickets: TicketsDep) -> Any:
-    """Requires `tickets:read`. A non-UUID id is 422; an unknown or foreign one is 404."""
-    return JsonResponse(await tickets.get(principal.tenant_id, ticket_id))
+    """Requires `tickets:read`. A non-UUID id is 422; an unknown or foreign one is 404.
+    The `ETag` is the ticket's version, for `If-Match` on a PATCH or a note."""
+    ticket = await tickets.get(principal.tenant_id, ticket_id)
+    return JsonResponse(ticket, headers=etag_header(ticket))
 
 
 @router.get(
@@ -184,21 +211,34 @@ async def list_tickets(
     summary="Update a ticket",
     dependencies=[Depends(require_json_body)],
     responses={
+        200: _WITH_ETAG,
         400: NoValidFields.openapi_response(),
         404: _NOT_FOUND_404,
+        412: _CHANGED_412,
         413: JSON_BODY_ERRORS[413],
         415: UnsupportedMediaType.openapi_response(),
         422: VALIDATION_422,
     },
 )
 async def update_ticket(
-    ticket_id: uuid.UUID, patch: TicketUpdate, principal: Writer, tickets: TicketsDep
+    ticket_id: uuid.UUID,
+    patch: TicketUpdate,
+    principal: Writer,
+    tickets: TicketsDep,
+    if_match: IfMatch = None,
 ) -> Any:
     """Requires `tickets:write`. Omitted fields stay; `metadata` merges key by key; any
     status may be set, so close and reopen are PATCHes of `status`. `confidence_score`
-    is never changed here."""
-    updated = await tickets.update(principal.tenant_id, ticket_id, patch, actor=principal.key_id)
-    return JsonResponse(updated)
+    is never changed here. With `If-Match` (a version from an `ETag`), the change is made
+    only if the ticket is still at that version, else 412 with the ticket as it now is."""
+    updated = await tickets.update(
+        principal.tenant_id,
+        ticket_id,
+        patch,
+        actor=principal.key_id,
+        expected=Expected.of_header(if_match),
+    )
+    return JsonResponse(updated, headers=etag_header(updated))
 
 
 _NOTE_ERRORS: Responses = {404: _NOT_FOUND_404, 422: VALIDATION_422}
@@ -230,6 +270,7 @@ async def add_note_with_files(
     private: Annotated[bool, Form()] = True,
     attachments: Annotated[list[UploadFile], File()] = [],  # noqa: B006 (FastAPI copies it)
     attachments_brackets: Annotated[list[UploadFile], File(alias="attachments[]")] = [],  # noqa: B006
+    if_match: IfMatch = None,
 ) -> Any:
     """`add_note` sent as multipart/form-data with files (MultipartFormRoute)."""
     try:
@@ -241,7 +282,12 @@ async def add_note_with_files(
         for file in (*attachments, *attachments_brackets)
     ]
     note = await tickets.add_note(
-        principal.tenant_id, ticket_id, data, actor=principal.key_id, files=files
+        principal.tenant_id,
+        ticket_id,
+        data,
+        actor=principal.key_id,
+        files=files,
+        expected=Expected.of_header(if_match),
     )
     return JsonResponse(note, status_code=201)
 
@@ -263,6 +309,7 @@ router.add_api_route(
     dependencies=[Depends(require_json_body)],
     responses={
         **_NOTE_ERRORS,
+        412: _CHANGED_412,
         **JSON_BODY_ERRORS,
         413: AttachmentTooLarge.openapi_response(
             {"detail": "Attachment too large (limit 20971520 bytes)"}
@@ -271,7 +318,11 @@ router.add_api_route(
     openapi_extra={"requestBody": {"content": _NOTE_WITH_FILES}},
 )
 async def add_note(
-    ticket_id: uuid.UUID, data: NoteCreate, principal: Writer, tickets: TicketsDep
+    ticket_id: uuid.UUID,
+    data: NoteCreate,
+    principal: Writer,
+    tickets: TicketsDep,
+    if_match: IfMatch = None,
 ) -> Any:
     """Requires `tickets:write`. Emits `ticket.note_added`, moves the ticket's
     `updated_at`, and posts the note to the ITSM provider of a mirrored ticket (a private
@@ -279,8 +330,15 @@ async def add_note(
 
     Sent as `multipart/form-data` (fields `body`, `private`, and files under
     `attachments`), the note carries files, each at most SERVICEDESK_MAX_ATTACHMENT_BYTES
-    (413 past it); the request as a whole may be SERVICEDESK_MAX_UPLOAD_BYTES."""
-    note = await tickets.add_note(principal.tenant_id, ticket_id, data, actor=principal.key_id)
+    (413 past it); the request as a whole may be SERVICEDESK_MAX_UPLOAD_BYTES. With
+    `If-Match`, the note is added only if the ticket is still at that version (412)."""
+    note = await tickets.add_note(
+        principal.tenant_id,
+        ticket_id,
+        data,
+        actor=principal.key_id,
+        expected=Expected.of_header(if_match),
+    )
     return JsonResponse(note, status_code=201)
 
 

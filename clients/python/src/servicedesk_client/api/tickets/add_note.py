@@ -11,16 +11,20 @@ from ...models.auth_error_body import AuthErrorBody
 from ...models.detail_body import DetailBody
 from ...models.note_create import NoteCreate
 from ...models.note_out import NoteOut
+from ...models.ticket_out import TicketOut
 from ...models.validation_error_body import ValidationErrorBody
-from ...types import Response
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     ticket_id: UUID,
     *,
     body: NoteCreate,
+    if_match: None | str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(if_match, Unset):
+        headers["If-Match"] = if_match
 
     _kwargs: dict[str, Any] = {
         "method": "post",
@@ -39,7 +43,7 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> AuthErrorBody | DetailBody | NoteOut | ValidationErrorBody | None:
+) -> AuthErrorBody | DetailBody | NoteOut | TicketOut | ValidationErrorBody | None:
     if response.status_code == 201:
         response_201 = NoteOut.from_dict(response.json())
 
@@ -59,6 +63,11 @@ def _parse_response(
         response_404 = DetailBody.from_dict(response.json())
 
         return response_404
+
+    if response.status_code == 412:
+        response_412 = TicketOut.from_dict(response.json())
+
+        return response_412
 
     if response.status_code == 413:
         response_413 = DetailBody.from_dict(response.json())
@@ -93,7 +102,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[AuthErrorBody | DetailBody | NoteOut | ValidationErrorBody]:
+) -> Response[AuthErrorBody | DetailBody | NoteOut | TicketOut | ValidationErrorBody]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -107,7 +116,8 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: NoteCreate,
-) -> Response[AuthErrorBody | DetailBody | NoteOut | ValidationErrorBody]:
+    if_match: None | str | Unset = UNSET,
+) -> Response[AuthErrorBody | DetailBody | NoteOut | TicketOut | ValidationErrorBody]:
     """Add Note
 
      Requires `tickets:write`. Emits `ticket.note_added`, moves the ticket's
@@ -116,10 +126,14 @@ def sync_detailed(
 
     Sent as `multipart/form-data` (fields `body`, `private`, and files under
     `attachments`), the note carries files, each at most SERVICEDESK_MAX_ATTACHMENT_BYTES
-    (413 past it); the request as a whole may be SERVICEDESK_MAX_UPLOAD_BYTES.
+    (413 past it); the request as a whole may be SERVICEDESK_MAX_UPLOAD_BYTES. With
+    `If-Match`, the note is added only if the ticket is still at that version (412).
 
     Args:
         ticket_id (UUID):
+        if_match (None | str | Unset): The ticket's version from an `ETag`: the write is made only
+            while the ticket is still at it (`*`: any version), else 412 with the ticket as it now is.
+            Without it the write is made whatever changed meanwhile.
         body (NoteCreate):
 
     Raises:
@@ -127,12 +141,13 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[AuthErrorBody | DetailBody | NoteOut | ValidationErrorBody]
+        Response[AuthErrorBody | DetailBody | NoteOut | TicketOut | ValidationErrorBody]
     """
 
     kwargs = _get_kwargs(
         ticket_id=ticket_id,
         body=body,
+        if_match=if_match,
     )
 
     response = client.get_httpx_client().request(
@@ -147,7 +162,8 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: NoteCreate,
-) -> AuthErrorBody | DetailBody | NoteOut | ValidationErrorBody | None:
+    if_match: None | str | Unset = UNSET,
+) -> AuthErrorBody | DetailBody | NoteOut | TicketOut | ValidationErrorBody | None:
     """Add Note
 
      Requires `tickets:write`. Emits `ticket.note_added`, moves the ticket's
@@ -156,10 +172,14 @@ def sync(
 
     Sent as `multipart/form-data` (fields `body`, `private`, and files under
     `attachments`), the note carries files, each at most SERVICEDESK_MAX_ATTACHMENT_BYTES
-    (413 past it); the request as a whole may be SERVICEDESK_MAX_UPLOAD_BYTES.
+    (413 past it); the request as a whole may be SERVICEDESK_MAX_UPLOAD_BYTES. With
+    `If-Match`, the note is added only if the ticket is still at that version (412).
 
     Args:
         ticket_id (UUID):
+        if_match (None | str | Unset): The ticket's version from an `ETag`: the write is made only
+            while the ticket is still at it (`*`: any version), else 412 with the ticket as it now is.
+            Without it the write is made whatever changed meanwhile.
         body (NoteCreate):
 
     Raises:
@@ -167,13 +187,14 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        AuthErrorBody | DetailBody | NoteOut | ValidationErrorBody
+        AuthErrorBody | DetailBody | NoteOut | TicketOut | ValidationErrorBody
     """
 
     return sync_detailed(
         ticket_id=ticket_id,
         client=client,
         body=body,
+        if_match=if_match,
     ).parsed
 
 
@@ -182,7 +203,8 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: NoteCreate,
-) -> Response[AuthErrorBody | DetailBody | NoteOut | ValidationErrorBody]:
+    if_match: None | str | Unset = UNSET,
+) -> Response[AuthErrorBody | DetailBody | NoteOut | TicketOut | ValidationErrorBody]:
     """Add Note
 
      Requires `tickets:write`. Emits `ticket.note_added`, moves the ticket's
@@ -191,10 +213,14 @@ async def asyncio_detailed(
 
     Sent as `multipart/form-data` (fields `body`, `private`, and files under
     `attachments`), the note carries files, each at most SERVICEDESK_MAX_ATTACHMENT_BYTES
-    (413 past it); the request as a whole may be SERVICEDESK_MAX_UPLOAD_BYTES.
+    (413 past it); the request as a whole may be SERVICEDESK_MAX_UPLOAD_BYTES. With
+    `If-Match`, the note is added only if the ticket is still at that version (412).
 
     Args:
         ticket_id (UUID):
+        if_match (None | str | Unset): The ticket's version from an `ETag`: the write is made only
+            while the ticket is still at it (`*`: any version), else 412 with the ticket as it now is.
+            Without it the write is made whatever changed meanwhile.
         body (NoteCreate):
 
     Raises:
@@ -202,12 +228,13 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[AuthErrorBody | DetailBody | NoteOut | ValidationErrorBody]
+        Response[AuthErrorBody | DetailBody | NoteOut | TicketOut | ValidationErrorBody]
     """
 
     kwargs = _get_kwargs(
         ticket_id=ticket_id,
         body=body,
+        if_match=if_match,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -220,7 +247,8 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: NoteCreate,
-) -> AuthErrorBody | DetailBody | NoteOut | ValidationErrorBody | None:
+    if_match: None | str | Unset = UNSET,
+) -> AuthErrorBody | DetailBody | NoteOut | TicketOut | ValidationErrorBody | None:
     """Add Note
 
      Requires `tickets:write`. Emits `ticket.note_added`, moves the ticket's
@@ -229,10 +257,14 @@ async def asyncio(
 
     Sent as `multipart/form-data` (fields `body`, `private`, and files under
     `attachments`), the note carries files, each at most SERVICEDESK_MAX_ATTACHMENT_BYTES
-    (413 past it); the request as a whole may be SERVICEDESK_MAX_UPLOAD_BYTES.
+    (413 past it); the request as a whole may be SERVICEDESK_MAX_UPLOAD_BYTES. With
+    `If-Match`, the note is added only if the ticket is still at that version (412).
 
     Args:
         ticket_id (UUID):
+        if_match (None | str | Unset): The ticket's version from an `ETag`: the write is made only
+            while the ticket is still at it (`*`: any version), else 412 with the ticket as it now is.
+            Without it the write is made whatever changed meanwhile.
         body (NoteCreate):
 
     Raises:
@@ -240,7 +272,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        AuthErrorBody | DetailBody | NoteOut | ValidationErrorBody
+        AuthErrorBody | DetailBody | NoteOut | TicketOut | ValidationErrorBody
     """
 
     return (
@@ -248,5 +280,6 @@ async def asyncio(
             ticket_id=ticket_id,
             client=client,
             body=body,
+            if_match=if_match,
         )
     ).parsed

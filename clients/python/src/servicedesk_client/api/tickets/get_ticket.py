@@ -91,6 +91,7 @@ def sync_detailed(
     """Get a ticket
 
      Requires `tickets:read`. A non-UUID id is 422; an unknown or foreign one is 404.
+    The `ETag` is the ticket's version, for `If-Match` on a PATCH or a note.
 
     Args:
         ticket_id (UUID):
@@ -122,6 +123,7 @@ def sync(
     """Get a ticket
 
      Requires `tickets:read`. A non-UUID id is 422; an unknown or foreign one is 404.
+    The `ETag` is the ticket's version, for `If-Match` on a PATCH or a note.
 
     Args:
         ticket_id (UUID):
@@ -148,6 +150,7 @@ async def asyncio_detailed(
     """Get a ticket
 
      Requires `tickets:read`. A non-UUID id is 422; an unknown or foreign one is 404.
+    The `ETag` is the ticket's version, for `If-Match` on a PATCH or a note.
 
     Args:
         ticket_id (UUID):
@@ -177,6 +180,7 @@ async def asyncio(
     """Get a ticket
 
      Requires `tickets:read`. A non-UUID id is 422; an unknown or foreign one is 404.
+    The `ETag` is the ticket's version, for `If-Match` on a PATCH or a note.
 
     Args:
         ticket_id (UUID):

@@ -13,15 +13,18 @@ from ...models.no_valid_fields_body import NoValidFieldsBody
 from ...models.ticket_out import TicketOut
 from ...models.ticket_update import TicketUpdate
 from ...models.validation_error_body import ValidationErrorBody
-from ...types import Response
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     ticket_id: UUID,
     *,
     body: TicketUpdate,
+    if_match: None | str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(if_match, Unset):
+        headers["If-Match"] = if_match
 
     _kwargs: dict[str, Any] = {
         "method": "patch",
@@ -65,6 +68,11 @@ def _parse_response(
         response_404 = DetailBody.from_dict(response.json())
 
         return response_404
+
+    if response.status_code == 412:
+        response_412 = TicketOut.from_dict(response.json())
+
+        return response_412
 
     if response.status_code == 413:
         response_413 = DetailBody.from_dict(response.json())
@@ -113,15 +121,20 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: TicketUpdate,
+    if_match: None | str | Unset = UNSET,
 ) -> Response[AuthErrorBody | DetailBody | NoValidFieldsBody | TicketOut | ValidationErrorBody]:
     """Update a ticket
 
      Requires `tickets:write`. Omitted fields stay; `metadata` merges key by key; any
     status may be set, so close and reopen are PATCHes of `status`. `confidence_score`
-    is never changed here.
+    is never changed here. With `If-Match` (a version from an `ETag`), the change is made
+    only if the ticket is still at that version, else 412 with the ticket as it now is.
 
     Args:
         ticket_id (UUID):
+        if_match (None | str | Unset): The ticket's version from an `ETag`: the write is made only
+            while the ticket is still at it (`*`: any version), else 412 with the ticket as it now is.
+            Without it the write is made whatever changed meanwhile.
         body (TicketUpdate): PATCH /api/v1/tickets/{id}: any subset of the writable fields.
 
     Raises:
@@ -135,6 +148,7 @@ def sync_detailed(
     kwargs = _get_kwargs(
         ticket_id=ticket_id,
         body=body,
+        if_match=if_match,
     )
 
     response = client.get_httpx_client().request(
@@ -149,15 +163,20 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: TicketUpdate,
+    if_match: None | str | Unset = UNSET,
 ) -> AuthErrorBody | DetailBody | NoValidFieldsBody | TicketOut | ValidationErrorBody | None:
     """Update a ticket
 
      Requires `tickets:write`. Omitted fields stay; `metadata` merges key by key; any
     status may be set, so close and reopen are PATCHes of `status`. `confidence_score`
-    is never changed here.
+    is never changed here. With `If-Match` (a version from an `ETag`), the change is made
+    only if the ticket is still at that version, else 412 with the ticket as it now is.
 
     Args:
         ticket_id (UUID):
+        if_match (None | str | Unset): The ticket's version from an `ETag`: the write is made only
+            while the ticket is still at it (`*`: any version), else 412 with the ticket as it now is.
+            Without it the write is made whatever changed meanwhile.
         body (TicketUpdate): PATCH /api/v1/tickets/{id}: any subset of the writable fields.
 
     Raises:
@@ -172,6 +191,7 @@ def sync(
         ticket_id=ticket_id,
         client=client,
         body=body,
+        if_match=if_match,
     ).parsed
 
 
@@ -180,15 +200,20 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: TicketUpdate,
+    if_match: None | str | Unset = UNSET,
 ) -> Response[AuthErrorBody | DetailBody | NoValidFieldsBody | TicketOut | ValidationErrorBody]:
     """Update a ticket
 
      Requires `tickets:write`. Omitted fields stay; `metadata` merges key by key; any
     status may be set, so close and reopen are PATCHes of `status`. `confidence_score`
-    is never changed here.
+    is never changed here. With `If-Match` (a version from an `ETag`), the change is made
+    only if the ticket is still at that version, else 412 with the ticket as it now is.
 
     Args:
         ticket_id (UUID):
+        if_match (None | str | Unset): The ticket's version from an `ETag`: the write is made only
+            while the ticket is still at it (`*`: any version), else 412 with the ticket as it now is.
+            Without it the write is made whatever changed meanwhile.
         body (TicketUpdate): PATCH /api/v1/tickets/{id}: any subset of the writable fields.
 
     Raises:
@@ -202,6 +227,7 @@ async def asyncio_detailed(
     kwargs = _get_kwargs(
         ticket_id=ticket_id,
         body=body,
+        if_match=if_match,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -214,15 +240,20 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: TicketUpdate,
+    if_match: None | str | Unset = UNSET,
 ) -> AuthErrorBody | DetailBody | NoValidFieldsBody | TicketOut | ValidationErrorBody | None:
     """Update a ticket
 
      Requires `tickets:write`. Omitted fields stay; `metadata` merges key by key; any
     status may be set, so close and reopen are PATCHes of `status`. `confidence_score`
-    is never changed here.
+    is never changed here. With `If-Match` (a version from an `ETag`), the change is made
+    only if the ticket is still at that version, else 412 with the ticket as it now is.
 
     Args:
         ticket_id (UUID):
+        if_match (None | str | Unset): The ticket's version from an `ETag`: the write is made only
+            while the ticket is still at it (`*`: any version), else 412 with the ticket as it now is.
+            Without it the write is made whatever changed meanwhile.
         body (TicketUpdate): PATCH /api/v1/tickets/{id}: any subset of the writable fields.
 
     Raises:
@@ -238,5 +269,6 @@ async def asyncio(
             ticket_id=ticket_id,
             client=client,
             body=body,
+            if_match=if_match,
         )
     ).parsed
