@@ -52,6 +52,14 @@ def single_line(value: str) -> str:
     return value
 
 
+def not_blank(value: str) -> str:
+    """Refuse text of nothing but whitespace (a note of spaces says nothing, and would
+    still be mailed to a requester)."""
+    if not value.strip():
+        raise ValueError("must not be blank")
+    return value
+
+
 def breaks_a_header(character: str) -> bool:
     """A character no mail header may hold as it is (a tab may: it folds)."""
     if character == "\t":
@@ -142,6 +150,7 @@ def storable_json_value(value: Any) -> Any:
 
 Storable = AfterValidator(storable_text)
 SingleLine = AfterValidator(single_line)
+NotBlank = AfterValidator(not_blank)
 StorableJson = AfterValidator(storable_json_value)
 Email = Annotated[
     str,

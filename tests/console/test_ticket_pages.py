@@ -341,3 +341,21 @@ async def test_a_reply_whose_field_change_fails_is_not_stored(
     assert refused.status_code == 422
     assert (await client.get(f"{url}/notes", headers=headers)).json()["notes"] == []
     assert (await client.get(url, headers=headers)).json()["status"] == "pending_agent"
+
+
+async def test_a_blank_note_is_refused_with_its_reason(
+    client: httpx.AsyncClient, headers: dict[str, str], make_user: UserFactory, create_ticket: Any
+) -> None:
+    await _signed_in_agent(client, make_user)
+    ticket = await create_ticket()
+    token = await csrf_of(client, f"/console/tickets/{ticket['id']}")
+
+    refused = await client.post(
+        f"/console/tickets/{ticket['id']}/notes",
+        data={"csrf_token": token, "body": "   \n  ", "kind": "public"},
+    )
+
+    assert refused.status_code == 422
+    assert "must not be blank" in refused.text
+    notes = (await client.get(f"/api/v1/tickets/{ticket['id']}/notes", headers=headers)).json()
+    assert notes["total"] == 0

@@ -75,6 +75,8 @@ async def test_notes_list_oldest_first_with_the_envelope_and_paging(
         {"body": "x" * 65_537},
         {"body": "nul\u0000"},
         {"body": "x", "private": "maybe"},
+        {"body": " \n\t "},
+        {"body": "\u00a0\u2003"},
     ],
 )
 async def test_invalid_notes_are_422_and_write_nothing(

@@ -248,7 +248,7 @@ _NOTE_WITH_FILES = {
             "type": "object",
             "required": ["body"],
             "properties": {
-                "body": {"type": "string", "minLength": 1, "maxLength": NOTE_MAX},
+                "body": {"type": "string", "minLength": 1, "maxLength": NOTE_MAX, "pattern": r"\S"},
                 "private": {"type": "boolean", "default": True},
                 "attachments": {
                     "type": "array",

@@ -15,6 +15,7 @@ from servicedesk.db.ready import instant
 from servicedesk.validation import (
     Category,
     Email,
+    NotBlank,
     SingleLine,
     Storable,
     StorableJson,
@@ -351,7 +352,16 @@ class NoteCreate(BaseModel):
         }
     )
 
-    body: Annotated[str, Field(min_length=1, max_length=NOTE_MAX), Storable]
+    body: Annotated[
+        str,
+        Field(
+            min_length=1,
+            max_length=NOTE_MAX,
+            json_schema_extra={"pattern": r"\S"},  # some text, not only whitespace
+        ),
+        Storable,
+        NotBlank,
+    ]
     private: bool = Field(
         default=True,
         description="true: a note for agents (the default, as in Freshservice); false: a "
