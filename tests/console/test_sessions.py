@@ -268,6 +268,7 @@ def _console_routes() -> list[tuple[str, str]]:
             article_id=uuid.UUID(int=4),
             webhook_id="wh_x",
             delivery_id="dl_x",
+            set_aside_id=uuid.UUID(int=5),
             view="all",
         )
         found.extend((method, path) for method in sorted(route.methods))
