@@ -177,7 +177,9 @@ async def test_an_inbound_status_the_provider_shows_for_ours_changes_nothing(
 async def test_calls_to_one_inbound_url_are_limited_before_the_secret_is_checked(
     fake: FakeITSM, client_with: ClientFactory, headers: dict[str, str]
 ) -> None:
-    async with client_with(rate_limit_inbound="3/minute") as client:
+    # An hour's window: a minute's could turn over between the guesses and the good call
+    # on a busy machine (it did once in CI), and the budget would start again.
+    async with client_with(rate_limit_inbound="3/hour") as client:
         config, ticket = await _mirrored_ticket(client, headers, fake)
         url = config["inbound_url"]
         payload = {"ticket_id": ticket["external_ticket_id"], "status": "Closed"}
@@ -192,8 +194,8 @@ async def test_calls_to_one_inbound_url_are_limited_before_the_secret_is_checked
     assert [guess.status_code for guess in guesses] == [401, 401, 401]
     assert guesses[0].headers["RateLimit-Limit"] == "3"
     assert refused.status_code == 429
-    assert refused.json()["detail"].startswith("Rate limit exceeded: 3 per 1 minute.")
-    assert 1 <= int(refused.headers["Retry-After"]) <= 60
+    assert refused.json()["detail"].startswith("Rate limit exceeded: 3 per 1 hour.")
+    assert 1 <= int(refused.headers["Retry-After"]) <= 3600
     assert elsewhere.status_code == 401  # another URL has its own budget
 
 
@@ -275,7 +277,7 @@ async def test_credentials_never_appear_in_logs_responses_or_the_database(
     await drained()  # the retries and their failures logged
     fake.api_key = fake.api_token = "rotated-at-the-vendor"  # type: ignore[attr-defined]
     responses.append(await client.post("/api/v1/tickets", json=SEED_CREATE, headers=headers))
-    await drained(within=5)
+    await drained(within=15)  # 5 s was too short once on a loaded CI machine
 
     records = [json.dumps(record.msg, default=str) for record in caplog.records]
     logged = caplog.text + "".join(records)
