@@ -254,14 +254,10 @@ def _bounce(message: EmailMessage, sender: str) -> bool:
     return local in _DAEMONS or message.get_content_type() == "multipart/report"
 
 
-def body_text(message: EmailMessage) -> str:
+def _text_of(bodies: list[MIMEPart]) -> str:
     """The message's text: every text part a reader sees, in order (Apple Mail writes
     text, an inline image, more text); of alternatives, the plain one, else the HTML
     made text."""
-    return _text_of(_Structure().bodies(message))
-
-
-def _text_of(bodies: list[MIMEPart]) -> str:
     return "\n\n".join(text for text in map(_part_text, bodies) if text.strip())
 
 
@@ -340,14 +336,10 @@ def _is_file(part: MIMEPart) -> bool:
     return part.get_filename() is not None or part.get_content_disposition() == "attachment"
 
 
-def files_of(message: EmailMessage) -> list[MailFile]:
+def _files_of(message: EmailMessage, structure: _Structure) -> list[MailFile]:
     """Every part that is not the message's text: attachments, inline images, attached
     messages (as .eml), text parts of other kinds (an invite, a CSV), in the order they
     appear. The alternatives not read are other renderings of the text, not files."""
-    return _files_of(message, _Structure())
-
-
-def _files_of(message: EmailMessage, structure: _Structure) -> list[MailFile]:
     skipped = {id(part) for part in structure.bodies(message)}
     skipped |= {id(part) for part in structure.unread(message)}
     found: list[MailFile] = []
