@@ -21,4 +21,4 @@ CHANGED_MEANWHILE = (
 def expected_version(version: str | None) -> Expected | None:
     """The version a form was made for, as an If-Match would name it (none: the form
     predates versions, and the change is made as before)."""
-    return Expected.of_header(f'"{version}"') if version else None
+    return Expected(frozenset({f'"{version}"'})) if version else None
